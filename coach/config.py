@@ -1,0 +1,102 @@
+"""Typed settings: defaults < TOML config file < COACH_* environment < explicit overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from coach import paths
+
+Provider = Literal["llamacpp", "ollama", "openai", "anthropic"]
+
+
+class Settings(BaseSettings):
+    """Every knob coach has; each field documents itself for `coach config`."""
+
+    model_config = SettingsConfigDict(env_prefix="COACH_", extra="ignore", validate_default=True)
+
+    notes_dir: Path | None = None
+    """The folder of Markdown/.txt notes the mentee owns. coach never edits files it did not create."""
+
+    data_dir: Path = Field(default_factory=paths.default_data_dir)
+    """Derived data (index, conversation history). Safe to delete: `coach index` rebuilds it."""
+
+    chroma_url: str | None = None
+    """Use a Chroma server (http://host:port) instead of the embedded store under data_dir."""
+
+    max_note_bytes: int = 5_000_000
+    """Files larger than this are skipped (with a reason), not indexed."""
+
+    search_k: int = 5
+    """How many results a search returns by default."""
+
+    min_similarity: float = 0.30
+    """Below this best cosine similarity (and with no strong keyword hit) a search says 'nothing relevant'."""
+
+    llm_provider: Provider = "llamacpp"
+    """Chat model provider: llamacpp (bundled, offline), ollama, openai (or any OpenAI-compatible URL), anthropic."""
+
+    llm_model: str | None = None
+    """Model name for the provider; llamacpp defaults to the bundled SmolLM2-135M-Instruct GGUF."""
+
+    llm_base_url: str | None = None
+    """Base URL for ollama or an OpenAI-compatible server (vLLM, llama.cpp server)."""
+
+    llm_api_key: SecretStr | None = None
+    """API key for openai/anthropic; prefer the provider's own env var (OPENAI_API_KEY, ANTHROPIC_API_KEY)."""
+
+    llm_timeout: float = 60.0
+    """Seconds to wait for a provider before giving up with a clear message."""
+
+    llm_temperature: float = 0.2
+    """Sampling temperature; low keeps answers close to the notes."""
+
+    llm_context: int = 4096
+    """Context window for the bundled llama.cpp model."""
+
+    llm_max_tokens: int = 320
+    """Upper bound on a generated answer's length."""
+
+    @field_validator("notes_dir", "data_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=paths.default_config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the vector store, keyword index and manifest live."""
+        return self.data_dir / "index"
+
+    @property
+    def is_remote_llm(self) -> bool:
+        """True when notes would be sent off this machine (anything but a loopback server)."""
+        if self.llm_provider == "llamacpp":
+            return False
+        url = self.llm_base_url or ""
+        return not any(host in url for host in ("://localhost", "://127.", "://[::1]"))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, letting CLI flags (non-None overrides) win over file and env."""
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**clean)

@@ -1,0 +1,1 @@
+"""Reading the mentee's notes: the Note model, the folder scanner, dates and commitments."""

@@ -1,0 +1,177 @@
+"""Split a note into heading-aware, overlapping passages that fit MiniLM's 256-token window."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coach.notes.model import Note
+
+# all-MiniLM-L6-v2 truncates at 256 word pieces; stay well under so the title prefix fits too.
+MAX_TOKENS = 200
+TARGET_TOKENS = 140
+OVERLAP_TOKENS = 30
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+TokenCounter = Callable[[str], int]
+
+
+def approx_tokens(text: str) -> int:
+    """A cheap upper-bound estimate of word pieces: words plus punctuation, padded by a third."""
+    words = len(text.split())
+    punct = sum(1 for ch in text if not ch.isalnum() and not ch.isspace())
+    return int(words * 1.34 + punct * 0.5) + 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One passage of a note, with the lines it came from."""
+
+    id: str
+    path: str
+    index: int
+    text: str
+    heading: str
+    start_line: int
+    end_line: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A paragraph (or a piece of one) with its 1-based body line span."""
+
+    text: str
+    heading: str
+    start: int
+    end: int
+
+
+def chunk_id(path: str, index: int) -> str:
+    """Stable id: the same path and position always give the same id (upsert replaces it)."""
+    digest = hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
+    return f"{digest}-{index:04d}"
+
+
+def embed_text(title: str, chunk: Chunk) -> str:
+    """What the embedder sees: the passage with its note title and heading for context."""
+    context = " / ".join(part for part in (title, chunk.heading) if part)
+    return f"{context}\n{chunk.text}" if context else chunk.text
+
+
+def chunk_note(note: Note, count: TokenCounter = approx_tokens) -> list[Chunk]:
+    """Chunks for a note, in order; an empty body gives none."""
+    blocks = _split_long(_paragraphs(note.body), count)
+    offset = note.body_offset - 1
+    chunks = []
+    for index, group in enumerate(_pack(blocks, count)):
+        text = "\n\n".join(block.text for block in group)
+        chunks.append(
+            Chunk(
+                id=chunk_id(note.path, index),
+                path=note.path,
+                index=index,
+                text=text,
+                heading=group[-1].heading,
+                start_line=group[0].start + offset,
+                end_line=group[-1].end + offset,
+            )
+        )
+    return chunks
+
+
+def _paragraphs(body: str) -> list[_Block]:
+    """Paragraphs separated by blank lines; a heading line starts a new paragraph and sets context."""
+    blocks: list[_Block] = []
+    heading, lines, start = "", [], 0
+    for number, line in enumerate(body.split("\n"), start=1):
+        match = _HEADING.match(line)
+        if match or not line.strip():
+            _flush(blocks, lines, heading, start)
+            lines = []
+            if match:
+                heading = match.group(2).strip()
+            continue
+        if not lines:
+            start = number
+        lines.append(line.rstrip())
+    _flush(blocks, lines, heading, start)
+    return blocks
+
+
+def _flush(blocks: list[_Block], lines: list[str], heading: str, start: int) -> None:
+    if lines:
+        blocks.append(_Block("\n".join(lines), heading, start, start + len(lines) - 1))
+
+
+def _split_long(blocks: list[_Block], count: TokenCounter) -> list[_Block]:
+    """Break paragraphs over the limit at sentence ends, then at word boundaries."""
+    out: list[_Block] = []
+    for block in blocks:
+        if count(block.text) <= MAX_TOKENS:
+            out.append(block)
+            continue
+        for piece in _pieces(block.text, count):
+            out.append(_Block(piece, block.heading, block.start, block.end))
+    return out
+
+
+def _pieces(text: str, count: TokenCounter) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        for part in _hard_wrap(sentence, count):
+            candidate = f"{current} {part}".strip()
+            if current and count(candidate) > TARGET_TOKENS:
+                pieces.append(current)
+                candidate = part
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _hard_wrap(sentence: str, count: TokenCounter) -> list[str]:
+    """A sentence longer than the limit (or one enormous 'word') is cut into fitting runs."""
+    if count(sentence) <= MAX_TOKENS:
+        return [sentence]
+    parts, current = [], []
+    for word in _bounded_words(sentence):
+        if current and count(" ".join(current + [word])) > TARGET_TOKENS:
+            parts.append(" ".join(current))
+            current = []
+        current.append(word)
+    if current:
+        parts.append(" ".join(current))
+    return parts
+
+
+def _bounded_words(sentence: str, width: int = 40) -> list[str]:
+    """Words, with any run longer than `width` characters (URLs, base64) cut into pieces."""
+    words = []
+    for word in sentence.split():
+        words.extend(word[i : i + width] for i in range(0, len(word), width))
+    return words
+
+
+def _pack(blocks: list[_Block], count: TokenCounter) -> list[list[_Block]]:
+    """Greedy packing to TARGET_TOKENS per chunk, repeating the previous block when it is short (overlap)."""
+    groups: list[list[_Block]] = []
+    current: list[_Block] = []
+    for block in blocks:
+        size = count("\n\n".join(b.text for b in current + [block]))
+        if current and (size > TARGET_TOKENS or block.heading != current[-1].heading):
+            groups.append(current)
+            tail = current[-1]
+            overlap = count(tail.text) <= OVERLAP_TOKENS and tail.heading == block.heading
+            current = [tail] if overlap and count(tail.text + block.text) <= MAX_TOKENS else []
+        current.append(block)
+    if current:
+        groups.append(current)
+    return groups

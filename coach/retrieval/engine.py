@@ -1,0 +1,127 @@
+"""The retrieval engine: one object that syncs notes and principles and answers searches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from coach import paths
+from coach.config import Settings
+from coach.errors import ConfigError, ModelError
+from coach.notes.model import ScanResult
+from coach.notes.reader import scan_folder
+from coach.retrieval import store
+from coach.retrieval.embeddings import SentenceTransformerEmbedder, TokenCounter, bundled_model_dir
+from coach.retrieval.indexer import IndexReport, ProgressFn, SourceIndexer
+from coach.retrieval.lock import IndexLock
+from coach.retrieval.search import Searcher, SearchFilters, SearchResponse
+
+
+class Engine:
+    """Owns the Chroma client and embedders; embedders load lazily so start-up stays fast."""
+
+    def __init__(self, settings: Settings, index_embedder=None, query_embedder=None) -> None:
+        self.settings = settings
+        self._index_embedder = index_embedder
+        self._query_embedder = query_embedder
+        self._client = None
+        self._searcher: Searcher | None = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = store.make_client(self.settings.index_dir, self.settings.chroma_url)
+        return self._client
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = Searcher(
+                self.settings.index_dir, self.client, self.query_embedder, self.settings.min_similarity
+            )
+        return self._searcher
+
+    @property
+    def query_embedder(self):
+        if self._query_embedder is None:
+            self._query_embedder = _fast_embedder(self.settings.data_dir, export=False)
+        return self._query_embedder
+
+    @property
+    def index_embedder(self):
+        if self._index_embedder is None:
+            self._index_embedder = _fast_embedder(self.settings.data_dir, export=True)
+        return self._index_embedder
+
+    def notes_dir(self) -> Path:
+        if self.settings.notes_dir is None:
+            raise ConfigError(
+                "No notes folder is set. Pass --notes DIR, set COACH_NOTES_DIR, or put "
+                "notes_dir = \"...\" in the config file.",
+                "No notes folder",
+            )
+        return self.settings.notes_dir
+
+    def scan_notes(self) -> ScanResult:
+        return scan_folder(self.notes_dir(), self.settings.max_note_bytes)
+
+    def sync(self, progress: ProgressFn | None = None, rebuild: bool = False, wait: float = 0.0) -> list[IndexReport]:
+        """Bring notes and principles up to date; one writer at a time (IndexBusyError otherwise)."""
+        notes = self.scan_notes()
+        knowledge = _as_principles(scan_folder(paths.knowledge_dir(), self.settings.max_note_bytes))
+        with IndexLock(self.settings.index_dir, wait=wait):
+            reports = [
+                self._indexer("notes").sync(notes, rebuild, progress),
+                self._indexer("knowledge").sync(knowledge, rebuild, progress),
+            ]
+        if self._searcher is not None:
+            self._searcher.reload()
+        return reports
+
+    def _indexer(self, source: str) -> SourceIndexer:
+        counter = _lazy_counter()
+        return SourceIndexer(self.client, self.settings.index_dir, source, _Deferred(self), counter)
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResponse:
+        return self.searcher.search(query, k or self.settings.search_k, filters, mode)
+
+
+class _Deferred:
+    """Loads the index embedder only when a batch actually needs embedding (unchanged syncs never do)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def embed(self, texts):
+        return self.engine.index_embedder.embed(texts)
+
+
+def _lazy_counter():
+    """The model's own tokenizer when available (exact chunk limits), else the estimate."""
+    try:
+        return TokenCounter()
+    except (ModelError, OSError, ImportError):
+        from coach.retrieval.chunking import approx_tokens
+
+        return approx_tokens
+
+
+def _as_principles(scan: ScanResult) -> ScanResult:
+    """Principle files are always kind 'principle', whatever their front matter says."""
+    return ScanResult([replace(note, kind="principle") for note in scan.notes], scan.skipped)
+
+
+def _fast_embedder(data_dir: Path, export: bool):
+    """The ONNX twin of MiniLM (no torch on the query path); sentence-transformers if it cannot be had."""
+    from coach.retrieval import onnx_embedder as onnx
+
+    model_dir = bundled_model_dir()
+    target = onnx.onnx_cache_path(data_dir)
+    try:
+        if export:
+            target = onnx.ensure_onnx(model_dir, data_dir)
+        if target.exists():
+            return onnx.OnnxEmbedder(target, model_dir / "tokenizer.json")
+    except Exception:  # export or runtime failure: the reference embedder still works, only slower
+        pass
+    return SentenceTransformerEmbedder(model_dir)

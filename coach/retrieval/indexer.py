@@ -1,0 +1,229 @@
+"""Keep one source's Chroma collection, keyword index and manifest in step with a folder of notes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.notes.model import Note, ScanResult, Skipped
+from coach.retrieval import store
+from coach.retrieval.chunking import Chunk, chunk_note, embed_text
+from coach.retrieval.embeddings import FINGERPRINT, Embedder
+from coach.retrieval.keyword import KeywordIndex
+from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest, save_manifest
+
+BATCH_CHUNKS = 128
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an index run is: `done` of `total` notes embedded in `source`."""
+
+    source: str
+    done: int
+    total: int
+
+
+@dataclass
+class IndexReport:
+    """What a sync changed; every scanned file is in exactly one list."""
+
+    source: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    rebuilt: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+class SourceIndexer:
+    """Sync one source (notes or knowledge). Call only while holding the IndexLock."""
+
+    def __init__(self, client, index_dir: Path, source: str, embedder: Embedder, count_tokens) -> None:
+        self.client = client
+        self.index_dir = index_dir
+        self.source = source
+        self.embedder = embedder
+        self.count_tokens = count_tokens
+
+    def sync(self, scan: ScanResult, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
+        report = IndexReport(self.source, skipped=list(scan.skipped), warnings=scan.warnings)
+        manifest = None if rebuild else self._usable_manifest()
+        if manifest is None:
+            report.rebuilt = True
+            store.drop_collection(self.client, self.source)
+            manifest = Manifest(dict(FINGERPRINT), _chroma_version())
+        collection = store.collection(self.client, self.source)
+        self._repair(collection, manifest)
+        todo = self._plan(scan.notes, manifest, report)
+        self._remove(collection, manifest, report.removed)
+        self._embed(collection, manifest, todo, progress)
+        save_manifest(self.index_dir, self.source, manifest)
+        self._refresh_keywords(collection, manifest)
+        report.chunks = len(manifest.chunk_ids())
+        return report
+
+    def _usable_manifest(self) -> Manifest | None:
+        manifest = load_manifest(self.index_dir, self.source)
+        if manifest is None or manifest.fingerprint != FINGERPRINT:
+            return None  # another model's vectors (or none): rebuild rather than mix
+        return manifest
+
+    def _repair(self, collection, manifest: Manifest) -> None:
+        """After a crash: delete vectors the manifest never acknowledged; forget notes whose vectors are gone."""
+        expected = set(manifest.chunk_ids())
+        if collection.count() == len(expected):
+            return
+        stored = set(collection.get(include=[])["ids"])
+        orphans = list(stored - expected)
+        for start in range(0, len(orphans), 1000):
+            collection.delete(ids=orphans[start : start + 1000])
+        for path, entry in list(manifest.notes.items()):
+            if not set(entry.chunk_ids) <= stored:
+                del manifest.notes[path]
+
+    def _plan(self, notes: list[Note], manifest: Manifest, report: IndexReport) -> list[Note]:
+        seen = {note.path for note in notes}
+        report.removed.extend(sorted(path for path in manifest.notes if path not in seen))
+        todo = []
+        for note in notes:
+            entry = manifest.notes.get(note.path)
+            if entry is not None and entry.sha256 == note.sha256:
+                report.unchanged.append(note.path)
+                continue
+            (report.updated if entry is not None else report.added).append(note.path)
+            todo.append(note)
+        return todo
+
+    def _remove(self, collection, manifest: Manifest, paths: list[str]) -> None:
+        for path in paths:
+            ids = manifest.notes[path].chunk_ids
+            if ids:
+                collection.delete(ids=ids)
+            del manifest.notes[path]
+        if paths:
+            save_manifest(self.index_dir, self.source, manifest)
+
+    def _embed(self, collection, manifest: Manifest, notes: list[Note], progress: ProgressFn | None) -> None:
+        batch: list[tuple[Note, list[Chunk]]] = []
+        pending = 0
+        for done, note in enumerate(notes, start=1):
+            chunks = chunk_note(note, self.count_tokens)
+            batch.append((note, chunks))
+            pending += len(chunks)
+            if pending >= BATCH_CHUNKS or done == len(notes):
+                self._write_batch(collection, manifest, batch)
+                batch, pending = [], 0
+                if progress:
+                    progress(Progress(self.source, done, len(notes)))
+
+    def _write_batch(self, collection, manifest: Manifest, batch: list[tuple[Note, list[Chunk]]]) -> None:
+        """Upsert (never add: add keeps stale text for an existing id), then acknowledge in the manifest."""
+        chunks = [(note, chunk) for note, note_chunks in batch for chunk in note_chunks]
+        if chunks:
+            vectors = self.embedder.embed([embed_text(note.title, chunk) for note, chunk in chunks])
+            collection.upsert(
+                ids=[chunk.id for _, chunk in chunks],
+                embeddings=vectors,
+                documents=[chunk.text for _, chunk in chunks],
+                metadatas=[chunk_metadata(note, chunk, self.source) for note, chunk in chunks],
+            )
+        for note, note_chunks in batch:
+            self._drop_stale_tail(collection, manifest, note, note_chunks)
+            manifest.notes[note.path] = note_entry(note, note_chunks)
+        save_manifest(self.index_dir, self.source, manifest)
+
+    def _drop_stale_tail(self, collection, manifest: Manifest, note: Note, chunks: list[Chunk]) -> None:
+        """A note that shrank leaves old chunk ids past its new end; delete them."""
+        old = manifest.notes.get(note.path)
+        if old is None:
+            return
+        stale = sorted(set(old.chunk_ids) - {chunk.id for chunk in chunks})
+        if stale:
+            collection.delete(ids=stale)
+
+    def _refresh_keywords(self, collection, manifest: Manifest) -> None:
+        folder = keyword_dir(self.index_dir, self.source)
+        stamp = keyword_stamp(manifest)
+        if manifest.keyword_stamp == stamp and (folder / "ids.json").exists():
+            return
+        ids, texts = _all_keyword_texts(collection)
+        KeywordIndex.build(ids, texts).save(folder)
+        manifest.keyword_stamp = stamp
+        save_manifest(self.index_dir, self.source, manifest)
+
+
+def keyword_dir(index_dir: Path, source: str) -> Path:
+    return index_dir / f"keyword-{source}"
+
+
+def keyword_stamp(manifest: Manifest) -> str:
+    """Changes whenever any note's content or chunking changes."""
+    digest = hashlib.sha256()
+    for path in sorted(manifest.notes):
+        entry = manifest.notes[path]
+        digest.update(f"{path}\0{entry.sha256}\0{len(entry.chunk_ids)}\n".encode())
+    return digest.hexdigest()
+
+
+def _all_keyword_texts(collection) -> tuple[list[str], list[str]]:
+    data = collection.get(include=["documents", "metadatas"])
+    texts = [
+        " ".join((meta.get("title", ""), meta.get("heading", ""), meta.get("mentor", ""), doc or ""))
+        for doc, meta in zip(data["documents"], data["metadatas"])
+    ]
+    return list(data["ids"]), texts
+
+
+def note_entry(note: Note, chunks: list[Chunk]) -> NoteEntry:
+    return NoteEntry(
+        sha256=note.sha256,
+        title=note.title,
+        date=note.date.isoformat(),
+        mentor=note.mentor,
+        kind=note.kind,
+        tags=list(note.tags),
+        role=note.role,
+        chunk_ids=[chunk.id for chunk in chunks],
+    )
+
+
+def chunk_metadata(note: Note, chunk: Chunk, source: str) -> dict:
+    """Flat metadata (Chroma takes scalars only); tags as ',a,b,' so a substring finds a whole tag."""
+    return {
+        "source": source,
+        "path": note.path,
+        "title": note.title,
+        "date": note.date.isoformat(),
+        "date_ord": note.date.toordinal(),
+        "mentor": note.mentor or "",
+        "kind": note.kind,
+        "role": note.role or "",
+        "tags": "," + ",".join(note.tags) + "," if note.tags else "",
+        "heading": chunk.heading,
+        "start_line": chunk.start_line,
+        "end_line": chunk.end_line,
+        "note_sha256": note.sha256,
+        "chunk_sha256": chunk.sha256,
+    }
+
+
+def _chroma_version() -> str:
+    try:
+        import chromadb
+
+        return chromadb.__version__
+    except Exception:
+        return ""

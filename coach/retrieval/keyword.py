@@ -1,0 +1,94 @@
+"""The keyword (BM25) index beside the vectors: stemmed words, saved next to the manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from coach.fsutil import atomic_write
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+# Question words and fillers carry no topic; names and content words do.
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could did do does doing for from had has have he her him his
+    how i if in into is it its me my of on or our out she so than that the their them then there these they
+    this to too us was we were what when where which who whom why will with would you your about after again
+    all am any because before being between both during each few further here more most must no nor not now
+    off once only other over own same should some such up very just also ever said say says tell told get got
+    s t don didn doesn ll ve re m d""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased, accent-folded, stemmed content words."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("’", "'")
+    words = [w.split("'")[0] for w in _WORD.findall(folded)]
+    return _stemmer().stemWords([w for w in words if w and w not in STOPWORDS])
+
+
+class KeywordIndex:
+    """BM25 over one source's chunks; `ids[i]` names the chunk scored at position i."""
+
+    def __init__(self, retriever, ids: list[str]) -> None:
+        self._retriever = retriever
+        self.ids = ids
+        self._position = {cid: i for i, cid in enumerate(ids)}
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]):
+        import bm25s
+
+        retriever = bm25s.BM25()
+        # bm25s cannot index an empty corpus; a placeholder keeps the code path uniform.
+        corpus = [tokenize(text) or ["\x00"] for text in texts] or [["\x00"]]
+        retriever.index(corpus, show_progress=False)
+        return cls(retriever, list(ids))
+
+    def scores(self, query: str) -> np.ndarray:
+        """A BM25 score for every chunk (0 where no query word occurs)."""
+        tokens = tokenize(query)
+        if not tokens or not self.ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)[: len(self.ids)]
+
+    def positions(self, ids: list[str]) -> np.ndarray:
+        return np.fromiter((self._position[cid] for cid in ids if cid in self._position), dtype=np.int64)
+
+    def save(self, folder: Path) -> None:
+        """Write to a sibling folder and swap it in, so a crash never leaves half an index."""
+        staging = folder.with_name(folder.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        self._retriever.save(str(staging))
+        atomic_write(staging / "ids.json", json.dumps(self.ids))
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path):
+        """The saved index, or None when it is missing or unreadable (the indexer rebuilds it)."""
+        import bm25s
+
+        try:
+            ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+            retriever = bm25s.BM25.load(str(folder), mmap=True)
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(retriever, ids)

@@ -1,0 +1,62 @@
+"""One writer per index: an flock held while indexing; the kernel frees it if the holder dies."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+
+from coach.errors import IndexBusyError
+from coach.paths import ensure_private_dir
+
+
+class IndexLock:
+    """Exclusive, non-blocking (or bounded-wait) lock on `<index_dir>/writer.lock`."""
+
+    def __init__(self, index_dir: Path, wait: float = 0.0) -> None:
+        self.path = ensure_private_dir(index_dir) / "writer.lock"
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> "IndexLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _read_holder(fd)
+                    os.close(fd)
+                    raise IndexBusyError(
+                        f"The index is busy: coach process {holder} is updating it. "
+                        "Wait for it to finish (or use --wait) and try again.",
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        pid = os.read(fd, 32).decode().strip()
+    except OSError:
+        pid = ""
+    return f"PID {pid}" if pid.isdigit() else "(unknown PID)"
