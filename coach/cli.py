@@ -153,9 +153,9 @@ def _crash_log(exc: Exception) -> str | None:
     import traceback
 
     try:
-        from coach.paths import default_data_dir, ensure_private_dir
+        from coach.paths import ensure_private_dir
 
-        folder = ensure_private_dir(default_data_dir() / "logs")
+        folder = ensure_private_dir(State.settings().data_dir / "logs")
         path = folder / "last-error.log"
         path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
         return str(path)

@@ -24,7 +24,11 @@ def _decode(raw: bytes, encoding: str, label: str) -> tuple[str, list[str]]:
     try:
         return raw.decode(encoding), []
     except UnicodeDecodeError:
-        warning = NOT_UTF8 if label == "UTF-8" else f"not valid {label}; undecodable bytes replaced"
+        warning = (
+            NOT_UTF8
+            if label == "UTF-8"
+            else f"not valid {label}; undecodable bytes replaced"
+        )
         # errors="replace", never "ignore": lost bytes must stay visible (RELIABILITY row 9).
         return raw.decode(encoding, errors="replace"), [warning]
 
@@ -34,7 +38,9 @@ def _looks_binary(text: str) -> bool:
     sample = text[:SNIFF_BYTES]
     if not sample:
         return False
-    odd = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in _TEXT_CONTROLS))
+    odd = sum(
+        1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in _TEXT_CONTROLS)
+    )
     return odd / len(sample) > _BINARY_RATIO
 
 
@@ -47,7 +53,7 @@ def _decode_any(raw: bytes) -> tuple[str, list[str]]:
     if b"\x00" in raw[:SNIFF_BYTES]:
         raise BinaryFile(BINARY)
     if raw.startswith(codecs.BOM_UTF8):
-        return _decode(raw[len(codecs.BOM_UTF8):], "utf-8", "UTF-8")
+        return _decode(raw[len(codecs.BOM_UTF8) :], "utf-8", "UTF-8")
     return _decode(raw, "utf-8", "UTF-8")
 
 

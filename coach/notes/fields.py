@@ -13,9 +13,15 @@ HANDLED_KEYS = frozenset({"date", "mentor", "mentors", "kind", "tags", "role", "
 _SCALARS = (str, int, float, bool, date)
 _HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
 _FENCE = re.compile(r"[ \t]{0,3}(```|~~~)")
-_WITH_NAME = re.compile(r"(?<![^\W_])(?i:with)[ _-]+([^\W\d_][^\W_]*(?:[ _][^\W\d_][^\W_]*)?)")
-_MENTOR_LINE = re.compile(r"[ \t]*(?:[-*+][ \t]+)?[*_]*(?i:mentor)[*_]*[ \t]*:[*_]*[ \t]*(.+?)[ \t]*")
-_SESSION_WORDS = re.compile(r"(?<![a-z])(?:sessions?|call|catch-?ups?)(?![a-z])|(?<!\d)1[-:]1(?!\d)")
+_WITH_NAME = re.compile(
+    r"(?<![^\W_])(?i:with)[ _-]+([^\W\d_][^\W_]*(?:[ _][^\W\d_][^\W_]*)?)"
+)
+_MENTOR_LINE = re.compile(
+    r"[ \t]*(?:[-*+][ \t]+)?[*_]*(?i:mentor)[*_]*[ \t]*:[*_]*[ \t]*(.+?)[ \t]*"
+)
+_SESSION_WORDS = re.compile(
+    r"(?<![a-z])(?:sessions?|call|catch-?ups?)(?![a-z])|(?<!\d)1[-:]1(?!\d)"
+)
 # A "Mentor:" line is header material; deeper in the body it is more likely prose.
 _MENTOR_LINE_WINDOW = 20
 _MAX_NAME_WORDS = 4
@@ -37,10 +43,16 @@ def lowered_keys(fields: dict) -> dict:
 
 def extra_fields(fields: dict) -> dict:
     """Front-matter keys the Note does not model, as parsed."""
-    return {key: value for key, value in fields.items() if key.strip().lower() not in HANDLED_KEYS}
+    return {
+        key: value
+        for key, value in fields.items()
+        if key.strip().lower() not in HANDLED_KEYS
+    }
 
 
-def resolve_date(value: object, name: str, mtime: float, warn: list[str]) -> tuple[date, str]:
+def resolve_date(
+    value: object, name: str, mtime: float, warn: list[str]
+) -> tuple[date, str]:
     """Front-matter date, else a date in the file name, else the modification time."""
     found = coerce_date(value)
     if found:
@@ -119,7 +131,9 @@ def front_matter_kind(value: object, warn: list[str]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        warn.append(f"front matter 'kind' is not text: {_show(value)}; inferred instead")
+        warn.append(
+            f"front matter 'kind' is not text: {_show(value)}; inferred instead"
+        )
         return None
     kind = value.strip().lower()
     if kind in KINDS:
@@ -180,7 +194,11 @@ def first_heading(body: str) -> str | None:
 
 def choose_title(value: object, heading: str | None, stem: str, warn: list[str]) -> str:
     """Front-matter title, else the first heading, else the file stem."""
-    if isinstance(value, _SCALARS) and not isinstance(value, bool) and str(value).strip():
+    if (
+        isinstance(value, _SCALARS)
+        and not isinstance(value, bool)
+        and str(value).strip()
+    ):
         return str(value).strip()
     if value is not None:
         warn.append(f"front matter 'title' is not usable text: {_show(value)}; ignored")
@@ -196,7 +214,9 @@ def describe(fields: dict, body: str, rel_path: str, mtime: float) -> dict:
     heading = first_heading(body)
     day, source = resolve_date(meta.get("date"), name, mtime, warn)
     mentor = front_matter_mentor(meta, warn) or infer_mentor(stem, body)
-    kind = front_matter_kind(meta.get("kind"), warn) or infer_kind(stem, heading, mentor)
+    kind = front_matter_kind(meta.get("kind"), warn) or infer_kind(
+        stem, heading, mentor
+    )
     return {
         "date": day,
         "date_source": source,

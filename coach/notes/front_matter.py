@@ -48,7 +48,9 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                raise _Malformed(1, f"more than {MAX_ALIASES} YAML aliases; possible alias bomb")
+                raise _Malformed(
+                    1, f"more than {MAX_ALIASES} YAML aliases; possible alias bomb"
+                )
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -96,11 +98,16 @@ def _load_mapping(block: str) -> dict:
     """Parse the block as a mapping, raising _Malformed for anything unsafe or unusable."""
     size = len(block.encode("utf-8"))
     if size > MAX_BLOCK_BYTES:
-        raise _Malformed(1, f"block is {size} bytes, over the {MAX_BLOCK_BYTES} byte limit")
+        raise _Malformed(
+            1, f"block is {size} bytes, over the {MAX_BLOCK_BYTES} byte limit"
+        )
     try:
         data = _parse(block)
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        problem = (
+            getattr(error, "problem", None)
+            or (str(error).splitlines() or ["invalid YAML"])[0]
+        )
         raise _Malformed(_yaml_error_line(error), problem) from error
     except (RecursionError, ValueError, TypeError, OverflowError) as error:
         raise _Malformed(1, f"{type(error).__name__}: {error}") from error
@@ -128,5 +135,5 @@ def split_front_matter(text: str) -> FrontMatter:
     except _Malformed as bad:
         warning = f"malformed front matter (line {bad.line}): {bad.problem}"
         return FrontMatter(body=text, warnings=(warning,))
-    body = "\n".join(lines[close + 1:])
+    body = "\n".join(lines[close + 1 :])
     return FrontMatter(fields=fields, body=body, body_offset=close + 2, present=True)

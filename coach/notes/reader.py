@@ -48,7 +48,11 @@ def _too_large(size: int, max_bytes: int) -> _Skip:
 def _open_error(path: Path, error: OSError) -> _Skip:
     """A skip reason for a file that could not be opened."""
     if isinstance(error, FileNotFoundError):
-        return _Skip("broken symlink" if os.path.islink(path) else "deleted before it could be read")
+        return _Skip(
+            "broken symlink"
+            if os.path.islink(path)
+            else "deleted before it could be read"
+        )
     return _Skip(f"unreadable: {error.strerror or error}")
 
 
@@ -73,7 +77,9 @@ def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, float]:
     return raw, info.st_mtime
 
 
-def _build_note(rel: str, text: str, raw: bytes, mtime: float, warnings: list[str]) -> Note | Skipped:
+def _build_note(
+    rel: str, text: str, raw: bytes, mtime: float, warnings: list[str]
+) -> Note | Skipped:
     """Split front matter, derive metadata and assemble the Note."""
     parts = split_front_matter(text)
     if not parts.body.strip():
@@ -89,7 +95,9 @@ def _build_note(rel: str, text: str, raw: bytes, mtime: float, warnings: list[st
     )
 
 
-def read_note(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Note | Skipped:
+def read_note(
+    path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Note | Skipped:
     """Read one note file; file problems become a Skipped with a reason, never an exception."""
     rel = relative_name(path, root)
     if not _inside(path, root):
@@ -106,7 +114,9 @@ def read_note(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Not
 
 def _is_candidate(name: str) -> bool:
     """A visible file with a note extension (case-insensitive)."""
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in NOTE_SUFFIXES
+    return (
+        not name.startswith(".") and os.path.splitext(name)[1].lower() in NOTE_SUFFIXES
+    )
 
 
 def _walk(root: Path, errors: list[OSError]) -> Iterator[Path]:
@@ -133,20 +143,29 @@ def iter_note_files(root: Path) -> Iterator[Path]:
 def _check_root(root: Path) -> None:
     """Raise NotesError unless root is a readable directory."""
     if not root.exists():
-        raise NotesError(f"Notes folder not found: {root}. Check the notes path in your settings.")
+        raise NotesError(
+            f"Notes folder not found: {root}. Check the notes path in your settings."
+        )
     if not root.is_dir():
-        raise NotesError(f"Notes path is not a folder: {root}. Point it at the folder holding your notes.")
+        raise NotesError(
+            f"Notes path is not a folder: {root}. Point it at the folder holding your notes."
+        )
     try:
         with os.scandir(root):
             pass
     except OSError as error:
-        raise NotesError(f"Cannot read the notes folder {root}: {error.strerror or error}.") from error
+        raise NotesError(
+            f"Cannot read the notes folder {root}: {error.strerror or error}."
+        ) from error
 
 
 def _folder_skips(root: Path, errors: list[OSError]) -> list[Skipped]:
     """Sub-folders os.walk could not list, so they are not silently missing from the count."""
     return [
-        Skipped(relative_name(Path(error.filename), root), f"unreadable folder: {error.strerror or error}")
+        Skipped(
+            relative_name(Path(error.filename), root),
+            f"unreadable folder: {error.strerror or error}",
+        )
         for error in errors
         if error.filename
     ]
@@ -162,7 +181,9 @@ def scan_folder(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ScanResult:
     for path in _candidates(root, errors):
         outcome = read_note(path, root, max_bytes)
         if outcome.path in seen:
-            outcome = Skipped(outcome.path, "duplicate name after Unicode normalisation")
+            outcome = Skipped(
+                outcome.path, "duplicate name after Unicode normalisation"
+            )
         seen.add(outcome.path)
         target = result.notes if isinstance(outcome, Note) else result.skipped
         target.append(outcome)

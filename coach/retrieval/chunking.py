@@ -59,9 +59,9 @@ def chunk_id(path: str, index: int) -> str:
     return f"{digest}-{index:04d}"
 
 
-def embed_text(title: str, chunk: Chunk) -> str:
-    """What the embedder sees: the passage with its note title and heading for context."""
-    context = " / ".join(part for part in (title, chunk.heading) if part)
+def embed_text(title: str, chunk: Chunk, tags: tuple[str, ...] = ()) -> str:
+    """What the embedder sees: the passage with its note title, heading and tags for context."""
+    context = " / ".join(part for part in (title, chunk.heading, ", ".join(tags)) if part)
     return f"{context}\n{chunk.text}" if context else chunk.text
 
 

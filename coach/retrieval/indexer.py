@@ -7,11 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from coach.notes.model import Note, ScanResult, Skipped
 from coach.retrieval import store
 from coach.retrieval.chunking import Chunk, chunk_note, embed_text
 from coach.retrieval.embeddings import FINGERPRINT, Embedder
 from coach.retrieval.keyword import KeywordIndex
+from coach.retrieval.note_level import NoteLevelIndex
 from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest, save_manifest
 
 BATCH_CHUNKS = 128
@@ -133,7 +136,7 @@ class SourceIndexer:
         """Upsert (never add: add keeps stale text for an existing id), then acknowledge in the manifest."""
         chunks = [(note, chunk) for note, note_chunks in batch for chunk in note_chunks]
         if chunks:
-            vectors = self.embedder.embed([embed_text(note.title, chunk) for note, chunk in chunks])
+            vectors = self.embedder.embed([embed_text(note.title, chunk, note.tags) for note, chunk in chunks])
             collection.upsert(
                 ids=[chunk.id for _, chunk in chunks],
                 embeddings=vectors,
@@ -157,10 +160,12 @@ class SourceIndexer:
     def _refresh_keywords(self, collection, manifest: Manifest) -> None:
         folder = keyword_dir(self.index_dir, self.source)
         stamp = keyword_stamp(manifest)
-        if manifest.keyword_stamp == stamp and (folder / "ids.json").exists():
+        fresh = (folder / "ids.json").exists() and (note_level_dir(self.index_dir, self.source) / "paths.json").exists()
+        if manifest.keyword_stamp == stamp and fresh:
             return
-        ids, texts = _all_keyword_texts(collection)
+        ids, paths, vectors, texts = _all_passages(collection)
         KeywordIndex.build(ids, texts).save(folder)
+        NoteLevelIndex.build(paths, vectors, texts).save(note_level_dir(self.index_dir, self.source))
         manifest.keyword_stamp = stamp
         save_manifest(self.index_dir, self.source, manifest)
 
@@ -178,13 +183,21 @@ def keyword_stamp(manifest: Manifest) -> str:
     return digest.hexdigest()
 
 
-def _all_keyword_texts(collection) -> tuple[list[str], list[str]]:
-    data = collection.get(include=["documents", "metadatas"])
+def note_level_dir(index_dir: Path, source: str) -> Path:
+    return index_dir / f"notes-level-{source}"
+
+
+def _all_passages(collection):
+    """Every stored passage: ids, note paths, vectors and the text BM25 should see."""
+    data = collection.get(include=["documents", "metadatas", "embeddings"])
     texts = [
-        " ".join((meta.get("title", ""), meta.get("heading", ""), meta.get("mentor", ""), doc or ""))
+        " ".join((meta.get("title", ""), meta.get("heading", ""), meta.get("mentor", ""),
+                  meta.get("tags", "").replace(",", " "), doc or ""))
         for doc, meta in zip(data["documents"], data["metadatas"])
     ]
-    return list(data["ids"]), texts
+    paths = [meta.get("path", "") for meta in data["metadatas"]]
+    vectors = np.asarray(data["embeddings"], dtype=np.float32).reshape(len(paths), -1)
+    return list(data["ids"]), paths, vectors, texts
 
 
 def note_entry(note: Note, chunks: list[Chunk]) -> NoteEntry:

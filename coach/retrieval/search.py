@@ -10,14 +10,15 @@ import numpy as np
 
 from coach.retrieval import store
 from coach.retrieval.fusion import max_rrf, reciprocal_rank_fusion
-from coach.retrieval.indexer import keyword_dir
-from coach.retrieval.keyword import KeywordIndex
+from coach.retrieval.indexer import keyword_dir, note_level_dir
+from coach.retrieval.keyword import KeywordIndex, tokenize
 from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest
+from coach.retrieval.note_level import NoteLevelIndex
 from coach.retrieval.snippets import matched_words, snippet
 from coach.retrieval.timeparse import TimeHint, parse_time_hint
 
 MODES = ("hybrid", "dense", "keyword")
-POOL = 60  # candidates per retriever before fusion
+POOL = 100  # chunks per retriever before collapsing to notes and fusing
 KNOWLEDGE_WEIGHT = 0.8  # equal relevance: the user's own notes come first
 WINDOW_BOOST = 0.6
 ORDER_BOOST = 0.8
@@ -128,6 +129,7 @@ class _Source:
     manifest: Manifest
     keywords: KeywordIndex | None
     chunk_paths: dict[str, str]
+    note_level: NoteLevelIndex | None
 
 
 class Searcher:
@@ -165,12 +167,13 @@ class Searcher:
         if not query.strip():
             response.nothing_relevant = True
             return response
-        vector = self.embedder.embed([query])[0] if mode != "keyword" else None
+        topic = hint.topic or query
+        vector = self.embedder.embed([topic])[0] if mode != "keyword" else None
         hits: list[Hit] = []
         for name in filters.sources():
             loaded = self._source(name)
             if loaded is not None:
-                hits.extend(self._search_source(loaded, query, vector, k, filters, mode, hint))
+                hits.extend(self._search_source(loaded, topic, vector, k, filters, mode, hint))
         hits.sort(key=lambda hit: hit.score, reverse=True)
         response.hits = _dedupe(hits)[:k]
         if mode != "keyword" and response.hits and max(h.similarity for h in response.hits) < self.min_similarity:
@@ -189,7 +192,8 @@ class Searcher:
             return None
         chunk_paths = {cid: path for path, entry in manifest.notes.items() for cid in entry.chunk_ids}
         keywords = KeywordIndex.load(keyword_dir(self.index_dir, name))
-        return _Source(name, store.collection(self.client, name), manifest, keywords, chunk_paths)
+        note_level = NoteLevelIndex.load(note_level_dir(self.index_dir, name))
+        return _Source(name, store.collection(self.client, name), manifest, keywords, chunk_paths, note_level)
 
     def _search_source(self, src, query, vector, k, filters, mode, hint) -> list[Hit]:
         allowed = _allowed_paths(src.manifest, filters)
@@ -200,9 +204,11 @@ class Searcher:
             rankings.append(_dense_ranking(src, vector, allowed))
         if mode in ("hybrid", "keyword") and src.keywords is not None:
             rankings.append(_keyword_ranking(src, query, allowed))
-        fused = reciprocal_rank_fusion(rankings)
-        scale = max_rrf(max(len(rankings), 1))
-        per_note = _best_chunk_per_note(fused, src.chunk_paths)
+        note_rankings = [_note_ranking(ranking, src.chunk_paths) for ranking in rankings]
+        whole = _whole_note_rankings(src, query, vector, allowed, mode)
+        fused = reciprocal_rank_fusion([[path for path, _ in r] for r in note_rankings] + whole)
+        scale = max_rrf(max(len(rankings) + len(whole), 1))
+        per_note = _passage_per_note(fused, note_rankings, src.manifest)
         weight = KNOWLEDGE_WEIGHT if src.name == "knowledge" else 1.0
         scored = {cid: score / scale * weight for cid, score in per_note.items()}
         scored = _apply_time_hint(scored, src, hint)
@@ -215,6 +221,17 @@ def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | Non
     if not (filters.mentor or filters.since or filters.until or filters.kind or filters.tags):
         return None
     return {path for path, entry in manifest.notes.items() if filters.allows(entry)}
+
+
+def _whole_note_rankings(src: _Source, query: str, vector, allowed: set[str] | None, mode: str) -> list[list[str]]:
+    if src.note_level is None:
+        return []
+    out = []
+    if mode in ("hybrid", "dense"):
+        out.append(src.note_level.dense_ranking(vector, allowed, POOL))
+    if mode in ("hybrid", "keyword"):
+        out.append(src.note_level.keyword_ranking(query, allowed, POOL))
+    return out
 
 
 def _dense_ranking(src: _Source, vector: np.ndarray, allowed: set[str] | None) -> list[str]:
@@ -241,23 +258,40 @@ def _keyword_ranking(src: _Source, query: str, allowed: set[str] | None) -> list
     return [src.keywords.ids[i] for i in top if src.keywords.ids[i] in src.chunk_paths]
 
 
-def _best_chunk_per_note(fused: dict[str, float], chunk_paths: dict[str, str]) -> dict[str, float]:
-    """One passage per note (its best), scored with a small bonus for other matching passages."""
-    by_note: dict[str, list[tuple[float, str]]] = {}
-    for cid, score in fused.items():
+def _note_ranking(chunk_ranking: list[str], chunk_paths: dict[str, str]) -> list[tuple[str, str]]:
+    """Collapse a chunk ranking to notes (each at its best chunk's rank), keeping that chunk."""
+    seen: dict[str, str] = {}
+    for cid in chunk_ranking:
         path = chunk_paths.get(cid)
-        if path is not None:
-            by_note.setdefault(path, []).append((score, cid))
-    best = {}
-    for entries in by_note.values():
-        entries.sort(reverse=True)
-        bonus = 0.15 * sum(score for score, _ in entries[1:3])
-        best[entries[0][1]] = entries[0][0] + bonus
-    return best
+        if path is not None and path not in seen:
+            seen[path] = cid
+    return list(seen.items())
+
+
+def _passage_per_note(
+    fused: dict[str, float], note_rankings: list[list[tuple[str, str]]], manifest: Manifest
+) -> dict[str, float]:
+    """Each note's fused score, keyed by the passage that ranked it highest (first retriever wins ties).
+
+    A note found only as a whole is shown by its first passage."""
+    best: dict[str, tuple[int, str]] = {}
+    for ranking in note_rankings:
+        for rank, (path, cid) in enumerate(ranking):
+            if path not in best or rank < best[path][0]:
+                best[path] = (rank, cid)
+    out = {}
+    for path, score in fused.items():
+        if path in best:
+            out[best[path][1]] = score
+        elif path in manifest.notes and manifest.notes[path].chunk_ids:
+            out[manifest.notes[path].chunk_ids[0]] = score
+    return out
 
 
 def _apply_time_hint(scored: dict[str, float], src: _Source, hint: TimeHint) -> dict[str, float]:
-    """Favour notes inside a named window; for 'first'/'most recent', order the top few by date."""
+    """Favour notes inside a named window; for 'first'/'most recent', order the top few by date.
+
+    When the query names only a time ("our first session of 2026"), the date decides outright."""
     if hint.empty or src.name != "notes" or not scored:
         return scored
     dates = {cid: date.fromisoformat(src.manifest.notes[src.chunk_paths[cid]].date) for cid in scored}
@@ -267,11 +301,26 @@ def _apply_time_hint(scored: dict[str, float], src: _Source, hint: TimeHint) -> 
             if hint.contains(dates[cid]):
                 out[cid] *= 1 + WINDOW_BOOST
     if hint.prefer:
-        pool = sorted(out, key=out.get, reverse=True)[:ORDER_POOL]
+        pool_size = len(out) if _time_only(hint.topic, src.manifest) else ORDER_POOL
+        pool = sorted(out, key=out.get, reverse=True)[:pool_size]
+        if hint.start or hint.end:
+            pool = [cid for cid in pool if hint.contains(dates[cid])] or pool
         ordered = sorted(pool, key=lambda cid: dates[cid], reverse=hint.prefer == "earliest")
         for position, cid in enumerate(ordered):
             out[cid] *= 1 + ORDER_BOOST * position / max(len(ordered) - 1, 1)
     return out
+
+
+# Words that name a meeting rather than a topic: a query of only these (and names) is about *when*.
+_MEETING_WORDS = frozenset(tokenize(
+    "session sessions meeting meetings call calls chat catch-up cover covered discuss discussed talk talked "
+    "happen happened say said advice advise advised note notes agenda week month year mentor"
+))
+
+
+def _time_only(topic: str, manifest: Manifest) -> bool:
+    names = {word for entry in manifest.notes.values() for word in tokenize(entry.mentor or "")}
+    return not (set(tokenize(topic)) - _MEETING_WORDS - names)
 
 
 def _materialise(src: _Source, ids: list[str], scored: dict[str, float], query: str, vector) -> list[Hit]:

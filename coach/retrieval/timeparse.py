@@ -33,6 +33,8 @@ class TimeHint:
     start: date | None = None
     end: date | None = None
     prefer: str | None = None  # "recent" | "earliest"
+    topic: str = ""
+    """The query with its time phrases taken out: what to match on."""
 
     @property
     def empty(self) -> bool:
@@ -47,7 +49,27 @@ def parse_time_hint(query: str, today: date) -> TimeHint:
     text = query.lower()
     prefer = "earliest" if _EARLIEST.search(text) else "recent" if _RECENT.search(text) else None
     start, end = _window(text, today)
-    return TimeHint(start, end, prefer)
+    return TimeHint(start, end, prefer, _without_time_phrases(query))
+
+
+_TIME_PHRASES = [_EARLIEST, _RECENT, _MONTH_YEAR, _YEAR, _ISO, _AGO, re.compile(
+    r"\b(last|this|previous|past) (month|week|year)\b|\byesterday\b")]
+
+
+def _without_time_phrases(query: str) -> str:
+    """Remove the words that only say *when*, so 'first session' does not match a note titled 'first session'."""
+    text = query.lower()
+    for pattern in _TIME_PHRASES:
+        text = pattern.sub(" ", text) if pattern is not _MONTH_YEAR else _drop_months(text)
+    return " ".join(text.split())
+
+
+def _drop_months(text: str) -> str:
+    def keep_may(match: re.Match) -> str:
+        bare_may = match.group(2).lower() == "may" and not (match.group(1) or match.group(3))
+        return match.group(0) if bare_may else " "
+
+    return _MONTH_YEAR.sub(keep_may, text)
 
 
 def _window(text: str, today: date) -> tuple[date | None, date | None]:

@@ -34,7 +34,9 @@ def write(root: Path) -> Callable[[str, str | bytes], Path]:
 
 
 @pytest.fixture
-def read(root: Path, write: Callable[[str, str | bytes], Path]) -> Callable[..., Note | Skipped]:
+def read(
+    root: Path, write: Callable[[str, str | bytes], Path]
+) -> Callable[..., Note | Skipped]:
     """Write a file then read it back with read_note."""
 
     def _read(rel: str, content: str | bytes, **kwargs: int) -> Note | Skipped:

@@ -28,7 +28,13 @@ def test_date_anywhere_in_file_name(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["agenda - jan session.md", "2025-02-30 session.md", "2025-13-01.md", "order 123456789.md", "v1.2.3.md"],
+    [
+        "agenda - jan session.md",
+        "2025-02-30 session.md",
+        "2025-13-01.md",
+        "order 123456789.md",
+        "v1.2.3.md",
+    ],
 )
 def test_no_date_or_impossible_date_in_name(name: str) -> None:
     assert date_from_filename(name) is None
@@ -53,6 +59,8 @@ def test_coerce_date_accepts_dates(value: object, expected: date) -> None:
     assert coerce_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["next Tuesday", "2025-02-30", "", None, 20250912, True, ["2025-09-12"]])
+@pytest.mark.parametrize(
+    "value", ["next Tuesday", "2025-02-30", "", None, 20250912, True, ["2025-09-12"]]
+)
 def test_coerce_date_rejects_junk(value: object) -> None:
     assert coerce_date(value) is None

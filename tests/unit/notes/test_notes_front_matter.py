@@ -20,7 +20,12 @@ def test_valid_front_matter_parsed_and_removed(read) -> None:
     note = read("x.md", text)
     assert isinstance(note, Note)
     assert (note.date, note.date_source) == (date(2025, 9, 12), "front_matter")
-    assert (note.mentor, note.kind, note.tags, note.role) == ("Ade Okafor", "session", ("a", "b"), "mentee")
+    assert (note.mentor, note.kind, note.tags, note.role) == (
+        "Ade Okafor",
+        "session",
+        ("a", "b"),
+        "mentee",
+    )
     assert note.extra == {"mood": "good"}
     assert note.body == "Body here\n"
     assert note.body_offset == 9
@@ -44,7 +49,9 @@ def test_horizontal_rule_without_closing_keeps_all_text(read) -> None:
     assert isinstance(note, Note)
     assert note.body == text
     assert note.body_offset == 1
-    assert _malformed(note) == ["malformed front matter (line 1): opening '---' has no closing '---' line"]
+    assert _malformed(note) == [
+        "malformed front matter (line 1): opening '---' has no closing '---' line"
+    ]
     assert note.date_source == "filename"
 
 
@@ -125,21 +132,27 @@ def test_oversized_block_rejected(read) -> None:
 
 
 def test_deep_nesting_does_not_crash(read) -> None:
-    text = "---\nk: " + "[" * 20_000 + "]" * 20_000 + "\n---\nbody\n"
+    text = "---\nk: " + "[" * 30_000 + "]" * 30_000 + "\n---\nbody\n"
+    start = time.perf_counter()
     note = read("deep.md", text)
-    assert isinstance(note, Note)
+    assert time.perf_counter() - start < 1.0
     assert note.body == text
-    assert len(_malformed(note)) == 1
+    assert "nested more than" in _malformed(note)[0]
 
 
 def test_python_tags_refused_by_safe_loader(read) -> None:
-    note = read("tag.md", "---\nx: !!python/object/apply:os.system ['echo hi']\n---\nbody\n")
+    note = read(
+        "tag.md", "---\nx: !!python/object/apply:os.system ['echo hi']\n---\nbody\n"
+    )
     assert note.extra == {}
     assert len(_malformed(note)) == 1
 
 
 def test_templater_and_yes_no_values(read) -> None:
-    note = read("tpl.md", "---\ndate: <% tp.date.now() %>\npublish: yes\ndraft: off\n---\nbody\n")
+    note = read(
+        "tpl.md",
+        "---\ndate: <% tp.date.now() %>\npublish: yes\ndraft: off\n---\nbody\n",
+    )
     assert note.extra == {"publish": True, "draft": False}
     assert note.date_source == "mtime"
     assert any("'date' is not a date" in w for w in note.warnings)
@@ -148,7 +161,9 @@ def test_templater_and_yes_no_values(read) -> None:
 def test_impossible_yaml_date_is_not_a_crash(read) -> None:
     note = read("2025-05-06 x.md", "---\ndate: 2025-02-30\n---\nbody\n")
     assert (note.date, note.date_source) == (date(2025, 5, 6), "filename")
-    assert note.warnings == ("front matter 'date' is not a date: '2025-02-30'; ignored",)
+    assert note.warnings == (
+        "front matter 'date' is not a date: '2025-02-30'; ignored",
+    )
 
 
 def test_wrong_types_warn_and_fall_back(read) -> None:
@@ -192,4 +207,4 @@ def test_colon_in_quoted_value(read) -> None:
 @pytest.mark.parametrize("text", ["", "---", "---\n", "\n---\n---\n"])
 def test_split_never_raises_on_degenerate_input(text: str) -> None:
     parts = split_front_matter(text)
-    assert parts.body + "".join(parts.warnings) != "" or text == ""
+    assert (parts.body, parts.present) == (text, False)

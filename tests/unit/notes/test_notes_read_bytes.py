@@ -44,7 +44,8 @@ def test_utf8_bom_before_front_matter(read) -> None:
 
 
 @pytest.mark.parametrize(
-    ("encoding", "bom"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)]
+    ("encoding", "bom"),
+    [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)],
 )
 def test_utf16_with_bom(read, encoding: str, bom: bytes) -> None:
     raw = bom + ("---\r\nkind: reflection\r\n---\r\n" + TEXT).encode(encoding)
@@ -64,7 +65,9 @@ def test_cp1252_bytes_replaced_with_warning(read) -> None:
 
 
 def test_binary_md_with_nul_skipped(read) -> None:
-    result = read("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    result = read(
+        "image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    )
     assert result == Skipped("image.md", "binary file")
 
 
@@ -73,7 +76,15 @@ def test_mostly_control_bytes_without_nul_skipped(read) -> None:
     assert result == Skipped("noise.md", "binary file")
 
 
-@pytest.mark.parametrize("content", [b"", b"   \n\t\r\n  ", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"   \n\t\r\n  ",
+        codecs.BOM_UTF8,
+        codecs.BOM_UTF16_LE + " \n".encode("utf-16-le"),
+    ],
+)
 def test_empty_or_whitespace_only_skipped(read, content: bytes) -> None:
     assert read("empty.md", content) == Skipped("empty.md", "empty file")
 
@@ -89,7 +100,9 @@ def test_too_large_file_skipped_quickly(root: Path) -> None:
 
 
 def test_custom_size_limit(read) -> None:
-    assert read("a.md", "x" * 101, max_bytes=100) == Skipped("a.md", "too large: 101 bytes > 100 limit")
+    assert read("a.md", "x" * 101, max_bytes=100) == Skipped(
+        "a.md", "too large: 101 bytes > 100 limit"
+    )
     assert isinstance(read("b.md", "x" * 100, max_bytes=100), Note)
 
 
@@ -104,7 +117,9 @@ def test_unreadable_file_skipped_with_os_reason(write, root: Path) -> None:
     try:
         if os.access(path, os.R_OK):
             pytest.skip("running as root: chmod 000 does not stop reads")
-        assert read_note(path, root) == Skipped("secret.md", "unreadable: Permission denied")
+        assert read_note(path, root) == Skipped(
+            "secret.md", "unreadable: Permission denied"
+        )
     finally:
         path.chmod(0o644)
 
@@ -125,7 +140,9 @@ def test_sha256_is_of_raw_bytes(read) -> None:
 
 def test_no_errors_ignore_in_source() -> None:
     source_dir = Path(__file__).resolve().parents[3] / "coach" / "notes"
-    offenders = [p.name for p in source_dir.glob("*.py") if 'errors="ignore"' in p.read_text()]
+    offenders = [
+        p.name for p in source_dir.glob("*.py") if 'errors="ignore"' in p.read_text()
+    ]
     assert offenders == []
 
 
