@@ -1,0 +1,35 @@
+# The README's two commands: `make run` (set up, then start coach) and `make test` (set up, then test).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+APP_STAMP := $(VENV)/.installed-app
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test setup lint bench clean-venv
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(APP_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(APP_STAMP)
+
+setup: $(APP_STAMP)
+
+run: $(APP_STAMP)
+	$(VENV)/bin/coach $(ARGS)
+
+test: $(DEV_STAMP)
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest
+
+bench: $(DEV_STAMP)
+	$(PY) bench/bench_index.py
+
+clean-venv:
+	rm -rf $(VENV)

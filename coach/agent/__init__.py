@@ -1,0 +1,1 @@
+"""The coach service the UI and CLI call: ask, reflect, agenda, actions, themes."""

@@ -1,0 +1,106 @@
+"""Suite-wide fixtures: isolated coach dirs, a fake embedder, the real ONNX embedder, note writers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DEV_SET = REPO.parent / "shared" / "eval" / "dev"  # CI lays shared/ beside the clone
+DEV_NOTES = DEV_SET / "notes"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory, monkeypatch):
+    """No test reads the developer's config or writes to their data dir; no tracing, no hub."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("COACH_CONFIG_FILE", str(home / "config.toml"))
+    monkeypatch.setenv("COACH_DATA_DIR", str(home / "data"))
+    monkeypatch.delenv("COACH_NOTES_DIR", raising=False)
+    monkeypatch.delenv("COACH_CHROMA_URL", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    yield home
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words vectors (384-d, normalised): plumbing tests without a model."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts += len(texts)
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 384] += 1.0
+            out[row, 383] += 0.01  # never a zero vector
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def fake_embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder(tmp_path_factory):
+    """The real MiniLM (ONNX twin of sentence-transformers), exported once per test session."""
+    from coach.retrieval.embeddings import bundled_model_dir
+    from coach.retrieval.onnx_embedder import OnnxEmbedder, ensure_onnx
+
+    data = tmp_path_factory.mktemp("onnx-cache")
+    path = ensure_onnx(bundled_model_dir(), data)
+    return OnnxEmbedder(path, bundled_model_dir() / "tokenizer.json")
+
+
+@pytest.fixture
+def notes_dir(tmp_path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def dev_notes(tmp_path) -> Path:
+    """A private copy of the dev corpus (tests must never touch shared/)."""
+    if not DEV_NOTES.is_dir():
+        pytest.skip("shared/eval/dev is not beside this checkout")
+    target = tmp_path / "dev-notes"
+    shutil.copytree(DEV_NOTES, target)
+    return target
+
+
+def write_note(folder: Path, name: str, body: str, **front: object) -> Path:
+    """Write a note with optional YAML front matter."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = ""
+    if front:
+        lines = [f"{key}: {value}" for key, value in front.items()]
+        head = "---\n" + "\n".join(lines) + "\n---\n"
+    path.write_text(head + body, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_engine(tmp_path):
+    """Build an Engine on a notes folder with a chosen embedder (fake by default)."""
+    from coach.config import load_settings
+    from coach.retrieval.engine import Engine
+
+    def build(notes: Path, embedder=None, **settings):
+        data = Path(os.environ["COACH_DATA_DIR"])
+        conf = load_settings(notes_dir=notes, data_dir=data, **settings)
+        return Engine(conf, index_embedder=embedder, query_embedder=embedder)
+
+    return build
