@@ -536,7 +536,7 @@ _NOT_PAST = frozenset(
 _SPEECH = re.compile(
     r"^(?!I\b)(?:[A-Z][\w'-]*|[Hh]e|[Ss]he|[Tt]hey|[Yy]ou)(?: [a-z]\w*)?\s+(?:said|says|suggested|suggests|"
     r"thinks|reckons|told me|recommended|recommends|advised|pointed out|asked|wants|warned|argued|replied)\b"
-    r"|^(?:his|her|their|[A-Z][\w-]*'s) (?:line|advice|point|take|rule|rules|reaction|view|suggestion)s?\b",
+    r"|^(?:his|her|their|[A-Z][\w-]*'s) (?:line|advice|point|take|rule|reaction|view|suggestion|feedback|words|answer|response)s?\b",
 )
 
 
@@ -583,7 +583,7 @@ def _not_a_report(masked: str, advice: re.Pattern[str] | None) -> bool:
         return True
     if advice is not None and advice.match(body):
         return True
-    return read_lead(body, _INLINE_STYLES - {"agreed"}) is not None
+    return read_lead(body, (_INLINE_STYLES | {"intend"}) - {"agreed"}) is not None
 
 
 @dataclass(frozen=True)
