@@ -50,6 +50,7 @@ def _report_json(report) -> dict:
         "updated": report.updated,
         "removed": report.removed,
         "unchanged": len(report.unchanged),
+        "retagged": report.retagged,
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "warnings": [{"path": p, "warning": w} for p, w in report.warnings],
         "chunks": report.chunks,

@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     search_k: int = 5
     """How many results a search returns by default."""
 
-    min_similarity: float = 0.30
-    """Below this best cosine similarity (and with no strong keyword hit) a search says 'nothing relevant'."""
+    min_similarity: float = 0.20
+    """Below this best cosine similarity a search says 'nothing relevant' (MiniLM scores unrelated text ~0-0.2)."""
 
     llm_provider: Provider = "llamacpp"
     """Chat model provider: llamacpp (bundled, offline), ollama, openai (or any OpenAI-compatible URL), anthropic."""

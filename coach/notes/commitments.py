@@ -139,7 +139,9 @@ def mask_quotes(text: str) -> str:
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "dr.", "mr.", "ms.", "mrs.", "vs.", "etc.", "approx.", "no.", "st.")
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n(?=[A-Z0-9])")
+# A sentence ends at . ! ? before any word (informal notes often start sentences in lower case),
+# and at a line break before a capital or after terminal punctuation.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?\w)|\n(?=[A-Z0-9])|(?<=[.!?:;])\s*\n")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -147,7 +149,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     masked, spans, start = mask_quotes(text), [], 0
     for match in _BOUNDARY.finditer(masked):
         head = masked[start : match.start()].rstrip()
-        if head.lower().endswith(_ABBREVIATIONS) or not head:
+        if not head or head.lower().endswith(_ABBREVIATIONS) or re.search(r"(?:^|\s)\w\.$", head):
             continue
         spans.append((start, match.start()))
         start = match.end()
@@ -503,7 +505,7 @@ _DROPPED = re.compile(
     r"didn't stick|did not stick|(?:only )?lasted (?:a|an|one|two|three|four|five|six|\d+) (?:day|week)s?)\b",
     re.I,
 )
-_NEGATED_DROP = re.compile(r"\b(?:no longer|not going to|decided not to|decided against|won't be|stopped)\b", re.I)
+_NEGATED_DROP = re.compile(r"\b(?:no longer|not going to|decided not to|decided against|won't be)\b", re.I)
 _PENDING = re.compile(
     r"\b(?:half|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not)|"
     r"in progress|ongoing|need to|needs to|not done|not started)\b",

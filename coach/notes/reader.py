@@ -13,6 +13,7 @@ from coach.errors import NotesError
 from coach.notes.decode import BinaryFile, decode_note
 from coach.notes.fields import describe
 from coach.notes.front_matter import split_front_matter
+from coach.notes.inference import infer_from_folder
 from coach.notes.model import Note, ScanResult, Skipped
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
@@ -188,4 +189,5 @@ def scan_folder(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ScanResult:
         target = result.notes if isinstance(outcome, Note) else result.skipped
         target.append(outcome)
     result.skipped.extend(_folder_skips(root, errors))
+    result.notes = infer_from_folder(result.notes)
     return result

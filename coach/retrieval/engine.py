@@ -80,7 +80,7 @@ class Engine:
 
     def _indexer(self, source: str) -> SourceIndexer:
         counter = _lazy_counter()
-        return SourceIndexer(self.client, self.settings.index_dir, source, _Deferred(self), counter)
+        return SourceIndexer(lambda: self.client, self.settings.index_dir, source, _Deferred(self), counter)
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResponse:
         return self.searcher.search(query, k or self.settings.search_k, filters, mode)

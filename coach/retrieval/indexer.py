@@ -38,6 +38,8 @@ class IndexReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    retagged: list[str] = field(default_factory=list)
+    """Unchanged files whose inferred mentor/kind changed: metadata refreshed, not re-embedded."""
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
@@ -54,16 +56,23 @@ ProgressFn = Callable[[Progress], None]
 class SourceIndexer:
     """Sync one source (notes or knowledge). Call only while holding the IndexLock."""
 
-    def __init__(self, client, index_dir: Path, source: str, embedder: Embedder, count_tokens) -> None:
-        self.client = client
+    def __init__(self, client_factory, index_dir: Path, source: str, embedder: Embedder, count_tokens) -> None:
+        self._client_factory = client_factory  # opening Chroma costs ~1 s: only when something changed
         self.index_dir = index_dir
         self.source = source
         self.embedder = embedder
         self.count_tokens = count_tokens
 
+    @property
+    def client(self):
+        return self._client_factory()
+
     def sync(self, scan: ScanResult, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
         report = IndexReport(self.source, skipped=list(scan.skipped), warnings=scan.warnings)
         manifest = None if rebuild else self._usable_manifest()
+        if manifest is not None and self._up_to_date(scan, manifest, report):
+            return report
+        report = IndexReport(self.source, skipped=list(scan.skipped), warnings=scan.warnings)
         if manifest is None:
             report.rebuilt = True
             store.drop_collection(self.client, self.source)
@@ -72,11 +81,21 @@ class SourceIndexer:
         self._repair(collection, manifest)
         todo = self._plan(scan.notes, manifest, report)
         self._remove(collection, manifest, report.removed)
+        self._retag(collection, manifest, report.retagged, scan.notes)
         self._embed(collection, manifest, todo, progress)
         save_manifest(self.index_dir, self.source, manifest)
         self._refresh_keywords(collection, manifest)
         report.chunks = len(manifest.chunk_ids())
         return report
+
+    def _up_to_date(self, scan: ScanResult, manifest: Manifest, report: IndexReport) -> bool:
+        """Nothing to do (the common case): answer from the manifest without opening the store."""
+        self._plan(scan.notes, manifest, report)
+        fresh = manifest.keyword_stamp == keyword_stamp(manifest) and _derived_files_exist(self.index_dir, self.source)
+        if report.changed or report.retagged or not fresh:
+            return False
+        report.chunks = len(manifest.chunk_ids())
+        return True
 
     def _usable_manifest(self) -> Manifest | None:
         manifest = load_manifest(self.index_dir, self.source)
@@ -105,6 +124,8 @@ class SourceIndexer:
             entry = manifest.notes.get(note.path)
             if entry is not None and entry.sha256 == note.sha256:
                 report.unchanged.append(note.path)
+                if (entry.mentor, entry.kind, entry.role) != (note.mentor, note.kind, note.role):
+                    report.retagged.append(note.path)  # inferred from other files, which changed
                 continue
             (report.updated if entry is not None else report.added).append(note.path)
             todo.append(note)
@@ -118,6 +139,16 @@ class SourceIndexer:
             del manifest.notes[path]
         if paths:
             save_manifest(self.index_dir, self.source, manifest)
+
+    def _retag(self, collection, manifest: Manifest, paths: list[str], notes: list[Note]) -> None:
+        """Refresh metadata (mentor/kind inferred from other notes) without re-embedding."""
+        by_path = {note.path: note for note in notes}
+        for path in paths:
+            note = by_path[path]
+            chunks = chunk_note(note, self.count_tokens)
+            if chunks and [c.id for c in chunks] == manifest.notes[path].chunk_ids:
+                collection.update(ids=[c.id for c in chunks], metadatas=[chunk_metadata(note, c, self.source) for c in chunks])
+            manifest.notes[path] = note_entry(note, chunks)
 
     def _embed(self, collection, manifest: Manifest, notes: list[Note], progress: ProgressFn | None) -> None:
         batch: list[tuple[Note, list[Chunk]]] = []
@@ -160,8 +191,7 @@ class SourceIndexer:
     def _refresh_keywords(self, collection, manifest: Manifest) -> None:
         folder = keyword_dir(self.index_dir, self.source)
         stamp = keyword_stamp(manifest)
-        fresh = (folder / "ids.json").exists() and (note_level_dir(self.index_dir, self.source) / "paths.json").exists()
-        if manifest.keyword_stamp == stamp and fresh:
+        if manifest.keyword_stamp == stamp and _derived_files_exist(self.index_dir, self.source):
             return
         ids, paths, vectors, texts = _all_passages(collection)
         KeywordIndex.build(ids, texts).save(folder)
@@ -174,12 +204,18 @@ def keyword_dir(index_dir: Path, source: str) -> Path:
     return index_dir / f"keyword-{source}"
 
 
+def _derived_files_exist(index_dir: Path, source: str) -> bool:
+    return (keyword_dir(index_dir, source) / "ids.json").exists() and (
+        note_level_dir(index_dir, source) / "paths.json"
+    ).exists()
+
+
 def keyword_stamp(manifest: Manifest) -> str:
     """Changes whenever any note's content or chunking changes."""
     digest = hashlib.sha256()
     for path in sorted(manifest.notes):
         entry = manifest.notes[path]
-        digest.update(f"{path}\0{entry.sha256}\0{len(entry.chunk_ids)}\n".encode())
+        digest.update(f"{path}\0{entry.sha256}\0{len(entry.chunk_ids)}\0{entry.mentor}\0{entry.kind}\n".encode())
     return digest.hexdigest()
 
 

@@ -65,6 +65,19 @@ class KeywordIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)[: len(self.ids)]
 
+    def coverage(self, query: str) -> float:
+        """Share of the query's IDF weight carried by words that occur in this index at all.
+
+        Near 0 means the words that make the query specific never appear: whatever ranks first
+        only shares the query's common words, so it is unlikely to answer it."""
+        tokens = list(dict.fromkeys(tokenize(query)))
+        if not tokens or not self.ids:
+            return 0.0
+        vocab, indptr = self._retriever.vocab_dict, self._retriever.scores["indptr"]
+        freqs = [int(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0 for t in tokens]
+        idf = [np.log((len(self.ids) + 1) / (df + 0.5)) for df in freqs]
+        return float(sum(w for w, df in zip(idf, freqs) if df) / sum(idf))
+
     def positions(self, ids: list[str]) -> np.ndarray:
         return np.fromiter((self._position[cid] for cid in ids if cid in self._position), dtype=np.int64)
 

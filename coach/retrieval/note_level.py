@@ -34,21 +34,23 @@ class NoteLevelIndex:
         keywords = KeywordIndex.build(paths, ["\n".join(texts[i] for i in rows[p]) for p in paths])
         return cls(paths, means, keywords)
 
-    def dense_ranking(self, vector: np.ndarray, allowed: set[str] | None, limit: int) -> list[str]:
+    def dense_ranking(self, vector: np.ndarray, allowed: set[str] | None, limit: int) -> list[tuple[str, float]]:
+        """Best `limit` notes by cosine of their mean vector, with that cosine."""
         scores = self.vectors @ vector
         return self._top(scores, allowed, limit, require_positive=False)
 
-    def keyword_ranking(self, query: str, allowed: set[str] | None, limit: int) -> list[str]:
+    def keyword_ranking(self, query: str, allowed: set[str] | None, limit: int) -> list[tuple[str, float]]:
+        """Best `limit` notes by whole-note BM25 (only notes sharing a word), with that score."""
         return self._top(self.keywords.scores(query), allowed, limit, require_positive=True)
 
-    def _top(self, scores: np.ndarray, allowed: set[str] | None, limit: int, require_positive: bool) -> list[str]:
+    def _top(self, scores: np.ndarray, allowed, limit: int, require_positive: bool) -> list[tuple[str, float]]:
         order = np.argsort(-scores, kind="stable")
         out = []
         for i in order:
             if require_positive and scores[i] <= 0:
                 break
             if allowed is None or self.paths[i] in allowed:
-                out.append(self.paths[i])
+                out.append((self.paths[i], float(scores[i])))
                 if len(out) >= limit:
                     break
         return out

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from coach.retrieval import store
-from coach.retrieval.fusion import max_rrf, reciprocal_rank_fusion
+from coach.retrieval.fusion import zscore_fusion
 from coach.retrieval.indexer import keyword_dir, note_level_dir
 from coach.retrieval.keyword import KeywordIndex, tokenize
 from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest
 from coach.retrieval.note_level import NoteLevelIndex
 from coach.retrieval.snippets import matched_words, snippet
-from coach.retrieval.timeparse import TimeHint, parse_time_hint
+from coach.retrieval.timeparse import TimeHint, is_time_only, parse_time_hint, rerank_by_time
 
 MODES = ("hybrid", "dense", "keyword")
 POOL = 100  # chunks per retriever before collapsing to notes and fusing
 KNOWLEDGE_WEIGHT = 0.8  # equal relevance: the user's own notes come first
-WINDOW_BOOST = 0.6
-ORDER_BOOST = 0.8
-ORDER_POOL = 6
+MIN_COVERAGE = 0.25  # below: three quarters of what makes the query specific is in no note
+STRONG_SIMILARITY = 0.6  # MiniLM cosine of a close paraphrase; overrides a vocabulary miss
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class _Source:
 class Searcher:
     """Answers searches over the index; cheap to keep open, `reload()` after a sync."""
 
-    def __init__(self, index_dir: Path, client, query_embedder, min_similarity: float = 0.3) -> None:
+    def __init__(self, index_dir: Path, client, query_embedder, min_similarity: float = 0.2) -> None:
         self.index_dir = index_dir
         self.client = client
         self.embedder = query_embedder
@@ -176,10 +176,18 @@ class Searcher:
                 hits.extend(self._search_source(loaded, topic, vector, k, filters, mode, hint))
         hits.sort(key=lambda hit: hit.score, reverse=True)
         response.hits = _dedupe(hits)[:k]
-        if mode != "keyword" and response.hits and max(h.similarity for h in response.hits) < self.min_similarity:
-            response.hits, response.nothing_relevant = [], True
-        response.nothing_relevant = response.nothing_relevant or not response.hits
+        if response.hits and self._too_weak(response.hits, topic, filters.sources(), mode):
+            response.hits = []
+        response.nothing_relevant = not response.hits
         return response
+
+    def _too_weak(self, hits: list[Hit], topic: str, sources: tuple[str, ...], mode: str) -> bool:
+        """Nothing relevant: no passage is even loosely similar, or the query's distinctive words
+        occur in no note and no passage is a close paraphrase either."""
+        best = max(hit.similarity for hit in hits) if mode != "keyword" else None
+        if best is not None and best < self.min_similarity:
+            return True
+        return (best is None or best < STRONG_SIMILARITY) and self._coverage(topic, sources) < MIN_COVERAGE
 
     def _source(self, name: str) -> _Source | None:
         if name not in self._sources:
@@ -199,21 +207,49 @@ class Searcher:
         allowed = _allowed_paths(src.manifest, filters)
         if allowed is not None and not allowed:
             return []
-        rankings = []
-        if mode in ("hybrid", "dense"):
-            rankings.append(_dense_ranking(src, vector, allowed))
-        if mode in ("hybrid", "keyword") and src.keywords is not None:
-            rankings.append(_keyword_ranking(src, query, allowed))
-        note_rankings = [_note_ranking(ranking, src.chunk_paths) for ranking in rankings]
-        whole = _whole_note_rankings(src, query, vector, allowed, mode)
-        fused = reciprocal_rank_fusion([[path for path, _ in r] for r in note_rankings] + whole)
-        scale = max_rrf(max(len(rankings) + len(whole), 1))
-        per_note = _passage_per_note(fused, note_rankings, src.manifest)
+        signals = _signals(src, query, vector, allowed, mode)
+        fused = zscore_fusion([dict(s.scores) for s in signals], [s.fill for s in signals])
+        per_note = _passage_per_note(fused, [s.passages for s in signals if s.passages], src.manifest)
+        per_note = _apply_time_hint(per_note, src, hint)
         weight = KNOWLEDGE_WEIGHT if src.name == "knowledge" else 1.0
-        scored = {cid: score / scale * weight for cid, score in per_note.items()}
-        scored = _apply_time_hint(scored, src, hint)
+        scored = {cid: _squash(z) * weight for cid, z in per_note.items()}
         top = sorted(scored, key=scored.get, reverse=True)[: max(k * 2, k + 5)]
         return _materialise(src, top, scored, query, vector)
+
+    def _coverage(self, query: str, sources: tuple[str, ...]) -> float:
+        """How much of the query's specific vocabulary occurs in any searched source (see KeywordIndex.coverage)."""
+        loaded = [self._source(name) for name in sources]
+        values = [src.note_level.keywords.coverage(query) for src in loaded if src and src.note_level]
+        return max(values, default=1.0)
+
+
+@dataclass(frozen=True)
+class _Signal:
+    """One retriever's view: (note, score) best first; the passage that scored each note; the score of a miss."""
+
+    scores: list[tuple[str, float]]
+    passages: list[tuple[str, str]] | None
+    fill: float | None  # None: the lowest score seen (dense); 0 for BM25, where a miss means no shared word
+
+
+def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: str) -> list[_Signal]:
+    """Passage and whole-note scores from each retriever the mode uses."""
+    out = []
+    if mode in ("hybrid", "dense"):
+        out.append(_collapse(_dense_passages(src, vector, allowed), src.chunk_paths, fill=None))
+        if src.note_level is not None:
+            out.append(_Signal(src.note_level.dense_ranking(vector, allowed, POOL), None, None))
+    if mode in ("hybrid", "keyword"):
+        if src.keywords is not None:
+            out.append(_collapse(_keyword_passages(src, query, allowed), src.chunk_paths, fill=0.0))
+        if src.note_level is not None:
+            out.append(_Signal(src.note_level.keyword_ranking(query, allowed, POOL), None, 0.0))
+    return out
+
+
+def _squash(z: float) -> float:
+    """A fused z-score as a 0..1 display score (logistic; the order is unchanged)."""
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | None:
@@ -223,27 +259,17 @@ def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | Non
     return {path for path, entry in manifest.notes.items() if filters.allows(entry)}
 
 
-def _whole_note_rankings(src: _Source, query: str, vector, allowed: set[str] | None, mode: str) -> list[list[str]]:
-    if src.note_level is None:
-        return []
-    out = []
-    if mode in ("hybrid", "dense"):
-        out.append(src.note_level.dense_ranking(vector, allowed, POOL))
-    if mode in ("hybrid", "keyword"):
-        out.append(src.note_level.keyword_ranking(query, allowed, POOL))
-    return out
-
-
-def _dense_ranking(src: _Source, vector: np.ndarray, allowed: set[str] | None) -> list[str]:
+def _dense_passages(src: _Source, vector: np.ndarray, allowed: set[str] | None) -> list[tuple[str, float]]:
+    """Top passages by cosine similarity (Chroma's cosine distance is 1 - similarity)."""
     where = {"path": {"$in": sorted(allowed)}} if allowed is not None else None
-    count = len(src.chunk_paths)
     result = src.collection.query(
-        query_embeddings=[vector.tolist()], n_results=min(POOL, count), where=where, include=["distances"]
+        query_embeddings=[vector.tolist()], n_results=min(POOL, len(src.chunk_paths)), where=where,
+        include=["distances"],
     )
-    return list(result["ids"][0])
+    return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
 
-def _keyword_ranking(src: _Source, query: str, allowed: set[str] | None) -> list[str]:
+def _keyword_passages(src: _Source, query: str, allowed: set[str] | None) -> list[tuple[str, float]]:
     scores = src.keywords.scores(query)
     if allowed is not None:
         mask = np.zeros_like(scores, dtype=bool)
@@ -255,17 +281,18 @@ def _keyword_ranking(src: _Source, query: str, allowed: set[str] | None) -> list
         return []
     top = np.argpartition(-scores, n - 1)[:n]
     top = top[np.argsort(-scores[top], kind="stable")]
-    return [src.keywords.ids[i] for i in top if src.keywords.ids[i] in src.chunk_paths]
+    return [(src.keywords.ids[i], float(scores[i])) for i in top if src.keywords.ids[i] in src.chunk_paths]
 
 
-def _note_ranking(chunk_ranking: list[str], chunk_paths: dict[str, str]) -> list[tuple[str, str]]:
-    """Collapse a chunk ranking to notes (each at its best chunk's rank), keeping that chunk."""
-    seen: dict[str, str] = {}
-    for cid in chunk_ranking:
+def _collapse(passages: list[tuple[str, float]], chunk_paths: dict[str, str], fill: float | None) -> _Signal:
+    """Passage scores to note scores: each note at its best passage, which is kept to show."""
+    scores: dict[str, float] = {}
+    best: dict[str, str] = {}
+    for cid, score in passages:
         path = chunk_paths.get(cid)
-        if path is not None and path not in seen:
-            seen[path] = cid
-    return list(seen.items())
+        if path is not None and path not in best:
+            scores[path], best[path] = score, cid
+    return _Signal(list(scores.items()), list(best.items()), fill)
 
 
 def _passage_per_note(
@@ -289,38 +316,11 @@ def _passage_per_note(
 
 
 def _apply_time_hint(scored: dict[str, float], src: _Source, hint: TimeHint) -> dict[str, float]:
-    """Favour notes inside a named window; for 'first'/'most recent', order the top few by date.
-
-    When the query names only a time ("our first session of 2026"), the date decides outright."""
     if hint.empty or src.name != "notes" or not scored:
         return scored
     dates = {cid: date.fromisoformat(src.manifest.notes[src.chunk_paths[cid]].date) for cid in scored}
-    out = dict(scored)
-    if hint.start or hint.end:
-        for cid in out:
-            if hint.contains(dates[cid]):
-                out[cid] *= 1 + WINDOW_BOOST
-    if hint.prefer:
-        pool_size = len(out) if _time_only(hint.topic, src.manifest) else ORDER_POOL
-        pool = sorted(out, key=out.get, reverse=True)[:pool_size]
-        if hint.start or hint.end:
-            pool = [cid for cid in pool if hint.contains(dates[cid])] or pool
-        ordered = sorted(pool, key=lambda cid: dates[cid], reverse=hint.prefer == "earliest")
-        for position, cid in enumerate(ordered):
-            out[cid] *= 1 + ORDER_BOOST * position / max(len(ordered) - 1, 1)
-    return out
-
-
-# Words that name a meeting rather than a topic: a query of only these (and names) is about *when*.
-_MEETING_WORDS = frozenset(tokenize(
-    "session sessions meeting meetings call calls chat catch-up cover covered discuss discussed talk talked "
-    "happen happened say said advice advise advised note notes agenda week month year mentor"
-))
-
-
-def _time_only(topic: str, manifest: Manifest) -> bool:
-    names = {word for entry in manifest.notes.values() for word in tokenize(entry.mentor or "")}
-    return not (set(tokenize(topic)) - _MEETING_WORDS - names)
+    names = {word for entry in src.manifest.notes.values() for word in tokenize(entry.mentor or "")}
+    return rerank_by_time(scored, dates, hint, is_time_only(hint.topic, names))
 
 
 def _materialise(src: _Source, ids: list[str], scored: dict[str, float], query: str, vector) -> list[Hit]:
@@ -376,6 +376,4 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 
 def _with_also(hit: Hit, path: str) -> Hit:
-    from dataclasses import replace
-
     return replace(hit, also_in=hit.also_in + (path,))

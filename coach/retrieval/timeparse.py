@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from coach.retrieval.keyword import tokenize
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -147,3 +149,41 @@ def _year_window(text: str, today: date):
         return None
     year = int(match.group(1) or match.group(2))
     return date(year, 1, 1), date(year, 12, 31)
+
+
+# Re-ranking works on fused z-scores, so boosts are in standard deviations of the fused score.
+WINDOW_BOOST = 0.5  # inside a named window: half a deviation, enough to break near-ties, not to rescue misses
+ORDER_BOOST = 0.5  # 'first' / 'most recent': spread over the top few by date
+ORDER_POOL = 6  # how many top notes compete on date
+
+# Words that name a meeting rather than a topic: a query of only these (and names) is about *when*.
+MEETING_WORDS = frozenset(tokenize(
+    "session sessions meeting meetings call calls chat catch-up cover covered discuss discussed talk talked "
+    "happen happened say said advice advise advised note notes agenda week month year mentor"
+))
+
+
+def is_time_only(topic: str, names: set[str]) -> bool:
+    """True when the topic, once time words are gone, holds only meeting words and people's names."""
+    return not (set(tokenize(topic)) - MEETING_WORDS - names)
+
+
+def rerank_by_time(scores: dict[str, float], dates: dict[str, date], hint: TimeHint, time_only: bool) -> dict[str, float]:
+    """Favour items inside a named window; for 'first'/'most recent', order the top few by date.
+
+    When the query names only a time ("our first session of 2026"), the date decides outright."""
+    out = dict(scores)
+    if hint.start or hint.end:
+        for key in out:
+            out[key] += WINDOW_BOOST if hint.contains(dates[key]) else 0.0
+    if hint.prefer:
+        pool = sorted(out, key=out.get, reverse=True)[: len(out) if time_only else ORDER_POOL]
+        if hint.start or hint.end:
+            pool = [key for key in pool if hint.contains(dates[key])] or pool
+        ordered = sorted(pool, key=lambda key: dates[key], reverse=hint.prefer == "earliest")
+        # Time-only: each step exceeds the whole score range, so date order wins over everything.
+        spread = max(out.values()) - min(out.values()) + 1.0
+        step = spread if time_only else ORDER_BOOST / max(len(ordered) - 1, 1)
+        for position, key in enumerate(ordered, start=int(time_only)):
+            out[key] += step * position
+    return out

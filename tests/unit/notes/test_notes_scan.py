@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 import unicodedata
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 
 from coach.errors import NotesError
 from coach.notes import reader
+from coach.notes.front_matter import split_front_matter
 from coach.notes.model import Note, Skipped
 from coach.notes.reader import OUTSIDE_ROOT, iter_note_files, scan_folder
 
@@ -192,6 +195,34 @@ def test_dev_corpus_reads_cleanly(tmp_path: Path) -> None:
     plain = by_path["2025-08-21.md"]
     assert (plain.date, plain.date_source) == (date(2025, 8, 21), "filename")
     assert all(isinstance(note, Note) and note.body.strip() for note in result.notes)
+    _assert_dev_sessions_use_front_matter_mentor(copy, result.notes)
+
+
+def _assert_dev_sessions_use_front_matter_mentor(folder: Path, notes: list[Note]) -> None:
+    """Sessions with the dev mentor carry the spelling the front matter uses, files without it too."""
+    spellings = Counter(
+        split_front_matter(path.read_text(encoding="utf-8-sig").replace("\r\n", "\n"))
+        .fields.get("mentor")
+        for path in folder.iterdir()
+    )
+    spellings.pop(None, None)
+    spelling = spellings.most_common(1)[0][0]
+    name_words = {word.casefold() for word in re.findall(r"[^\W\d_]+", spelling)}
+
+    def mentions(note: Note) -> bool:
+        text = " ".join((note.path, note.title, note.mentor or "", note.body))
+        return bool(name_words & {w.casefold() for w in re.findall(r"[^\W\d_]+", text)})
+
+    sessions = [note for note in notes if note.kind == "session" and mentions(note)]
+    assert sessions and all(note.mentor == spelling for note in sessions), [
+        (note.path, note.mentor) for note in sessions if note.mentor != spelling
+    ]
+    no_front_matter = [note for note in notes if note.body_offset == 1]
+    assert no_front_matter and {note.path for note in no_front_matter} <= {
+        note.path for note in sessions
+    }
+    assert all(note.extra["mentor_source"] == "inferred" for note in no_front_matter)
+    assert not [note.path for note in notes if note.kind == "other"]
 
 
 def test_permission_denied_file_simulated(write, root: Path, monkeypatch) -> None:

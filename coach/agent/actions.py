@@ -1,0 +1,235 @@
+"""Commitments carried across notes: open, done or dropped, by matching later follow-ups to earlier commitments."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+
+import numpy as np
+
+from coach.notes.commitments import (
+    Commitment,
+    FollowUp,
+    containment,
+    content_words,
+    extract_commitments,
+    extract_followups,
+)
+from coach.notes.model import Note
+
+Embed = Callable[[list[str]], np.ndarray]
+"""Texts -> L2-normalised vectors, one row per text (e.g. MiniLM with normalize_embeddings=True)."""
+
+# Thresholds, set from what the measures mean rather than fitted to any notes:
+# a report "is about" a commitment when at least half of the commitment's content words
+# reappear in it (and at least two, so one shared name is never enough) ...
+LEXICAL_MATCH = 0.5
+MIN_SHARED = 2
+# ... or when sentence embeddings put them in paraphrase territory (for MiniLM-class models,
+# unrelated sentences sit below ~0.3, topical neighbours ~0.4-0.55, paraphrases above ~0.6).
+COSINE_MATCH = 0.6
+# A repeat of an open commitment must be much closer than a report about it.
+REPEAT_COSINE = 0.8
+REPEAT_CONTAINMENT = 0.8
+REPEAT_JACCARD = 0.5
+# A report sentence this short borrows its topic from the sentence after it ("Did the list. 41 things …").
+SHORT_REPORT_WORDS = 4
+
+_MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_WHEN = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\w+day|"
+    r"week|month|quarter|year|session|meeting|retro|time|morning|afternoon|evening|weekend|q[1-4]|h[12])"
+)
+# Scheduling ("by end of Feb", "this week", "before the next session") and asides in brackets
+# say when, not what: a later report names the what.
+_SCHEDULE = re.compile(
+    rf"\((?:[^()]*)\)|\b(?:by|before|after|from|on|in|at|until|within|during|this|next|every|each|"
+    rf"today|tomorrow|tonight)\b(?:\s+(?:the|end|of|next|this|our|my|a|first|last|\d+))*\s+{_WHEN}\b"
+    rf"|\b(?:today|tomorrow|tonight|this week|next week)\b",
+    re.I,
+)
+_NEGATIVE = re.compile(r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back)\b", re.I)
+
+
+@dataclass(frozen=True)
+class TrackedCommitment:
+    """A commitment with its status as of `today`, and the later note that settled it."""
+
+    text: str
+    owner: str
+    path: str
+    date: date
+    mentor: str | None
+    line: int
+    style: str
+    status: str
+    """"open", "done" or "dropped"."""
+    status_path: str | None
+    status_date: date | None
+    age_days: int
+    """Days open so far (open), or days it took to settle (done / dropped)."""
+    evidence: str | None = None
+    """The follow-up sentence that settled it."""
+    mentions: tuple[tuple[str, int], ...] = ()
+    """(path, line) of every mention, the first one included: repeats merge into one item."""
+
+
+@dataclass
+class _Item:
+    """A commitment being tracked through the notes, oldest mention first."""
+
+    first: Commitment
+    mentions: list[Commitment] = field(default_factory=list)
+    status: str = "open"
+    settled_by: FollowUp | None = None
+
+    @property
+    def negative(self) -> bool:
+        """A "stop …" commitment, for which "haven't …" / "no longer …" mean it was kept."""
+        return bool(_NEGATIVE.match(self.first.text))
+
+
+def core_text(commitment: str) -> str:
+    """The commitment without its schedule and bracketed asides: what a later report would name."""
+    core = _SCHEDULE.sub(" ", commitment)
+    return core if content_words(core) else commitment
+
+
+def report_text(followup: FollowUp) -> str:
+    """What a follow-up is embedded as: the sentence, and for a terse one the next sentence too."""
+    if len(content_words(followup.text)) < SHORT_REPORT_WORDS and followup.after:
+        return f"{followup.text}. {followup.after}"
+    return followup.text
+
+
+def report_words(followup: FollowUp) -> frozenset[str]:
+    """What a follow-up is matched on lexically: its heading's words as well as the report's."""
+    return content_words(f"{followup.context} {report_text(followup)}")
+
+
+class _Similarity:
+    """IDF-weighted word overlap, plus cosine similarity when an embedding function was given."""
+
+    def __init__(self, notes: list[Note], texts: Iterable[str], embed: Embed | None) -> None:
+        self.idf = _idf(notes)
+        self.rows: dict[str, int] = {}
+        self.vectors: np.ndarray | None = None
+        if embed is not None:
+            unique = list(dict.fromkeys(texts))
+            self.rows = {text: i for i, text in enumerate(unique)}
+            self.vectors = np.asarray(embed(unique), dtype=np.float32) if unique else None
+
+    def cosine(self, a: str, b: str) -> float | None:
+        """Cosine of two texts seen at construction, or None without embeddings."""
+        if self.vectors is None or a not in self.rows or b not in self.rows:
+            return None
+        return float(self.vectors[self.rows[a]] @ self.vectors[self.rows[b]])
+
+    def weighted_containment(self, words: frozenset[str], other: frozenset[str]) -> float:
+        """Share of `words`' IDF mass found in `other`: rare shared words count for more."""
+        total = sum(self.idf.get(w, self.idf_unseen) for w in words)
+        return sum(self.idf.get(w, self.idf_unseen) for w in words & other) / total if total else 0.0
+
+    @property
+    def idf_unseen(self) -> float:
+        """IDF of a word no note contains (the maximum)."""
+        return max(self.idf.values(), default=1.0)
+
+    def about(self, commitment: str, followup: FollowUp) -> float:
+        """How strongly the report is about the commitment (0 when it is not)."""
+        words, other = content_words(core_text(commitment)), report_words(followup)
+        shared = len(words & other)
+        lexical = self.weighted_containment(words, other) if shared >= min(MIN_SHARED, len(words)) else 0.0
+        cosine = self.cosine(commitment, report_text(followup)) or 0.0
+        matched = lexical >= LEXICAL_MATCH or cosine >= COSINE_MATCH
+        return max(lexical, cosine) if matched else 0.0
+
+    def repeats(self, a: str, b: str) -> bool:
+        """True when two commitments say the same thing."""
+        wa, wb = content_words(a), content_words(b)
+        small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        shared = len(wa & wb)
+        if shared >= MIN_SHARED and containment(small, large) >= REPEAT_CONTAINMENT:
+            return True
+        if shared >= 3 and shared / len(wa | wb) >= REPEAT_JACCARD:
+            return True
+        return (self.cosine(a, b) or 0.0) >= REPEAT_COSINE
+
+
+def _idf(notes: list[Note]) -> dict[str, float]:
+    """Smoothed inverse document frequency of each content word over the notes."""
+    df: Counter[str] = Counter(w for note in notes for w in content_words(note.body))
+    n = len(notes)
+    return {w: math.log((1 + n) / (1 + count)) + 1 for w, count in df.items()}
+
+
+def _status_from(item: _Item, followup: FollowUp) -> str | None:
+    """The item's new status given a matching follow-up, or None when it stays open."""
+    if followup.negated and item.negative:
+        return "done"  # "haven't touched the rota" keeps "stop reviewing the rota"
+    return None if followup.status == "pending" else followup.status
+
+
+def _settle(item: _Item, followups: list[FollowUp], sim: _Similarity) -> None:
+    """Apply the best-matching follow-up of one day's notes to an open item."""
+    scored = [(sim.about(text.text, f), f) for f in followups for text in item.mentions]
+    scored = [(score, f) for score, f in scored if score > 0]
+    if not scored:
+        return
+    best = max(scored, key=lambda pair: (pair[0], -len(pair[1].text)))[1]
+    status = _status_from(item, best)
+    if status is not None:
+        item.status, item.settled_by = status, best
+
+
+def _add(items: list[_Item], commitment: Commitment, sim: _Similarity) -> None:
+    """Merge a commitment into an open item that it repeats, else start a new item."""
+    for item in items:
+        if item.status == "open" and any(sim.repeats(m.text, commitment.text) for m in item.mentions):
+            item.mentions.append(commitment)
+            return
+    items.append(_Item(commitment, [commitment]))
+
+
+def _tracked(item: _Item, today: date) -> TrackedCommitment:
+    """The public record of an item."""
+    first, settled = item.first, item.settled_by
+    end = settled.date if settled else today
+    return TrackedCommitment(
+        first.text, first.owner, first.path, first.date, first.mentor, first.line, first.style,
+        item.status, settled.path if settled else None, settled.date if settled else None,
+        (end - first.date).days, settled.text if settled else None,
+        tuple((m.path, m.line) for m in item.mentions),
+    )
+
+
+def _similarity(found: list[tuple[Note, list[Commitment], list[FollowUp]]], embed: Embed | None) -> _Similarity:
+    """One embedding call for every commitment and report text."""
+    texts = [c.text for _, cs, _ in found for c in cs] + [report_text(f) for _, _, fs in found for f in fs]
+    return _Similarity([note for note, _, _ in found], texts, embed)
+
+
+def track_commitments(notes: list[Note], today: date, embed: Embed | None = None) -> list[TrackedCommitment]:
+    """Every commitment in the notes with its status. Notes are read by date; each day's
+    commitments merge into open repeats (or start items), then its follow-ups settle items
+    last mentioned on an earlier day."""
+    ordered = sorted(notes, key=lambda n: (n.date, n.path))
+    found = [(n, extract_commitments(n), extract_followups(n, include_pending=True)) for n in ordered]
+    sim = _similarity(found, embed)
+    items: list[_Item] = []
+    for day, group in groupby(found, key=lambda entry: entry[0].date):
+        group = list(group)
+        for _, commitments, _ in group:
+            for commitment in commitments:
+                _add(items, commitment, sim)
+        followups = [f for _, _, fs in group for f in fs]
+        for item in items:
+            # A note that repeats a commitment is not also its report: settle only from later days.
+            if item.status == "open" and item.mentions[-1].date < day:
+                _settle(item, followups, sim)
+    return [_tracked(item, today) for item in items]
