@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -14,6 +17,7 @@ from pydantic_settings import (
 )
 
 from coach import paths
+from coach.errors import ConfigError
 
 Provider = Literal["llamacpp", "ollama", "openai", "anthropic"]
 
@@ -92,11 +96,40 @@ class Settings(BaseSettings):
         """True when notes would be sent off this machine (anything but a loopback server)."""
         if self.llm_provider == "llamacpp":
             return False
-        url = self.llm_base_url or ""
-        return not any(host in url for host in ("://localhost", "://127.", "://[::1]"))
+        if self.llm_provider == "ollama" and not self.llm_base_url:
+            return False  # Ollama's default server is on this machine
+        host = urlparse(self.llm_base_url or "").hostname or ""
+        return not _is_loopback(host)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Build settings, letting CLI flags (non-None overrides) win over file and env."""
+    """Build settings, letting CLI flags (non-None overrides) win over file and env.
+
+    A bad config file or variable becomes a ConfigError naming the file and the field."""
     clean = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**clean)
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc), "Invalid settings") from None
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise ConfigError(f"Cannot read the config file {paths.default_config_file()}: {exc}") from None
+
+
+def _explain(exc: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in err['loc']) or 'value'}: {err['msg']} (got {err.get('input')!r})"
+        for err in exc.errors()
+    )
+    return (
+        f"Invalid setting — {problems}. Check {paths.default_config_file()} "
+        "and COACH_* environment variables."
+    )

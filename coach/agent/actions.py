@@ -33,6 +33,9 @@ MIN_SHARED = 2
 # ... or when sentence embeddings put them in paraphrase territory (for MiniLM-class models,
 # unrelated sentences sit below ~0.3, topical neighbours ~0.4-0.55, paraphrases above ~0.6).
 COSINE_MATCH = 0.6
+# When neither alone decides, two moderate signals agreeing do: half the key words plus a
+# topical-neighbour cosine (0.5 + 0.4) average to this.
+MEAN_MATCH = 0.45
 # A repeat of an open commitment must be much closer than a report about it.
 REPEAT_COSINE = 0.8
 REPEAT_CONTAINMENT = 0.8
@@ -100,6 +103,12 @@ def core_text(commitment: str) -> str:
     return core if content_words(core) else commitment
 
 
+def head_text(commitment: str) -> str:
+    """The first clause of the core ("Have coffee with Tom" from "…, and mostly ask questions")."""
+    head = re.split(r"[,;:]|\s-\s|\s(?:and|but|so|then)\s", core_text(commitment), maxsplit=1)[0]
+    return head if len(content_words(head)) >= MIN_SHARED else core_text(commitment)
+
+
 def report_text(followup: FollowUp) -> str:
     """What a follow-up is embedded as: the sentence, and for a terse one the next sentence too."""
     if len(content_words(followup.text)) < SHORT_REPORT_WORDS and followup.after:
@@ -140,14 +149,24 @@ class _Similarity:
         """IDF of a word no note contains (the maximum)."""
         return max(self.idf.values(), default=1.0)
 
+    def lexical(self, commitment: str, followup: FollowUp) -> float:
+        """Weighted share of the commitment's words (whole core or its head clause) in the report."""
+        other, best = report_words(followup), 0.0
+        for text in {core_text(commitment), head_text(commitment)}:
+            words = content_words(text)
+            if len(words & other) >= min(MIN_SHARED, len(words)):
+                best = max(best, self.weighted_containment(words, other))
+        return best
+
     def about(self, commitment: str, followup: FollowUp) -> float:
         """How strongly the report is about the commitment (0 when it is not)."""
-        words, other = content_words(core_text(commitment)), report_words(followup)
-        shared = len(words & other)
-        lexical = self.weighted_containment(words, other) if shared >= min(MIN_SHARED, len(words)) else 0.0
-        cosine = self.cosine(commitment, report_text(followup)) or 0.0
-        matched = lexical >= LEXICAL_MATCH or cosine >= COSINE_MATCH
-        return max(lexical, cosine) if matched else 0.0
+        lexical = self.lexical(commitment, followup)
+        cosine = self.cosine(commitment, report_text(followup))
+        if cosine is None:
+            return lexical if lexical >= LEXICAL_MATCH else 0.0
+        mean = (lexical + cosine) / 2
+        matched = lexical >= LEXICAL_MATCH or cosine >= COSINE_MATCH or mean >= MEAN_MATCH
+        return max(lexical, cosine, mean) if matched else 0.0
 
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""

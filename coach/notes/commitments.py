@@ -74,8 +74,8 @@ _IRREGULAR = {
     "shown": "show", "grew": "grow", "grown": "grow", "knew": "know", "known": "know",
     "hired": "hire", "people": "person",
 }
-_SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "al", "ly", "s")
-_TOKEN = re.compile(r"[a-z0-9£$€]+(?:'[a-z]+)?")
+_SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s")
+_TOKEN = re.compile(r"[a-z0-9£$€]+(?:[:'][a-z0-9]+)*")  # keeps 1:1 and don't whole
 
 
 def stem(word: str) -> str:
@@ -93,7 +93,7 @@ def stem(word: str) -> str:
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning (stop words and possessives removed)."""
     words = _TOKEN.findall(fold(text).lower().replace("’", "'"))
-    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    words = [w[:-2] if w.endswith("'s") else w.replace(":1s", ":1") for w in words]
     return frozenset(stem(w) for w in words if w not in _STOP and len(w) > 1)
 
 
@@ -141,7 +141,10 @@ def mask_quotes(text: str) -> str:
 _ABBREVIATIONS = ("e.g.", "i.e.", "dr.", "mr.", "ms.", "mrs.", "vs.", "etc.", "approx.", "no.", "st.")
 # A sentence ends at . ! ? before any word (informal notes often start sentences in lower case),
 # and at a line break before a capital or after terminal punctuation.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?\w)|\n(?=[A-Z0-9])|(?<=[.!?:;])\s*\n")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])\s+(?=[\"'(\[]?\w)|(?<=[.!?])[\"')\]]+\s+(?=[\"'(\[]?[A-Z0-9])"
+    r"|\n(?=[A-Z0-9])|(?<=[.!?:;])\s*\n"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -341,7 +344,13 @@ _WEAK_VERBS = frozenset(
     guess wonder believe hear find end lose forget""".split()
 )
 _OBLIGATION_WEAK = _WEAK_VERBS | {"have", "accept", "understand", "do"}
-_HYPOTHETICAL = re.compile(r"^(?:if|unless|whether|what if|in case|even if|would|could|might|i'd|i would)\b", re.I)
+# "I'd" is hypothetical ("I'd like to") unless a past participle follows ("I'd told Rachel").
+_HYPOTHETICAL = re.compile(
+    r"^(?:if|unless|whether|what if|in case|even if|would|could|might|i would)\b|^i'd\s+(?!\w+ed\b|(?:"
+    + "|".join(("told", "sent", "met", "done", "made", "had", "written", "given", "taken", "been", "got", "kept", "left"))
+    + r")\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

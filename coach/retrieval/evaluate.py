@@ -30,12 +30,20 @@ def load_queries(path: Path) -> list[Query]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            rel = tuple(p.removeprefix("notes/") for p in row.get("relevant", []))
-            queries.append(Query(str(row["id"]), row["query"], rel, row.get("kind", "other")))
-        except (ValueError, KeyError, TypeError) as exc:
+            queries.append(_query(json.loads(line)))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"{path}:{number}: not a valid query line ({exc}).") from exc
     return queries
+
+
+def _query(row: dict) -> Query:
+    relevant = row.get("relevant", [])
+    if not isinstance(relevant, list) or not all(isinstance(p, str) for p in relevant):
+        raise TypeError("'relevant' must be a list of paths")
+    if not isinstance(row["query"], str):
+        raise TypeError("'query' must be text")
+    rel = tuple(p.removeprefix("notes/") for p in relevant)
+    return Query(str(row["id"]), row["query"], rel, row.get("kind", "other"))
 
 
 def recall_at(ranked: list[str], relevant: tuple[str, ...], k: int) -> float:

@@ -1,6 +1,9 @@
-"""Reciprocal rank fusion of ranked id lists."""
+"""Fusing retrievers' note rankings: reciprocal rank fusion, or z-scores of their raw scores."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 RRF_K = 60
 
@@ -40,3 +43,48 @@ def _standardise(values: list[float]) -> list[float]:
     mean = sum(values) / len(values)
     spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
     return [(v - mean) / spread if spread > 0 else 0.0 for v in values]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One retriever's view: (note, score) best first; the passage that scored each note; the score of a miss."""
+
+    scores: list[tuple[str, float]]
+    passages: list[tuple[str, str]] | None
+    fill: float | None  # None: the lowest score seen (dense); 0 for BM25, where a miss means no shared word
+
+
+def squash(z: float) -> float:
+    """A fused z-score as a 0..1 display score (logistic; the order is unchanged)."""
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def collapse(passages: list[tuple[str, float]], chunk_paths: dict[str, str], fill: float | None) -> Signal:
+    """Passage scores to note scores: each note at its best passage, which is kept to show."""
+    scores: dict[str, float] = {}
+    best: dict[str, str] = {}
+    for cid, score in passages:
+        path = chunk_paths.get(cid)
+        if path is not None and path not in best:
+            scores[path], best[path] = score, cid
+    return Signal(list(scores.items()), list(best.items()), fill)
+
+
+def passage_per_note(
+    fused: dict[str, float], note_rankings: list[list[tuple[str, str]]], manifest
+) -> dict[str, float]:
+    """Each note's fused score, keyed by the passage that ranked it highest (first retriever wins ties).
+
+    A note found only as a whole is shown by its first passage."""
+    best: dict[str, tuple[int, str]] = {}
+    for ranking in note_rankings:
+        for rank, (path, cid) in enumerate(ranking):
+            if path not in best or rank < best[path][0]:
+                best[path] = (rank, cid)
+    out = {}
+    for path, score in fused.items():
+        if path in best:
+            out[best[path][1]] = score
+        elif path in manifest.notes and manifest.notes[path].chunk_ids:
+            out[manifest.notes[path].chunk_ids[0]] = score
+    return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.retrieval import store
-from coach.retrieval.fusion import zscore_fusion
+from coach.retrieval.fusion import Signal, collapse, passage_per_note, squash, zscore_fusion
 from coach.retrieval.indexer import keyword_dir, note_level_dir
 from coach.retrieval.keyword import KeywordIndex, tokenize
 from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest
@@ -209,10 +208,10 @@ class Searcher:
             return []
         signals = _signals(src, query, vector, allowed, mode)
         fused = zscore_fusion([dict(s.scores) for s in signals], [s.fill for s in signals])
-        per_note = _passage_per_note(fused, [s.passages for s in signals if s.passages], src.manifest)
+        per_note = passage_per_note(fused, [s.passages for s in signals if s.passages], src.manifest)
         per_note = _apply_time_hint(per_note, src, hint)
         weight = KNOWLEDGE_WEIGHT if src.name == "knowledge" else 1.0
-        scored = {cid: _squash(z) * weight for cid, z in per_note.items()}
+        scored = {cid: squash(z) * weight for cid, z in per_note.items()}
         top = sorted(scored, key=scored.get, reverse=True)[: max(k * 2, k + 5)]
         return _materialise(src, top, scored, query, vector)
 
@@ -223,33 +222,19 @@ class Searcher:
         return max(values, default=1.0)
 
 
-@dataclass(frozen=True)
-class _Signal:
-    """One retriever's view: (note, score) best first; the passage that scored each note; the score of a miss."""
-
-    scores: list[tuple[str, float]]
-    passages: list[tuple[str, str]] | None
-    fill: float | None  # None: the lowest score seen (dense); 0 for BM25, where a miss means no shared word
-
-
-def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: str) -> list[_Signal]:
+def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: str) -> list[Signal]:
     """Passage and whole-note scores from each retriever the mode uses."""
     out = []
     if mode in ("hybrid", "dense"):
-        out.append(_collapse(_dense_passages(src, vector, allowed), src.chunk_paths, fill=None))
+        out.append(collapse(_dense_passages(src, vector, allowed), src.chunk_paths, fill=None))
         if src.note_level is not None:
-            out.append(_Signal(src.note_level.dense_ranking(vector, allowed, POOL), None, None))
+            out.append(Signal(src.note_level.dense_ranking(vector, allowed, POOL), None, None))
     if mode in ("hybrid", "keyword"):
         if src.keywords is not None:
-            out.append(_collapse(_keyword_passages(src, query, allowed), src.chunk_paths, fill=0.0))
+            out.append(collapse(_keyword_passages(src, query, allowed), src.chunk_paths, fill=0.0))
         if src.note_level is not None:
-            out.append(_Signal(src.note_level.keyword_ranking(query, allowed, POOL), None, 0.0))
+            out.append(Signal(src.note_level.keyword_ranking(query, allowed, POOL), None, 0.0))
     return out
-
-
-def _squash(z: float) -> float:
-    """A fused z-score as a 0..1 display score (logistic; the order is unchanged)."""
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | None:
@@ -282,37 +267,6 @@ def _keyword_passages(src: _Source, query: str, allowed: set[str] | None) -> lis
     top = np.argpartition(-scores, n - 1)[:n]
     top = top[np.argsort(-scores[top], kind="stable")]
     return [(src.keywords.ids[i], float(scores[i])) for i in top if src.keywords.ids[i] in src.chunk_paths]
-
-
-def _collapse(passages: list[tuple[str, float]], chunk_paths: dict[str, str], fill: float | None) -> _Signal:
-    """Passage scores to note scores: each note at its best passage, which is kept to show."""
-    scores: dict[str, float] = {}
-    best: dict[str, str] = {}
-    for cid, score in passages:
-        path = chunk_paths.get(cid)
-        if path is not None and path not in best:
-            scores[path], best[path] = score, cid
-    return _Signal(list(scores.items()), list(best.items()), fill)
-
-
-def _passage_per_note(
-    fused: dict[str, float], note_rankings: list[list[tuple[str, str]]], manifest: Manifest
-) -> dict[str, float]:
-    """Each note's fused score, keyed by the passage that ranked it highest (first retriever wins ties).
-
-    A note found only as a whole is shown by its first passage."""
-    best: dict[str, tuple[int, str]] = {}
-    for ranking in note_rankings:
-        for rank, (path, cid) in enumerate(ranking):
-            if path not in best or rank < best[path][0]:
-                best[path] = (rank, cid)
-    out = {}
-    for path, score in fused.items():
-        if path in best:
-            out[best[path][1]] = score
-        elif path in manifest.notes and manifest.notes[path].chunk_ids:
-            out[manifest.notes[path].chunk_ids[0]] = score
-    return out
 
 
 def _apply_time_hint(scored: dict[str, float], src: _Source, hint: TimeHint) -> dict[str, float]:
