@@ -40,19 +40,23 @@ MEAN_MATCH = 0.45
 REPEAT_COSINE = 0.8
 REPEAT_CONTAINMENT = 0.8
 REPEAT_JACCARD = 0.5
+# "Topic: status" lines name the commitment by a short label; a label of at most this many
+# words, all of them in the commitment, is enough to say what the line is about.
+LABEL_WORDS = 4
 # A report sentence this short borrows its topic from the sentence after it ("Did the list. 41 things …").
 SHORT_REPORT_WORDS = 4
 
 _MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 _WHEN = (
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\w+day|"
-    r"week|month|quarter|year|session|meeting|retro|time|morning|afternoon|evening|weekend|q[1-4]|h[12])"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\w+days?|"
+    r"(?:week|month|quarter|year|session|meeting|retro|time|morning|afternoon|evening|weekend)s?|q[1-4]|h[12])"
 )
 # Scheduling ("by end of Feb", "this week", "before the next session") and asides in brackets
 # say when, not what: a later report names the what.
 _SCHEDULE = re.compile(
     rf"\((?:[^()]*)\)|\b(?:by|before|after|from|on|in|at|until|within|during|this|next|every|each|"
-    rf"today|tomorrow|tonight)\b(?:\s+(?:the|end|of|next|this|our|my|a|first|last|\d+))*\s+{_WHEN}\b"
+    rf"today|tomorrow|tonight)\b(?:\s+(?:the|end|of|next|this|our|my|a|an|first|last|couple|few|one|two|three|four|five|six|\d+))*"
+    rf"\s+{_WHEN}\b"
     rf"|\b(?:today|tomorrow|tonight|this week|next week)\b",
     re.I,
 )
@@ -116,6 +120,27 @@ def report_text(followup: FollowUp) -> str:
     return followup.text
 
 
+_LABEL = re.compile(r"^([^:]{1,40}):\s")
+
+
+def _label_names(commitment: str, label: str) -> bool:
+    """True when the label is one word written capitalised in the commitment: a person, who may
+    figure in several commitments, so the label alone does not say which one."""
+    words = label.split()
+    return len(words) == 1 and re.search(rf"\b{re.escape(words[0].capitalize())}", commitment) is not None
+
+
+def labels(commitment: str, followup: FollowUp) -> bool:
+    """True when the report opens with a short "Topic:" label naming this commitment ("Rota: haven't touched it")."""
+    match = _LABEL.match(followup.text)
+    if not match:
+        return False
+    words = content_words(match.group(1))
+    if not words or len(words) > LABEL_WORDS or _label_names(commitment, match.group(1).strip()):
+        return False
+    return words <= content_words(core_text(commitment))
+
+
 def report_words(followup: FollowUp) -> frozenset[str]:
     """What a follow-up is matched on lexically: its heading's words as well as the report's."""
     return content_words(f"{followup.context} {report_text(followup)}")
@@ -161,6 +186,8 @@ class _Similarity:
     def about(self, commitment: str, followup: FollowUp) -> float:
         """How strongly the report is about the commitment (0 when it is not)."""
         lexical = self.lexical(commitment, followup)
+        if labels(commitment, followup):
+            lexical = max(lexical, LEXICAL_MATCH)
         cosine = self.cosine(commitment, report_text(followup))
         if cosine is None:
             return lexical if lexical >= LEXICAL_MATCH else 0.0

@@ -59,7 +59,9 @@ _STOP = frozenset(
     had having get got make made go went going take took will would shall should can could may
     might must need let lets i'll i'm i've i'd we'll we're it's that's don't didn't won't can't
     now still even really actually maybe probably first next last one thing things something
-    e.g i.e etc way lot bit""".split()
+    e.g i.e etc way lot bit instead though however although because while before after until
+    without within during across around against between through two three four five six seven
+    eight nine ten""".split()
 )
 # Irregular forms the suffix stripper cannot reach; mapped to a shared base.
 _IRREGULAR = {
@@ -189,7 +191,8 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 # Section names people give to lists of things they will do, and to reports of what happened.
 _PROGRESS_HEADING = re.compile(
     r"\b(follow[- ]?ups?|follow[- ]up from|updates?|progress|since last time|from last time|"
-    r"what'?s working|what worked|things that worked|wins?|tried|recap|done|proud|status|results?)\b",
+    r"what'?s working|what worked|things that worked|what happened while|wins?|tried|recap|done|proud|"
+    r"status|results?)\b",
     re.I,
 )
 _ACTION_HEADING = re.compile(
@@ -523,13 +526,15 @@ _PENDING = re.compile(
 _NEGATED_PENDING = re.compile(r"\b(?:haven't|hasn't|didn't|did not|have not|has not|never)\b", re.I)
 _DONE_WORDS = re.compile(
     r"\[x\]|\b(?:done|finished|completed|sorted|shipped|submitted|merged|booked|sent|delivered|"
-    r"accepted|achieved|handled|fixed|in place|is live|is working|are working|going (?:well|fine|great|ok))\b",
+    r"accepted|achieved|handled|fixed|in place|is live|is working|are working|is helping|"
+    r"going (?:well|fine|great|ok))\b|\b(?:have|has|got)\b[^.;]*\bnow\b",
     re.I,
 )
 _PARTICIPLES = (
-    "been|done|got|gotten|taken|written|given|gone|seen|begun|sent|made|built|kept|left|met|paid|"
+    "done|got|gotten|taken|written|given|gone|seen|begun|sent|made|built|kept|left|met|paid|"
     "run|won|told|bought|brought|found|held|heard|chosen|spoken|grown|shown|known"
 )
+# "have been + -ing" is ongoing, not finished, so "been" is deliberately not a participle here.
 _PERFECT = re.compile(rf"\b(?:I've|I have|we've|we have|has|have|'s) (?:\w+ed|{_PARTICIPLES})\b", re.I)
 _IRREGULAR_PAST = frozenset(
     """did went took had made got sent met wrote told gave ran began bought brought built chose came
@@ -577,6 +582,12 @@ def _cue(masked: str) -> tuple[str, bool] | None:
     if _NEGATED_PENDING.search(masked):
         return "pending", True
     return ("done", False) if _reports_progress(masked) else None
+
+
+# Sections that hold someone's advice ("What Ade said", "His rules") report nobody's progress.
+_ADVICE_HEADING = re.compile(
+    r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended)\b", re.I
+)
 
 
 def _mentor_label(note: Note) -> re.Pattern[str] | None:
@@ -632,6 +643,8 @@ def _block_followups(note: Note, block: Block, advice: re.Pattern[str] | None) -
         return
     if block.section == "action" and block.kind != "heading":
         return  # items of a new action list are plans, even when they mention the past
+    if _ADVICE_HEADING.search(block.context):
+        return
     read = [_read_sentence(block, start, end, advice) for start, end in sentences(block.text)]
     for i, sentence in enumerate(read):
         following = read[i + 1] if i + 1 < len(read) else None
