@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from coach.commands import register_all
+from coach.commands.common import State
 from coach.errors import CoachError
 
 app = typer.Typer(
@@ -19,21 +20,9 @@ app = typer.Typer(
 )
 
 NotesOpt = Annotated[Optional[Path], typer.Option("--notes", help="Your notes folder (COACH_NOTES_DIR).")]
-DataOpt = Annotated[Optional[Path], typer.Option("--data", help="Where coach keeps its index (COACH_DATA_DIR).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-
-
-class State:
-    """Global options, resolved into Settings on first use."""
-
-    notes: Path | None = None
-    data: Path | None = None
-
-    @classmethod
-    def settings(cls):
-        from coach.config import load_settings
-
-        return load_settings(notes_dir=cls.notes, data_dir=cls.data)
+DataOpt = Annotated[
+    Optional[Path], typer.Option("--data", help="Where coach keeps its index (COACH_DATA_DIR).")
+]
 
 
 @app.callback(invoke_without_command=True)
@@ -43,83 +32,12 @@ def _root(ctx: typer.Context, notes: NotesOpt = None, data: DataOpt = None) -> N
         typer.echo(ctx.get_help())
 
 
-def _engine():
-    from coach.retrieval.engine import Engine
-
-    return Engine(State.settings())
-
-
-@app.command()
-def index(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and rebuild it from the notes.")] = False,
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait if another coach is indexing.")] = 0.0,
-    as_json: JsonOpt = False,
-) -> None:
-    """Sync your notes folder (and the principles library) into the index."""
-    from coach import cli_views
-
-    engine = _engine()
-    reports = engine.sync(progress=cli_views.progress_printer(), rebuild=rebuild, wait=wait)
-    cli_views.show_index(reports, as_json)
-
-
-@app.command()
-def search(
-    query: Annotated[str, typer.Argument(help="What to look for, in your own words.")],
-    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many results.")] = 5,
-    mentor: Annotated[Optional[str], typer.Option(help="Only notes with this mentor (partial, any case).")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Only notes on/after YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only notes on/before YYYY-MM-DD.")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="session | reflection | agenda | review | other.")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Only notes with this tag (repeatable).")] = None,
-    source: Annotated[str, typer.Option(help="notes | knowledge | all.")] = "all",
-    mode: Annotated[str, typer.Option(help="hybrid | dense | keyword.")] = "hybrid",
-    as_json: JsonOpt = False,
-) -> None:
-    """Search your notes and the principles library (hybrid: meaning + keywords)."""
-    from coach import cli_views
-    from coach.retrieval.search import SearchFilters
-
-    _check_choice("source", source, ("notes", "knowledge", "all"))
-    _check_choice("mode", mode, ("hybrid", "dense", "keyword"))
-    filters = SearchFilters(mentor, _date_opt("since", since), _date_opt("until", until), kind, tuple(tag or ()), source)
-    engine = _engine()
-    cli_views.require_index(engine)
-    response = engine.search(query, k=k, filters=filters, mode=mode)
-    cli_views.show_search(response, as_json)
-
-
-@app.command("eval")
-def evaluate(
-    directory: Annotated[Path, typer.Argument(help="A folder with notes/ and queries.jsonl.")],
-    k: Annotated[int, typer.Option("-k", help="Results per query.")] = 10,
-    as_json: JsonOpt = False,
-) -> None:
-    """Measure retrieval quality on a labelled set (indexes into a temporary folder)."""
-    from coach import cli_views
-    from coach.retrieval.eval_run import evaluate_folder
-
-    report = evaluate_folder(directory, k=k, progress=cli_views.progress_printer())
-    cli_views.show_eval(report, as_json)
-
-
-def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise CoachError(f"--{name} must be one of {', '.join(choices)} (got {value!r}).")
-
-
-def _date_opt(name: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CoachError(f"--{name} needs a date like 2025-06-01 (got {value!r}).") from None
+register_all(app)
 
 
 def main() -> None:
     """Run the CLI; user-facing errors become one line on stderr and a non-zero exit."""
-    from coach import cli_output
+    from coach.commands import output as cli_output
 
     try:
         app(standalone_mode=False)
@@ -136,7 +54,7 @@ def main() -> None:
 def _report_unexpected(exc: Exception) -> None:
     import click
 
-    from coach import cli_output
+    from coach.commands import output as cli_output
 
     if isinstance(exc, click.exceptions.Exit):
         sys.exit(exc.exit_code)
@@ -144,7 +62,9 @@ def _report_unexpected(exc: Exception) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     log = _crash_log(exc)
-    cli_output.error(f"unexpected error: {exc.__class__.__name__}: {exc}" + (f" (details: {log})" if log else ""))
+    cli_output.error(
+        f"unexpected error: {exc.__class__.__name__}: {exc}" + (f" (details: {log})" if log else "")
+    )
     sys.exit(1)
 
 

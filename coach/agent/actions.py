@@ -33,8 +33,8 @@ MIN_SHARED = 2
 # ... or when sentence embeddings put them in paraphrase territory (for MiniLM-class models,
 # unrelated sentences sit below ~0.3, topical neighbours ~0.4-0.55, paraphrases above ~0.6).
 COSINE_MATCH = 0.6
-# When neither alone decides, two moderate signals agreeing do: half the key words plus a
-# topical-neighbour cosine (0.5 + 0.4) average to this.
+# With embeddings, the two signals are averaged: half the key words plus a topical-neighbour
+# cosine (0.5 + 0.4) average to this.
 MEAN_MATCH = 0.45
 # A repeat of an open commitment must be much closer than a report about it.
 REPEAT_COSINE = 0.8
@@ -191,9 +191,10 @@ class _Similarity:
         cosine = self.cosine(commitment, report_text(followup))
         if cosine is None:
             return lexical if lexical >= LEXICAL_MATCH else 0.0
+        # With both signals, words alone no longer decide: an unrelated sentence that happens to
+        # share words ("evidence", "raise") is vetoed by a low cosine.
         mean = (lexical + cosine) / 2
-        matched = lexical >= LEXICAL_MATCH or cosine >= COSINE_MATCH or mean >= MEAN_MATCH
-        return max(lexical, cosine, mean) if matched else 0.0
+        return max(cosine, mean) if cosine >= COSINE_MATCH or mean >= MEAN_MATCH else 0.0
 
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""

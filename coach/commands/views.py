@@ -6,7 +6,7 @@ import sys
 
 from rich.text import Text
 
-from coach.cli_output import emit_json, err, highlighted, info, out, plain
+from coach.commands.output import emit_json, err, highlighted, info, out, plain
 from coach.errors import IndexStateError
 
 
@@ -60,7 +60,9 @@ def _report_json(report) -> dict:
 
 def require_index(engine) -> None:
     if engine.searcher.note_count("notes") == 0 and engine.searcher.note_count("knowledge") == 0:
-        raise IndexStateError("The index is empty. Run `coach index` first (with --notes DIR or COACH_NOTES_DIR).")
+        raise IndexStateError(
+            "The index is empty. Run `coach index` first (with --notes DIR or COACH_NOTES_DIR)."
+        )
 
 
 def show_search(response, as_json: bool) -> None:
@@ -106,5 +108,11 @@ def show_eval(report: dict, as_json: bool) -> None:
         out.print(plain(f"  r@5 {kind:9}{row}"))
     negatives = report["hybrid"]["negatives"]
     if negatives["count"]:
-        out.print(plain(f"negatives answered 'nothing relevant' (hybrid): {negatives['nothing_relevant_rate']:.0%}"))
-    out.print(plain(f"answerable queries wrongly answered 'nothing relevant': {report['hybrid']['positives_flagged_nothing']}"))
+        out.print(
+            plain(f"negatives answered 'nothing relevant' (hybrid): {negatives['nothing_relevant_rate']:.0%}")
+        )
+    out.print(
+        plain(
+            f"answerable queries wrongly answered 'nothing relevant': {report['hybrid']['positives_flagged_nothing']}"
+        )
+    )
