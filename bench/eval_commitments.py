@@ -31,10 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coach.agent.actions import TrackedCommitment, track_commitments  # noqa: E402
-from coach.notes.commitments import Commitment, containment, content_words, extract_commitments  # noqa: E402
-from coach.notes.model import Note  # noqa: E402
-from coach.notes.reader import scan_folder  # noqa: E402
+from coach.agent.actions import TrackedCommitment, track_commitments
+from coach.notes.commitments import Commitment, containment, content_words, extract_commitments
+from coach.notes.model import Note
+from coach.notes.reader import scan_folder
 
 COSINE = 0.6
 SHARED, GOLD_COVER, JACCARD = 3, 0.6, 0.5
@@ -66,7 +66,9 @@ def overlap(gold: str, found: str) -> float:
     """1.0 for a strong token overlap (see module docstring), else the gold coverage."""
     g, f = content_words(gold), content_words(found)
     shared = len(g & f)
-    strong = (shared >= SHARED and containment(g, f) >= GOLD_COVER) or (g | f and shared / len(g | f) >= JACCARD)
+    strong = (shared >= SHARED and containment(g, f) >= GOLD_COVER) or (
+        g | f and shared / len(g | f) >= JACCARD
+    )
     return 1.0 if strong else containment(g, f)
 
 
@@ -101,7 +103,9 @@ def status_index(tracked: list[TrackedCommitment]) -> dict[tuple[str, int], str]
     return {mention: t.status for t in tracked for mention in t.mentions}
 
 
-def score_note(note: Note, found: list[Commitment], gold: dict, statuses: dict, embed, tally: Tally, details: list) -> None:
+def score_note(
+    note: Note, found: list[Commitment], gold: dict, statuses: dict, embed, tally: Tally, details: list
+) -> None:
     """Add one note's recall, precision and status counts to the tally."""
     texts = gold.get("commitments", [])
     labels = gold.get("status_later", {})
@@ -143,12 +147,18 @@ def evaluate(folder: Path, embed) -> tuple[dict, list]:
 
 def figures(t: Tally, today: str) -> dict:
     """The reported numbers."""
-    ratio = lambda a, b: round(a / b, 3) if b else 0.0  # noqa: E731
+    ratio = lambda a, b: round(a / b, 3) if b else 0.0
     return {
-        "recall": ratio(t.recalled, t.gold), "precision": ratio(t.matched, t.extracted),
+        "recall": ratio(t.recalled, t.gold),
+        "precision": ratio(t.matched, t.extracted),
         "status_accuracy": ratio(t.status_right, t.labelled),
-        "gold": t.gold, "recalled": t.recalled, "extracted": t.extracted, "matched": t.matched,
-        "status_labelled": t.labelled, "status_right": t.status_right, "today": today,
+        "gold": t.gold,
+        "recalled": t.recalled,
+        "extracted": t.extracted,
+        "matched": t.matched,
+        "status_labelled": t.labelled,
+        "status_right": t.status_right,
+        "today": today,
         "bars": {"recall": 0.8, "precision": 0.7, "status_accuracy": 0.7},
     }
 
@@ -164,13 +174,19 @@ def main() -> int:
     embed = None if args.no_embed else load_embedder()
     result, details = evaluate(args.folder, embed)
     if args.json:
-        print(json.dumps(result | ({"details": details} if args.details else {}), indent=2, ensure_ascii=False))
+        print(
+            json.dumps(result | ({"details": details} if args.details else {}), indent=2, ensure_ascii=False)
+        )
         return 0
     for kind, path, text in details if args.details else []:
         print(f"{kind:24} {path}: {text}")
     print(f"extraction recall     {result['recall']:.3f}  ({result['recalled']}/{result['gold']})  bar 0.80")
-    print(f"extraction precision  {result['precision']:.3f}  ({result['matched']}/{result['extracted']})  bar 0.70")
-    print(f"status accuracy       {result['status_accuracy']:.3f}  ({result['status_right']}/{result['status_labelled']})  bar 0.70")
+    print(
+        f"extraction precision  {result['precision']:.3f}  ({result['matched']}/{result['extracted']})  bar 0.70"
+    )
+    print(
+        f"status accuracy       {result['status_accuracy']:.3f}  ({result['status_right']}/{result['status_labelled']})  bar 0.70"
+    )
     return 0
 
 

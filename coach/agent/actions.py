@@ -58,9 +58,11 @@ _SCHEDULE = re.compile(
     rf"today|tomorrow|tonight)\b(?:\s+(?:the|end|of|next|this|our|my|a|an|first|last|couple|few|one|two|three|four|five|six|\d+))*"
     rf"\s+{_WHEN}\b"
     rf"|\b(?:today|tomorrow|tonight|this week|next week)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_NEGATIVE = re.compile(r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back)\b", re.I)
+_NEGATIVE = re.compile(
+    r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -248,14 +250,25 @@ def _tracked(item: _Item, today: date) -> TrackedCommitment:
     first, settled = item.first, item.settled_by
     end = settled.date if settled else today
     return TrackedCommitment(
-        first.text, first.owner, first.path, first.date, first.mentor, first.line, first.style,
-        item.status, settled.path if settled else None, settled.date if settled else None,
-        (end - first.date).days, settled.text if settled else None,
+        first.text,
+        first.owner,
+        first.path,
+        first.date,
+        first.mentor,
+        first.line,
+        first.style,
+        item.status,
+        settled.path if settled else None,
+        settled.date if settled else None,
+        (end - first.date).days,
+        settled.text if settled else None,
         tuple((m.path, m.line) for m in item.mentions),
     )
 
 
-def _similarity(found: list[tuple[Note, list[Commitment], list[FollowUp]]], embed: Embed | None) -> _Similarity:
+def _similarity(
+    found: list[tuple[Note, list[Commitment], list[FollowUp]]], embed: Embed | None
+) -> _Similarity:
     """One embedding call for every commitment and report text."""
     texts = [c.text for _, cs, _ in found for c in cs] + [report_text(f) for _, _, fs in found for f in fs]
     return _Similarity([note for note, _, _ in found], texts, embed)

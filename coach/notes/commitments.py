@@ -51,30 +51,243 @@ class FollowUp:
 # --------------------------------------------------------------------------- words
 
 _STOP = frozenset(
-    """a an the and or but nor so if then than that this these those there here of to in on at by
-    for with from into onto about as up down out off over under again further once very just
-    also too only own same such no not any all both each few more most other some own i me my
-    myself we us our ours you your he him his she her it its they them their what which who whom
-    whose when where why how is am are was were be been being do does did done doing have has
-    had having get got make made go went going take took will would shall should can could may
-    might must need let lets i'll i'm i've i'd we'll we're it's that's don't didn't won't can't
-    now still even really actually maybe probably first next last one thing things something
-    e.g i.e etc way lot bit instead though however although because while before after until
-    without within during across around against between through two three four five six seven
-    eight nine ten""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "so",
+        "if",
+        "then",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "about",
+        "as",
+        "up",
+        "down",
+        "out",
+        "off",
+        "over",
+        "under",
+        "again",
+        "further",
+        "once",
+        "very",
+        "just",
+        "also",
+        "too",
+        "only",
+        "own",
+        "same",
+        "such",
+        "no",
+        "not",
+        "any",
+        "all",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "own",
+        "i",
+        "me",
+        "my",
+        "myself",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "get",
+        "got",
+        "make",
+        "made",
+        "go",
+        "went",
+        "going",
+        "take",
+        "took",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "need",
+        "let",
+        "lets",
+        "i'll",
+        "i'm",
+        "i've",
+        "i'd",
+        "we'll",
+        "we're",
+        "it's",
+        "that's",
+        "don't",
+        "didn't",
+        "won't",
+        "can't",
+        "now",
+        "still",
+        "even",
+        "really",
+        "actually",
+        "maybe",
+        "probably",
+        "first",
+        "next",
+        "last",
+        "one",
+        "thing",
+        "things",
+        "something",
+        "e.g",
+        "i.e",
+        "etc",
+        "way",
+        "lot",
+        "bit",
+        "instead",
+        "though",
+        "however",
+        "although",
+        "because",
+        "while",
+        "before",
+        "after",
+        "until",
+        "without",
+        "within",
+        "during",
+        "across",
+        "around",
+        "against",
+        "between",
+        "through",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+    ]
 )
 # Irregular forms the suffix stripper cannot reach; mapped to a shared base.
 _IRREGULAR = {
-    "wrote": "write", "written": "write", "sent": "send", "met": "meet", "told": "tell",
-    "ran": "run", "gave": "give", "given": "give", "took": "take", "taken": "take",
-    "did": "do", "done": "do", "had": "have", "made": "make", "went": "go", "gone": "go",
-    "got": "get", "bought": "buy", "brought": "bring", "built": "build", "chose": "choose",
-    "chosen": "choose", "drew": "draw", "drawn": "draw", "kept": "keep", "led": "lead",
-    "left": "leave", "paid": "pay", "spoke": "speak", "spoken": "speak", "spent": "spend",
-    "taught": "teach", "thought": "think", "began": "begin", "begun": "begin", "held": "hold",
-    "heard": "hear", "found": "find", "sold": "sell", "won": "win", "came": "come",
-    "shown": "show", "grew": "grow", "grown": "grow", "knew": "know", "known": "know",
-    "hired": "hire", "people": "person",
+    "wrote": "write",
+    "written": "write",
+    "sent": "send",
+    "met": "meet",
+    "told": "tell",
+    "ran": "run",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "did": "do",
+    "done": "do",
+    "had": "have",
+    "made": "make",
+    "went": "go",
+    "gone": "go",
+    "got": "get",
+    "bought": "buy",
+    "brought": "bring",
+    "built": "build",
+    "chose": "choose",
+    "chosen": "choose",
+    "drew": "draw",
+    "drawn": "draw",
+    "kept": "keep",
+    "led": "lead",
+    "left": "leave",
+    "paid": "pay",
+    "spoke": "speak",
+    "spoken": "speak",
+    "spent": "spend",
+    "taught": "teach",
+    "thought": "think",
+    "began": "begin",
+    "begun": "begin",
+    "held": "hold",
+    "heard": "hear",
+    "found": "find",
+    "sold": "sell",
+    "won": "win",
+    "came": "come",
+    "shown": "show",
+    "grew": "grow",
+    "grown": "grow",
+    "knew": "know",
+    "known": "know",
+    "hired": "hire",
+    "people": "person",
 }
 _SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s")
 _TOKEN = re.compile(r"[a-z0-9£$€]+(?:[:'][a-z0-9]+)*")  # keeps 1:1 and don't whole
@@ -131,7 +344,9 @@ _QUOTED = re.compile(r'"([^"\n]*?)([.!?,]?)"|“([^”\n]*?)([.!?,]?)”')
 
 def _blank(match: re.Match[str]) -> str:
     """A quoted span with its words replaced by x, keeping a final . ! ? so sentences still end."""
-    inner, end = (match.group(1), match.group(2)) if match.group(1) is not None else (match.group(3), match.group(4))
+    inner, end = (
+        (match.group(1), match.group(2)) if match.group(1) is not None else (match.group(3), match.group(4))
+    )
     return '"' + "x" * len(inner) + end + '"'
 
 
@@ -184,7 +399,7 @@ _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]+?)(?:\*\*|__)\s*:?\s*$")
 _LABEL = re.compile(r"^\s*([^:.!?]{1,60}):\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,2}[.)])\s+")
-_CHECKBOX = re.compile(r"^\[([ xX])\]\s*")
+_CHECKBOX = re.compile(r"^\[([ xX]?)\]\s*")
 _BOLD_LEAD = re.compile(r"^(?:\*\*|__)([^*_]{1,60}?)[.:]?(?:\*\*|__)[.:]?\s+(?=\S)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -193,14 +408,14 @@ _PROGRESS_HEADING = re.compile(
     r"\b(follow[- ]?ups?|follow[- ]up from|updates?|progress|since last time|from last time|"
     r"what'?s working|what worked|things that worked|what happened while|wins?|tried|recap|done|proud|"
     r"status|results?)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _ACTION_HEADING = re.compile(
     r"^(?:my |our |the )?(?:actions?|action items?|action points?|next steps?|next|to-?dos?|"
     r"todo list|commitments?|decisions?|agreed|agreements?|homework|plans?|goals?|intentions?|"
     r"resolutions?|for next time|next time|going forward|from now on|owed)\b"
     r"|\bI(?:'ll| will|'m going to| am going to| plan to| commit)\b|\bwhat I want\b|\bthings to do\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -298,61 +513,201 @@ class _Parser:
         if lead := _BOLD_LEAD.match(text):
             context, text = lead.group(1), text[lead.end() :]
         under = bool(self.label) and kind != "heading"
-        checkbox = box.group(1).lower() if box else ""
+        checkbox = (box.group(1).lower() or " ") if box else ""
         self.blocks.append(Block(kind, strip_markup(text), line, section, context, checkbox, under))
 
 
 # --------------------------------------------------------------------------- lead-ins
 
 _NOT_NAMES = frozenset(
-    """I We It This That The They He She You There Everyone Nobody Someone Somebody Team Each
-    Both All Maybe Then Also Next Now Today Tomorrow Monday Tuesday Wednesday Thursday Friday
-    Saturday Sunday What Who When Where Why How If Which Our My Your His Her Their Nothing
-    Everything Anyone Anything One Two Three Nobody Management Life Time Things""".split()
+    [
+        "I",
+        "We",
+        "It",
+        "This",
+        "That",
+        "The",
+        "They",
+        "He",
+        "She",
+        "You",
+        "There",
+        "Everyone",
+        "Nobody",
+        "Someone",
+        "Somebody",
+        "Team",
+        "Each",
+        "Both",
+        "All",
+        "Maybe",
+        "Then",
+        "Also",
+        "Next",
+        "Now",
+        "Today",
+        "Tomorrow",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "What",
+        "Who",
+        "When",
+        "Where",
+        "Why",
+        "How",
+        "If",
+        "Which",
+        "Our",
+        "My",
+        "Your",
+        "His",
+        "Her",
+        "Their",
+        "Nothing",
+        "Everything",
+        "Anyone",
+        "Anything",
+        "One",
+        "Two",
+        "Three",
+        "Nobody",
+        "Management",
+        "Life",
+        "Time",
+        "Things",
+    ]
 )
 _NAME = r"(?P<name>[A-Z][a-zà-ÿ'-]+(?: [A-Z][a-zà-ÿ'-]+)?)"
 _FILLER = re.compile(
     r"^(?:(?:so|and|then|also|ok(?:ay)?|now|but|plus|right|anyway|honestly|fine|finally)\b,?\s+"
     r"|(?:I think|I guess|maybe|probably|hopefully|perhaps)\s+"
-    r"|(?:next time|this week|next week|tomorrow|today|tonight|from now on|going forward|"
+    r"|(?:this week|next week|tomorrow|today|tonight|from now on|going forward|"
     r"starting (?:now|today|tomorrow|\w+day|next \w+|this \w+)|from (?:now|today|tomorrow|\w+day|next \w+)|"
     r"on \w+day|in \d{4}|this (?:month|quarter|year)|next (?:month|quarter|year|session))\s*,?\s+(?=I\b))",
-    re.I,
+    re.IGNORECASE,
 )
 _SEP = r"\s*(?::|\s-\s)\s*"  # "Action: x" or "Action - x", not "decision-rights"
 _I_FORMS: list[tuple[str, re.Pattern[str]]] = [
-    ("action", re.compile(rf"^(?:action(?: item| point)?s?|next steps?|a/i){_SEP}", re.I)),
-    ("todo", re.compile(rf"^(?:todo|to-do|to do){_SEP}|^TODO\b\s*", re.I)),
-    ("agreed", re.compile(rf"^(?:agreed|we agreed|decision|decided|commitment){_SEP}", re.I)),
-    ("next_time", re.compile(r"^next (?:time|session|meeting),?\s+I(?:'ll| will|'m going to| am going to)\s+", re.I)),
+    (
+        "action",
+        re.compile(rf"^(?:action(?: item| point)?s?|next steps?|a/i|homework|plan){_SEP}", re.IGNORECASE),
+    ),
+    ("todo", re.compile(rf"^(?:todo|to-do|to do){_SEP}|^TODO\b\s*", re.IGNORECASE)),
+    (
+        "agreed",
+        re.compile(
+            rf"^(?:agreed|we agreed|decision|decided|commitment){_SEP}"
+            r"|^(?:we|I) agreed (?:that )?I(?:'d| would|'ll| will)\s+",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "next_time",
+        re.compile(
+            r"^next (?:time|session|meeting),?\s+I(?:'ll| will|'m going to| am going to)\s+", re.IGNORECASE
+        ),
+    ),
     ("i_will", re.compile(r"^I(?:'ll| will| shall)\s+(?:definitely\s+|also\s+|actually\s+)?")),
-    ("going_to", re.compile(r"^I(?:'m| am) (?:going to|gonna)\s+")),
-    ("committed", re.compile(r"^I(?:'ve| have)?\s*(?:committed|promised|agreed|resolved|decided|pledged|vowed) to\s+")),
+    (
+        "going_to",
+        re.compile(
+            r"^(?:I(?:'m| am) )?(?:going to|gonna)\s+(?!(?:the|a|an|my|our|this|that|be)\b)", re.IGNORECASE
+        ),
+    ),
+    (
+        "committed",
+        re.compile(r"^I(?:'ve| have)?\s*(?:committed|promised|agreed|resolved|decided|pledged|vowed) to\s+"),
+    ),
     ("need_to", re.compile(r"^I (?:really )?(?:need|have|must|'ve got|have got) to\s+|^I must\s+")),
     ("should", re.compile(r"^I (?:really )?should\s+(?!have\b|'ve\b|be\b)")),
     ("intend", re.compile(r"^I(?:'d| would)? (?:want|like|plan|intend|aim|hope|mean) to\s+")),
-    ("suggested", re.compile(
-        rf"^(?:he|she|they|{_NAME})\s+(?:(?:suggested|recommended|proposed|advised)(?: that)?\s+(?:I|we)\s+"
-        r"(?:should\s+)?|(?:asked|told|wants|advised|encouraged|challenged) me to\s+)", re.I)),
+    (
+        "suggested",
+        re.compile(
+            rf"^(?:he|she|they|{_NAME})\s+(?:(?:suggested|recommended|proposed|advised)(?: that)?\s+(?:I|we)\s+"
+            r"(?:should\s+)?|(?:asked|told|wants|advised|encouraged|challenged) me to\s+)",
+            re.IGNORECASE,
+        ),
+    ),
     ("owner_will", re.compile(rf"^{_NAME}(?: will|'ll| is going to)\s+")),
+    ("owner_to", re.compile(rf"^{_NAME} to\s+(?=[a-z])")),  # minutes style: "Ade to send the paper"
 ]
+_PREFIX_STYLES = frozenset({"action", "todo", "agreed"})
+_OWNED_STYLES = frozenset({"owner_will", "owner_to"})
 # Styles that may begin a sentence anywhere in prose (as opposed to only inside an action list).
 _INLINE_STYLES = frozenset(
-    {"action", "todo", "agreed", "next_time", "i_will", "going_to", "committed", "need_to",
-     "should", "suggested", "owner_will"}
+    {
+        "action",
+        "todo",
+        "agreed",
+        "next_time",
+        "i_will",
+        "going_to",
+        "committed",
+        "need_to",
+        "should",
+        "suggested",
+        "owner_will",
+        "owner_to",
+    }
 )
 # Verbs after "I'll" that predict or feel rather than commit ("I'll be", "I'll see").
 _WEAK_VERBS = frozenset(
-    """be see feel think know want like love hate probably never remember regret miss admit bet
-    guess wonder believe hear find end lose forget""".split()
+    [
+        "be",
+        "see",
+        "feel",
+        "think",
+        "know",
+        "want",
+        "like",
+        "love",
+        "hate",
+        "probably",
+        "never",
+        "remember",
+        "regret",
+        "miss",
+        "admit",
+        "bet",
+        "guess",
+        "wonder",
+        "believe",
+        "hear",
+        "find",
+        "end",
+        "lose",
+        "forget",
+    ]
 )
 _OBLIGATION_WEAK = _WEAK_VERBS | {"have", "accept", "understand", "do"}
 # "I'd" is hypothetical ("I'd like to") unless a past participle follows ("I'd told Rachel").
 _HYPOTHETICAL = re.compile(
     r"^(?:if|unless|whether|what if|in case|even if|would|could|might|i would)\b|^i'd\s+(?!\w+ed\b|(?:"
-    + "|".join(("told", "sent", "met", "done", "made", "had", "written", "given", "taken", "been", "got", "kept", "left"))
+    + "|".join(
+        (
+            "told",
+            "sent",
+            "met",
+            "done",
+            "made",
+            "had",
+            "written",
+            "given",
+            "taken",
+            "been",
+            "got",
+            "kept",
+            "left",
+        )
+    )
     + r")\b)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -373,25 +728,54 @@ def _skip_filler(text: str) -> int:
     return offset
 
 
-def read_lead(text: str, styles: frozenset[str] | None = None) -> _Lead | None:
-    """The commitment lead-in at the start of text ("I'll", "Action:", "Ade suggested I"), if any."""
-    start = _skip_filler(text)
+def _is_person(match: re.Match[str], style: str, names: frozenset[str] | None) -> bool:
+    """False when the capitalised word in front of 'will' / 'to' / 'suggested' is not a person.
+    "<Name> to <verb>" needs the name to be a known proper noun: "Move to weekly" is not."""
+    name = match.groupdict().get("name")
+    if not name:
+        return True
+    first = name.split()[0]
+    if first in _NOT_NAMES:
+        return False
+    return style != "owner_to" or (names is not None and first in names)
+
+
+def _match_form(
+    text: str, start: int, styles: frozenset[str] | None, names: frozenset[str] | None
+) -> _Lead | None:
+    """The first lead-in form (of the allowed styles) matching at start."""
     for style, pattern in _I_FORMS:
         if styles is not None and style not in styles:
             continue
         match = pattern.match(text[start:])
-        if match and not _not_a_name(match, style):
-            owner = match.group("name") if style == "owner_will" else "me"
+        if match and _is_person(match, style, names):
+            owner = match.group("name") if style in _OWNED_STYLES else "me"
             return _Lead(start + match.end(), style, owner)
     return None
 
 
-def _not_a_name(match: re.Match[str], style: str) -> bool:
-    """True when the capitalised word in front of 'will'/'suggested' is not a person."""
-    if style not in ("owner_will", "suggested") or "name" not in match.groupdict():
-        return False
-    name = match.group("name")
-    return bool(name) and name.split()[0] in _NOT_NAMES
+def read_lead(
+    text: str, styles: frozenset[str] | None = None, names: frozenset[str] | None = None
+) -> _Lead | None:
+    """The commitment lead-in at the start of text ("I'll", "Action:", "Ade suggested I"), if any.
+    After a label ("Action: Ade will …") a second lead-in may give the owner."""
+    lead = _match_form(text, _skip_filler(text), styles, names)
+    if lead is None or lead.style not in _PREFIX_STYLES:
+        return lead
+    inner_styles = frozenset(style for style, _ in _I_FORMS) - _PREFIX_STYLES - {"intend"}
+    inner = _match_form(text, lead.end + _skip_filler(text[lead.end :]), inner_styles, names)
+    return _Lead(inner.end, lead.style, inner.owner) if inner else lead
+
+
+_PROPER = re.compile(r"(?<=[a-z,;] )([A-Z][a-zà-ÿ'-]+)")
+
+
+def proper_nouns(note: Note) -> frozenset[str]:
+    """Capitalised words the note uses mid-sentence (people, places), plus the mentor's first name."""
+    found = {word.removesuffix("'s") for word in _PROPER.findall(note.body)}
+    if note.mentor:
+        found.add(note.mentor.split()[0])
+    return frozenset(found - _NOT_NAMES)
 
 
 def finish_text(text: str) -> str:
@@ -399,7 +783,7 @@ def finish_text(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     if text.count('"') == 2 and text.startswith('"') and text.endswith('"'):
         text = text[1:-1]
-    text = re.sub(r"^(?:to|try to|make sure to)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:to|try to|make sure to)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"[\s.,;:!-]+$", "", text)
     return text[:1].upper() + text[1:]
 
@@ -426,7 +810,9 @@ def _line_at(block: Block, offset: int) -> int:
     return block.line + block.text.count("\n", 0, offset)
 
 
-def _item_commitment(note: Note, block: Block, default_style: str) -> Commitment | None:
+def _item_commitment(
+    note: Note, block: Block, default_style: str, names: frozenset[str]
+) -> Commitment | None:
     """An item of an action list (or an unchecked box): its first sentence, lead-in removed."""
     spans = sentences(block.text)
     if not spans:
@@ -435,7 +821,7 @@ def _item_commitment(note: Note, block: Block, default_style: str) -> Commitment
     first, masked = block.text[start:end].strip(), mask_quotes(block.text[start:end]).strip()
     if masked.endswith("?") or _DONE_LEAD.match(first) or _DROPPED_LEAD.match(first):
         return None
-    lead = read_lead(first)
+    lead = read_lead(first, names=names)
     rest = first[lead.end :] if lead else first
     if not _good_rest(rest, frozenset()):
         return None
@@ -443,13 +829,17 @@ def _item_commitment(note: Note, block: Block, default_style: str) -> Commitment
     return _make(note, rest, lead, block.line, style)
 
 
-def _inline_commitments(note: Note, block: Block) -> Iterator[Commitment]:
+def _inline_commitments(note: Note, block: Block, names: frozenset[str]) -> Iterator[Commitment]:
     """Sentences in prose that open with a commitment phrase."""
     for start, end in sentences(block.text):
         sentence = block.text[start:end].strip()
         masked = mask_quotes(sentence)
-        lead = read_lead(masked, _INLINE_STYLES)
-        if lead is None or masked.rstrip().endswith("?") or _HYPOTHETICAL.match(masked[_skip_filler(masked):]):
+        lead = read_lead(masked, _INLINE_STYLES, names)
+        if (
+            lead is None
+            or masked.rstrip().endswith("?")
+            or _HYPOTHETICAL.match(masked[_skip_filler(masked) :])
+        ):
             continue
         rest = sentence[lead.end :]
         weak = _OBLIGATION_WEAK if lead.style in ("need_to", "should") else _WEAK_VERBS
@@ -464,17 +854,17 @@ def _short_plain_line(block: Block) -> bool:
     return _cue(mask_quotes(block.text)) is None or read_lead(block.text) is not None
 
 
-def _block_commitments(note: Note, block: Block) -> list[Commitment]:
+def _block_commitments(note: Note, block: Block, names: frozenset[str]) -> list[Commitment]:
     """The commitments one block holds."""
     if block.kind == "heading" or block.checkbox == "x":
         return []
     if block.checkbox == " ":
-        found = _item_commitment(note, block, "checkbox")
+        found = _item_commitment(note, block, "checkbox", names)
         return [found] if found else []
     if block.section == "action" and (block.kind == "item" or _short_plain_line(block)):
-        found = _item_commitment(note, block, "action")
+        found = _item_commitment(note, block, "action", names)
         return [found] if found else []
-    return list(_inline_commitments(note, block))
+    return list(_inline_commitments(note, block, names))
 
 
 def _same(a: Commitment, b: Commitment) -> bool:
@@ -503,50 +893,148 @@ def parse_blocks(note: Note) -> list[Block]:
 
 def extract_commitments(note: Note) -> list[Commitment]:
     """Every commitment written in the note, deduplicated, in body order."""
-    found = [c for block in parse_blocks(note) for c in _block_commitments(note, block)]
+    names = proper_nouns(note)
+    found = [c for block in parse_blocks(note) for c in _block_commitments(note, block, names)]
     return _dedupe(found)
 
 
 # --------------------------------------------------------------------------- follow-ups
 
-_DONE_LEAD = re.compile(r"^(?:done|completed|finished|did it|achieved)\s*[:\-!.]\s*", re.I)
-_DROPPED_LEAD = re.compile(r"^(?:dropped|parked|abandoned|cancelled|canceled|won't do|not doing)\s*[:\-]\s*", re.I)
+_DONE_LEAD = re.compile(r"^(?:done|completed|finished|did it|achieved)\s*[:\-!.]\s*", re.IGNORECASE)
+_DROPPED_LEAD = re.compile(
+    r"^(?:dropped|parked|abandoned|cancelled|canceled|won't do|not doing)\s*[:\-]\s*", re.IGNORECASE
+)
 _DROPPED = re.compile(
     r"\b(?:dropped|dropping|parked|parking|shelved|abandoned|scrapped|ditched|gave up|giving up|given up|"
     r"let (?:it |that |this )?go|let go of|lapsed|fell off|fell by the wayside|fell through|"
     r"didn't stick|did not stick|(?:only )?lasted (?:a|an|one|two|three|four|five|six|\d+) (?:day|week)s?)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_NEGATED_DROP = re.compile(r"\b(?:no longer|not going to|decided not to|decided against|won't be)\b", re.I)
+_NEGATED_DROP = re.compile(
+    r"\b(?:no longer|not going to|decided not to|decided against|won't be)\b", re.IGNORECASE
+)
 _PENDING = re.compile(
     r"\b(?:half|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not)|"
     r"in progress|ongoing|need to|needs to|not done|not started)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_NEGATED_PENDING = re.compile(r"\b(?:haven't|hasn't|didn't|did not|have not|has not|never)\b", re.I)
+_NEGATED_PENDING = re.compile(r"\b(?:haven't|hasn't|didn't|did not|have not|has not|never)\b", re.IGNORECASE)
 _DONE_WORDS = re.compile(
     r"\[x\]|\b(?:done|finished|completed|sorted|shipped|submitted|merged|booked|sent|delivered|"
     r"accepted|achieved|handled|fixed|in place|is live|is working|are working|is helping|"
     r"going (?:well|fine|great|ok))\b|\b(?:have|has|got)\b[^.;]*\bnow\b",
-    re.I,
+    re.IGNORECASE,
 )
 _PARTICIPLES = (
     "done|got|gotten|taken|written|given|gone|seen|begun|sent|made|built|kept|left|met|paid|"
     "run|won|told|bought|brought|found|held|heard|chosen|spoken|grown|shown|known"
 )
 # "have been + -ing" is ongoing, not finished, so "been" is deliberately not a participle here.
-_PERFECT = re.compile(rf"\b(?:I've|I have|we've|we have|has|have|'s) (?:\w+ed|{_PARTICIPLES})\b", re.I)
+_PERFECT = re.compile(
+    rf"\b(?:I've|I have|we've|we have|has|have|'s) (?:\w+ed|{_PARTICIPLES})\b", re.IGNORECASE
+)
 _IRREGULAR_PAST = frozenset(
-    """did went took had made got sent met wrote told gave ran began bought brought built chose came
-    drew drove found flew forgot kept knew led left lost paid saw sold spoke spent stood taught
-    threw understood woke won held heard rang rode sat shook stuck swore tore""".split()
+    [
+        "did",
+        "went",
+        "took",
+        "had",
+        "made",
+        "got",
+        "sent",
+        "met",
+        "wrote",
+        "told",
+        "gave",
+        "ran",
+        "began",
+        "bought",
+        "brought",
+        "built",
+        "chose",
+        "came",
+        "drew",
+        "drove",
+        "found",
+        "flew",
+        "forgot",
+        "kept",
+        "knew",
+        "led",
+        "left",
+        "lost",
+        "paid",
+        "saw",
+        "sold",
+        "spoke",
+        "spent",
+        "stood",
+        "taught",
+        "threw",
+        "understood",
+        "woke",
+        "won",
+        "held",
+        "heard",
+        "rang",
+        "rode",
+        "sat",
+        "shook",
+        "stuck",
+        "swore",
+        "tore",
+    ]
 )
 _NOT_PAST = frozenset(
-    """tired scared worried interested excited surprised pleased embarrassed annoyed relieved
-    stressed overwhelmed confused bored frustrated disappointed exhausted motivated energised
-    energized supposed used based related concerned detailed limited mixed complicated dedicated
-    experienced skilled red bed shed hundred wicked naked sacred need indeed speed seed feed
-    proceed exceed succeed""".split()
+    [
+        "tired",
+        "scared",
+        "worried",
+        "interested",
+        "excited",
+        "surprised",
+        "pleased",
+        "embarrassed",
+        "annoyed",
+        "relieved",
+        "stressed",
+        "overwhelmed",
+        "confused",
+        "bored",
+        "frustrated",
+        "disappointed",
+        "exhausted",
+        "motivated",
+        "energised",
+        "energized",
+        "supposed",
+        "used",
+        "based",
+        "related",
+        "concerned",
+        "detailed",
+        "limited",
+        "mixed",
+        "complicated",
+        "dedicated",
+        "experienced",
+        "skilled",
+        "red",
+        "bed",
+        "shed",
+        "hundred",
+        "wicked",
+        "naked",
+        "sacred",
+        "need",
+        "indeed",
+        "speed",
+        "seed",
+        "feed",
+        "proceed",
+        "exceed",
+        "succeed",
+    ]
 )
 # Someone else's words ("Ade said …", "His advice: …") are advice, not the author's progress.
 _SPEECH = re.compile(
@@ -586,7 +1074,8 @@ def _cue(masked: str) -> tuple[str, bool] | None:
 
 # Sections that hold someone's advice ("What Ade said", "His rules") report nobody's progress.
 _ADVICE_HEADING = re.compile(
-    r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended)\b", re.I
+    r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended)\b",
+    re.IGNORECASE,
 )
 
 
@@ -595,12 +1084,12 @@ def _mentor_label(note: Note) -> re.Pattern[str] | None:
     if not note.mentor:
         return None
     first = re.escape(note.mentor.split()[0])
-    return re.compile(rf"^{first}(?:'s \w+)?\s*:", re.I)
+    return re.compile(rf"^{first}(?:'s \w+)?\s*:", re.IGNORECASE)
 
 
 def _not_a_report(masked: str, advice: re.Pattern[str] | None) -> bool:
     """Questions, plans, hypotheticals and other people's advice are not progress reports."""
-    body = masked[_skip_filler(masked):].strip()
+    body = masked[_skip_filler(masked) :].strip()
     if not body or body.endswith("?") or _HYPOTHETICAL.match(body) or _SPEECH.match(body):
         return True
     if advice is not None and advice.match(body):
@@ -639,7 +1128,9 @@ def _settle_in_progress_section(following: _Sentence | None) -> tuple[str, bool]
 def _block_followups(note: Note, block: Block, advice: re.Pattern[str] | None) -> Iterator[FollowUp]:
     """Follow-ups from one block: a checked box, or sentences that report progress."""
     if block.checkbox == "x":
-        yield FollowUp(finish_text(block.text.split("\n")[0]), "done", note.path, note.date, block.line, block.context)
+        yield FollowUp(
+            finish_text(block.text.split("\n")[0]), "done", note.path, note.date, block.line, block.context
+        )
         return
     if block.section == "action" and block.kind != "heading":
         return  # items of a new action list are plans, even when they mention the past
@@ -653,8 +1144,16 @@ def _block_followups(note: Note, block: Block, advice: re.Pattern[str] | None) -
             cue = _settle_in_progress_section(following)
         if cue is not None:
             after = finish_text(following.text) if following else ""
-            yield FollowUp(finish_text(sentence.text), cue[0], note.path, note.date,
-                           _line_at(block, sentence.offset), block.context, after, cue[1])
+            yield FollowUp(
+                finish_text(sentence.text),
+                cue[0],
+                note.path,
+                note.date,
+                _line_at(block, sentence.offset),
+                block.context,
+                after,
+                cue[1],
+            )
 
 
 def extract_followups(note: Note, include_pending: bool = False) -> list[FollowUp]:

@@ -15,15 +15,20 @@ TARGET_TOKENS = 140
 OVERLAP_TOKENS = 30
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 TokenCounter = Callable[[str], int]
 
 
 def approx_tokens(text: str) -> int:
-    """A cheap upper-bound estimate of word pieces: words plus punctuation, padded by a third."""
+    """A cheap upper-bound estimate of word pieces (the fallback when the real tokenizer is missing).
+
+    Words and punctuation for ASCII; one piece per character otherwise (emoji, CJK, accents split)."""
     words = len(text.split())
-    punct = sum(1 for ch in text if not ch.isalnum() and not ch.isspace())
-    return int(words * 1.34 + punct * 0.5) + 1
+    punct = sum(1 for ch in text if ch.isascii() and not ch.isalnum() and not ch.isspace())
+    other = sum(1 for ch in text if not ch.isascii())
+    long_runs = sum(len(word) // 2 for word in text.split() if len(word) > 12)  # URLs, ids, base64
+    return int(words * 1.4 + punct + other + long_runs) + 1
 
 
 @dataclass(frozen=True)
@@ -87,22 +92,35 @@ def chunk_note(note: Note, count: TokenCounter = approx_tokens) -> list[Chunk]:
 
 
 def _paragraphs(body: str) -> list[_Block]:
-    """Paragraphs separated by blank lines; a heading line starts a new paragraph and sets context."""
+    """Paragraphs separated by blank lines; a heading line starts a new paragraph and sets context.
+
+    Lines inside fenced code are text, never headings; a heading with nothing under it is kept as text."""
     blocks: list[_Block] = []
-    heading, lines, start = "", [], 0
+    heading, lines, start, fenced, bare_heading = "", [], 0, False, None
     for number, line in enumerate(body.split("\n"), start=1):
-        match = _HEADING.match(line)
-        if match or not line.strip():
+        if _FENCE.match(line):
+            fenced = not fenced
+        match = None if fenced else _HEADING.match(line)
+        if match or (not line.strip() and not fenced):
             _flush(blocks, lines, heading, start)
-            lines = []
             if match:
-                heading = match.group(2).strip()
+                _keep_bare(blocks, bare_heading, heading, start)
+                heading, bare_heading = match.group(2).strip(), (match.group(2).strip(), number)
+            lines = []
             continue
         if not lines:
             start = number
+        bare_heading = None
         lines.append(line.rstrip())
     _flush(blocks, lines, heading, start)
+    _keep_bare(blocks, bare_heading, heading, start)
     return blocks
+
+
+def _keep_bare(blocks: list[_Block], bare: tuple[str, int] | None, heading: str, start: int) -> None:
+    """A heading followed by no text would otherwise vanish from the index: keep it as a line."""
+    if bare is not None and bare[0]:
+        blocks.append(_Block(bare[0], heading, bare[1], bare[1]))
 
 
 def _flush(blocks: list[_Block], lines: list[str], heading: str, start: int) -> None:
@@ -138,15 +156,19 @@ def _pieces(text: str, count: TokenCounter) -> list[str]:
 
 
 def _hard_wrap(sentence: str, count: TokenCounter) -> list[str]:
-    """A sentence longer than the limit (or one enormous 'word') is cut into fitting runs."""
+    """A sentence longer than the limit (or one enormous 'word') is cut into fitting runs.
+
+    Sizes are summed word by word (linear), not re-counted per join, so a 100k-character line is quick."""
     if count(sentence) <= MAX_TOKENS:
         return [sentence]
-    parts, current = [], []
+    parts, current, size = [], [], 0
     for word in _bounded_words(sentence):
-        if current and count(" ".join(current + [word])) > TARGET_TOKENS:
+        pieces = count(word)
+        if current and size + pieces > TARGET_TOKENS:
             parts.append(" ".join(current))
-            current = []
+            current, size = [], 0
         current.append(word)
+        size += pieces
     if current:
         parts.append(" ".join(current))
     return parts

@@ -67,9 +67,11 @@ def _without_time_phrases(query: str) -> str:
 
 
 def _drop_months(text: str) -> str:
+    month_may = re.search(r"\bin may\b", text) is not None  # the same test _month_window uses
+
     def keep_may(match: re.Match) -> str:
         bare_may = match.group(2).lower() == "may" and not (match.group(1) or match.group(3))
-        return match.group(0) if bare_may else " "
+        return match.group(0) if bare_may and not month_may else " "
 
     return _MONTH_YEAR.sub(keep_may, text)
 

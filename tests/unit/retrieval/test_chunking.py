@@ -169,11 +169,6 @@ def test_a_long_paragraph_is_split_into_several_chunks(hard_chunks):
     assert len(hard_chunks["one 100k-char line"]) > 10
 
 
-@pytest.mark.xfail(
-    reason="approx_tokens claims to be an upper bound but undercounts URL pieces, emoji and CJK by 5-100x, "
-    "so chunk_note's default counter (and the engine's fallback) yields chunks far over the model window",
-    strict=True,
-)
 def test_default_counter_also_keeps_chunks_within_the_real_limit(count):
     for body in (HARD_BODIES["5k-char url token"], "漢字かなカナ" * 3000):
         chunks = chunk_note(make_note(body))
@@ -252,11 +247,6 @@ def test_a_chunk_never_mixes_text_from_two_sections(count):
             assert chunk.heading == f"Section {sections.pop()} topic"
 
 
-@pytest.mark.xfail(
-    reason="'# comment' lines inside a fenced code block are taken as Markdown headings: the line is "
-    "dropped from the chunk text and becomes the heading of the following prose",
-    strict=True,
-)
 def test_hash_lines_inside_code_fences_are_not_headings(count):
     body = "## Setup\nRun this first:\n\n```bash\n# install the tools\npip install coach\n```\n\nThen open the dashboard.\n"
     chunks = chunk_note(make_note(body), count)

@@ -174,11 +174,6 @@ def test_a_query_that_is_only_a_time_phrase_has_an_empty_topic():
     assert parse_time_hint("first session", TODAY).topic == ""
 
 
-@pytest.mark.xfail(
-    reason="'in May' is read as the month for the date window but 'may' is kept in the topic "
-    "(_drop_months keeps every bare 'may'), so the topic still matches on the time word",
-    strict=True,
-)
 def test_topic_drops_may_when_it_is_read_as_the_month():
     hint = parse_time_hint("in May we talked about burnout", TODAY)
     assert hint.start == date(2025, 5, 1)

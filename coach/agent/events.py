@@ -1,0 +1,55 @@
+"""What a streamed answer yields: sources first, then tokens, then done (or failed, with the partial)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from coach.errors import CoachError
+from coach.retrieval.search import Hit
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation found in the model's text, checked against what was retrieved."""
+
+    label: str  # as written, e.g. "2025-09-12, Ade Okafor" or a principle title
+    path: str | None  # the retrieved note/principle it refers to, None when it matches nothing
+    verified: bool
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """A finished (or interrupted) answer with its sources and checked citations."""
+
+    question: str
+    answer: str
+    sources: list[Hit] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    found_in_notes: bool = True
+    status: str = "complete"  # complete | interrupted
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SourcesEvent:
+    hits: list[Hit]
+    found_in_notes: bool
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    text: str
+
+
+@dataclass(frozen=True)
+class DoneEvent:
+    result: AskResult
+
+
+@dataclass(frozen=True)
+class FailedEvent:
+    error: CoachError
+    partial: AskResult
+
+
+AskEvent = SourcesEvent | TokenEvent | DoneEvent | FailedEvent

@@ -1,0 +1,95 @@
+"""CoachService: the one object the CLI and the app call for every coaching job.
+
+A thin facade: each job lives in its own module (ask, reflect, agenda, actions, themes); this class
+holds what they share (settings, the retrieval engine, the chat model, 'today') and loads lazily so
+constructing it is instant."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import date
+
+from coach.config import Settings
+from coach.retrieval.engine import Engine
+
+
+class CoachService:
+    """Everything coach can do, without any UI. Tests hand it fakes (engine, chat model, today)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine | None = None,
+        chat_model=None,
+        today: date | None = None,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine or Engine(settings)
+        self._chat_model = chat_model
+        self._today = today
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    @property
+    def chat_model(self):
+        """The configured LangChain chat model, built on first use (loading a local model takes time)."""
+        if self._chat_model is None:
+            from coach.llm.factory import make_chat_model
+
+            self._chat_model = make_chat_model(self.settings)
+        return self._chat_model
+
+    # -- ask ------------------------------------------------------------------------------------
+
+    def ask(self, question: str, history: Sequence = (), conversation_id: str | None = None) -> AsyncIterator:
+        """Stream an answer: SourcesEvent, TokenEvent..., then DoneEvent or FailedEvent (see agent.events)."""
+        from coach.agent.ask import stream_answer
+
+        return stream_answer(self, question, list(history), conversation_id)
+
+    def ask_blocking(self, question: str, history: Sequence = ()):
+        """The same, collected: returns the AskResult (for the CLI and scripts)."""
+        from coach.agent.ask import answer_blocking
+
+        return answer_blocking(self, question, list(history))
+
+    # -- commitments and themes -----------------------------------------------------------------
+
+    def actions(self, status: str | None = None) -> list:
+        """Commitments found in the notes, with status carried across later notes."""
+        from coach.agent.tracking import tracked_actions
+
+        return tracked_actions(self, status)
+
+    def themes(self) -> list:
+        """Topics that recur across sessions, each with first/last date and its notes."""
+        from coach.agent.themes import find_themes
+
+        return find_themes(self)
+
+    # -- reflect and prepare --------------------------------------------------------------------
+
+    def start_reflection(self, framework: str = "rolfe", mentor: str | None = None):
+        """A guided reflection: the framework's questions, each informed by the notes."""
+        from coach.agent.reflect import start_reflection
+
+        return start_reflection(self, framework, mentor)
+
+    def save_reflection(self, flow, answers: Sequence[str]):
+        """Write the reflection as a new note (never overwriting) and index it at once."""
+        from coach.agent.reflect import save_reflection
+
+        return save_reflection(self, flow, list(answers))
+
+    def agenda(self, mentor: str | None = None):
+        """Draft the next meeting with this mentor: commitments, open questions, themes, suggestions."""
+        from coach.agent.agenda import build_agenda
+
+        return build_agenda(self, mentor)
+
+    def save_agenda(self, agenda):
+        from coach.agent.agenda import save_agenda
+
+        return save_agenda(self, agenda)
