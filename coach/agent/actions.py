@@ -1,4 +1,4 @@
-"""Commitments carried across notes: open, done or dropped, by matching later follow-ups to earlier commitments."""
+"""Commitments carried across notes: open, done or dropped, by matching later follow-ups to them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
 
 import numpy as np
@@ -46,16 +47,21 @@ LABEL_WORDS = 4
 # A report sentence this short borrows its topic from the sentence after it ("Did the list. 41 things …").
 SHORT_REPORT_WORDS = 4
 
-_MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _WHEN = (
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\w+days?|"
-    r"(?:week|month|quarter|year|session|meeting|retro|time|morning|afternoon|evening|weekend)s?|q[1-4]|h[12])"
+    r"(?:week|month|quarter|year|session|meeting|retro|time|morning|afternoon|evening|weekend)s?"
+    r"|q[1-4]|h[12])"
 )
 # Scheduling ("by end of Feb", "this week", "before the next session") and asides in brackets
 # say when, not what: a later report names the what.
 _SCHEDULE = re.compile(
-    rf"\((?:[^()]*)\)|\b(?:by|before|after|from|on|in|at|until|within|during|this|next|every|each|"
-    rf"today|tomorrow|tonight)\b(?:\s+(?:the|end|of|next|this|our|my|a|an|first|last|couple|few|one|two|three|four|five|six|\d+))*"
+    r"\((?:[^()]*)\)|\b(?:by|before|after|from|on|in|at|until|within|during|this|next|every|each|"
+    r"today|tomorrow|tonight)\b"
+    r"(?:\s+(?:the|end|of|next|this|our|my|a|an|first|last|couple|few|one|two|three|four|five|six|\d+))*"
     rf"\s+{_WHEN}\b"
     rf"|\b(?:today|tomorrow|tonight|this week|next week)\b",
     re.IGNORECASE,
@@ -103,12 +109,14 @@ class _Item:
         return bool(_NEGATIVE.match(self.first.text))
 
 
+@lru_cache(maxsize=16384)
 def core_text(commitment: str) -> str:
     """The commitment without its schedule and bracketed asides: what a later report would name."""
     core = _SCHEDULE.sub(" ", commitment)
     return core if content_words(core) else commitment
 
 
+@lru_cache(maxsize=16384)
 def head_text(commitment: str) -> str:
     """The first clause of the core ("Have coffee with Tom" from "…, and mostly ask questions")."""
     head = re.split(r"[,;:]|\s-\s|\s(?:and|but|so|then)\s", core_text(commitment), maxsplit=1)[0]
@@ -133,7 +141,8 @@ def _label_names(commitment: str, label: str) -> bool:
 
 
 def labels(commitment: str, followup: FollowUp) -> bool:
-    """True when the report opens with a short "Topic:" label naming this commitment ("Rota: haven't touched it")."""
+    """True when the report opens with a short "Topic:" label naming this commitment
+    ("Rota: haven't touched it" for "Stop reviewing the rota")."""
     match = _LABEL.match(followup.text)
     if not match:
         return False
@@ -143,6 +152,7 @@ def labels(commitment: str, followup: FollowUp) -> bool:
     return words <= content_words(core_text(commitment))
 
 
+@lru_cache(maxsize=65536)
 def report_words(followup: FollowUp) -> frozenset[str]:
     """What a follow-up is matched on lexically: its heading's words as well as the report's."""
     return content_words(f"{followup.context} {report_text(followup)}")
@@ -153,6 +163,7 @@ class _Similarity:
 
     def __init__(self, notes: list[Note], texts: Iterable[str], embed: Embed | None) -> None:
         self.idf = _idf(notes)
+        self.idf_unseen = max(self.idf.values(), default=1.0)  # a word no note contains
         self.rows: dict[str, int] = {}
         self.vectors: np.ndarray | None = None
         if embed is not None:
@@ -170,11 +181,6 @@ class _Similarity:
         """Share of `words`' IDF mass found in `other`: rare shared words count for more."""
         total = sum(self.idf.get(w, self.idf_unseen) for w in words)
         return sum(self.idf.get(w, self.idf_unseen) for w in words & other) / total if total else 0.0
-
-    @property
-    def idf_unseen(self) -> float:
-        """IDF of a word no note contains (the maximum)."""
-        return max(self.idf.values(), default=1.0)
 
     def lexical(self, commitment: str, followup: FollowUp) -> float:
         """Weighted share of the commitment's words (whole core or its head clause) in the report."""
@@ -250,19 +256,16 @@ def _tracked(item: _Item, today: date) -> TrackedCommitment:
     first, settled = item.first, item.settled_by
     end = settled.date if settled else today
     return TrackedCommitment(
-        first.text,
-        first.owner,
-        first.path,
-        first.date,
-        first.mentor,
-        first.line,
-        first.style,
-        item.status,
-        settled.path if settled else None,
-        settled.date if settled else None,
-        (end - first.date).days,
-        settled.text if settled else None,
-        tuple((m.path, m.line) for m in item.mentions),
+        **{
+            name: getattr(first, name)
+            for name in ("text", "owner", "path", "date", "mentor", "line", "style")
+        },
+        status=item.status,
+        status_path=settled.path if settled else None,
+        status_date=settled.date if settled else None,
+        age_days=(end - first.date).days,
+        evidence=settled.text if settled else None,
+        mentions=tuple((m.path, m.line) for m in item.mentions),
     )
 
 

@@ -44,6 +44,7 @@ class TokenEvent:
 @dataclass(frozen=True)
 class DoneEvent:
     result: AskResult
+    rewritten: bool = False  # True when result.answer differs from the streamed tokens: show it instead
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ def show_index(reports, as_json: bool) -> None:
         emit_json({"sources": [_report_json(report) for report in reports]})
         return
     for report in reports:
+        for notice in report.notices:
+            out.print(plain(notice, "bold yellow"))
         line = (
             f"{report.source}: {len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, "
@@ -55,6 +57,7 @@ def _report_json(report) -> dict:
         "warnings": [{"path": p, "warning": w} for p, w in report.warnings],
         "chunks": report.chunks,
         "rebuilt": report.rebuilt,
+        "notices": report.notices,
     }
 
 

@@ -1,4 +1,4 @@
-"""Commitments ("I'll …", `- [ ]`, Action lists) and follow-ups ("did …", `- [x]`, "dropped …") in one note, by rules."""
+"""Commitments ("I'll …", `- [ ]`, Action lists) and follow-ups ("did …", `- [x]`) in one note, by rules."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from coach.notes.model import Note
 
@@ -27,7 +28,7 @@ class Commitment:
     """1-based line within note.body."""
     style: str
     """How it was written: checkbox, action, todo, agreed, i_will, going_to, next_time,
-    suggested, committed, need_to, should, intend, owner_will."""
+    suggested, committed, need_to, should, intend, owner_will, owner_to, owner_label."""
 
 
 @dataclass(frozen=True)
@@ -50,245 +51,45 @@ class FollowUp:
 
 # --------------------------------------------------------------------------- words
 
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "so",
-        "if",
-        "then",
-        "than",
-        "that",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "into",
-        "onto",
-        "about",
-        "as",
-        "up",
-        "down",
-        "out",
-        "off",
-        "over",
-        "under",
-        "again",
-        "further",
-        "once",
-        "very",
-        "just",
-        "also",
-        "too",
-        "only",
-        "own",
-        "same",
-        "such",
-        "no",
-        "not",
-        "any",
-        "all",
-        "both",
-        "each",
-        "few",
-        "more",
-        "most",
-        "other",
-        "some",
-        "own",
-        "i",
-        "me",
-        "my",
-        "myself",
-        "we",
-        "us",
-        "our",
-        "ours",
-        "you",
-        "your",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "is",
-        "am",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "done",
-        "doing",
-        "have",
-        "has",
-        "had",
-        "having",
-        "get",
-        "got",
-        "make",
-        "made",
-        "go",
-        "went",
-        "going",
-        "take",
-        "took",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "need",
-        "let",
-        "lets",
-        "i'll",
-        "i'm",
-        "i've",
-        "i'd",
-        "we'll",
-        "we're",
-        "it's",
-        "that's",
-        "don't",
-        "didn't",
-        "won't",
-        "can't",
-        "now",
-        "still",
-        "even",
-        "really",
-        "actually",
-        "maybe",
-        "probably",
-        "first",
-        "next",
-        "last",
-        "one",
-        "thing",
-        "things",
-        "something",
-        "e.g",
-        "i.e",
-        "etc",
-        "way",
-        "lot",
-        "bit",
-        "instead",
-        "though",
-        "however",
-        "although",
-        "because",
-        "while",
-        "before",
-        "after",
-        "until",
-        "without",
-        "within",
-        "during",
-        "across",
-        "around",
-        "against",
-        "between",
-        "through",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string (easier to read and extend than a list literal)."""
+    return frozenset(text.split())
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """'from:to' pairs written as one string."""
+    return dict(pair.split(":", 1) for pair in text.split())
+
+
+_STOP = _words(
+    """
+    a an the and or but nor so if then than that this these those there here of to in on at by for
+    with from into onto about as up down out off over under again further once very just also too
+    only own same such no not any all both each few more most other some own i me my myself we us
+    our ours you your he him his she her it its they them their what which who whom whose when where
+    why how is am are was were be been being do does did done doing have has had having get got make
+    made go went going take took will would shall should can could may might must need let lets i'll
+    i'm i've i'd we'll we're it's that's don't didn't won't can't now still even really actually
+    maybe probably first next last one thing things something e.g i.e etc way lot bit instead though
+    however although because while before after until without within during across around against
+    between through two three four five six seven eight nine ten
+    """
 )
 # Irregular forms the suffix stripper cannot reach; mapped to a shared base.
-_IRREGULAR = {
-    "wrote": "write",
-    "written": "write",
-    "sent": "send",
-    "met": "meet",
-    "told": "tell",
-    "ran": "run",
-    "gave": "give",
-    "given": "give",
-    "took": "take",
-    "taken": "take",
-    "did": "do",
-    "done": "do",
-    "had": "have",
-    "made": "make",
-    "went": "go",
-    "gone": "go",
-    "got": "get",
-    "bought": "buy",
-    "brought": "bring",
-    "built": "build",
-    "chose": "choose",
-    "chosen": "choose",
-    "drew": "draw",
-    "drawn": "draw",
-    "kept": "keep",
-    "led": "lead",
-    "left": "leave",
-    "paid": "pay",
-    "spoke": "speak",
-    "spoken": "speak",
-    "spent": "spend",
-    "taught": "teach",
-    "thought": "think",
-    "began": "begin",
-    "begun": "begin",
-    "held": "hold",
-    "heard": "hear",
-    "found": "find",
-    "sold": "sell",
-    "won": "win",
-    "came": "come",
-    "shown": "show",
-    "grew": "grow",
-    "grown": "grow",
-    "knew": "know",
-    "known": "know",
-    "hired": "hire",
-    "people": "person",
-}
+_IRREGULAR = _pairs(
+    """
+    wrote:write written:write sent:send met:meet told:tell ran:run gave:give given:give took:take
+    taken:take did:do done:do had:have made:make went:go gone:go got:get bought:buy brought:bring
+    built:build chose:choose chosen:choose drew:draw drawn:draw kept:keep led:lead left:leave
+    paid:pay spoke:speak spoken:speak spent:spend taught:teach thought:think began:begin begun:begin
+    held:hold heard:hear found:find sold:sell won:win came:come shown:show grew:grow grown:grow
+    knew:know known:know hired:hire people:person rewrote:rewrite rewritten:rewrite saw:see seen:see
+    drove:drive driven:drive rode:ride flew:fly forgot:forget forgotten:forget lost:lose meant:mean
+    slept:sleep stood:stand understood:understand caught:catch fought:fight sought:seek felt:feel
+    dealt:deal sat:sit hung:hang shook:shake woke:wake fed:feed rang:ring sang:sing wore:wear
+    """
+)
 _SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s")
 _TOKEN = re.compile(r"[a-z0-9£$€]+(?:[:'][a-z0-9]+)*")  # keeps 1:1 and don't whole
 
@@ -305,6 +106,7 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
+@lru_cache(maxsize=65536)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning (stop words and possessives removed)."""
     words = _TOKEN.findall(fold(text).lower().replace("’", "'"))
@@ -364,12 +166,20 @@ _BOUNDARY = re.compile(
 )
 
 
+def _abbreviated(head: str, following: str) -> bool:
+    """True when the full stop ending `head` most likely closes an abbreviation, not a sentence."""
+    if head.lower().endswith(_ABBREVIATIONS) or re.search(r"(?:^|\s)\w\.$", head):
+        return True
+    # "ch. 3", "approx. ten": a short word before a stop, then lower case or a digit.
+    return bool(re.search(r"(?:^|\s)[a-z]{1,3}\.$", head)) and not following[:1].isupper()
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences in text; splitting is done on a quote-masked copy."""
     masked, spans, start = mask_quotes(text), [], 0
     for match in _BOUNDARY.finditer(masked):
         head = masked[start : match.start()].rstrip()
-        if not head or head.lower().endswith(_ABBREVIATIONS) or re.search(r"(?:^|\s)\w\.$", head):
+        if not head or _abbreviated(head, masked[match.end() : match.end() + 1]):
             continue
         spans.append((start, match.start()))
         start = match.end()
@@ -485,12 +295,20 @@ class _Parser:
         if bullet:
             self._flush()
             self.current = {"kind": "item", "lines": [line[bullet.end() :]], "line": number}
-        elif self.current is None:
+        elif self.current is None or not self._continues(line):
+            self._flush()
             if self.label and self.label_used:
                 self.label = None  # prose after a labelled list ends the label's reach
             self.current = {"kind": "para", "lines": [line.strip()], "line": number}
         else:
             self.current["lines"].append(line.strip())
+
+    def _continues(self, line: str) -> bool:
+        """Whether a plain line continues the current block: always for a paragraph; for a list
+        item only when indented or wrapped mid-sentence (lower case), else it is new prose."""
+        if self.current is None or self.current["kind"] != "item":
+            return True
+        return line[:1].isspace() or line.lstrip()[:1].islower()
 
     @property
     def label_used(self) -> bool:
@@ -519,68 +337,13 @@ class _Parser:
 
 # --------------------------------------------------------------------------- lead-ins
 
-_NOT_NAMES = frozenset(
-    [
-        "I",
-        "We",
-        "It",
-        "This",
-        "That",
-        "The",
-        "They",
-        "He",
-        "She",
-        "You",
-        "There",
-        "Everyone",
-        "Nobody",
-        "Someone",
-        "Somebody",
-        "Team",
-        "Each",
-        "Both",
-        "All",
-        "Maybe",
-        "Then",
-        "Also",
-        "Next",
-        "Now",
-        "Today",
-        "Tomorrow",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "What",
-        "Who",
-        "When",
-        "Where",
-        "Why",
-        "How",
-        "If",
-        "Which",
-        "Our",
-        "My",
-        "Your",
-        "His",
-        "Her",
-        "Their",
-        "Nothing",
-        "Everything",
-        "Anyone",
-        "Anything",
-        "One",
-        "Two",
-        "Three",
-        "Nobody",
-        "Management",
-        "Life",
-        "Time",
-        "Things",
-    ]
+_NOT_NAMES = _words(
+    """
+    I We It This That The They He She You There Everyone Nobody Someone Somebody Team Each Both All
+    Maybe Then Also Next Now Today Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    What Who When Where Why How If Which Our My Your His Her Their Nothing Everything Anyone
+    Anything One Two Three Nobody Management Life Time Things
+    """
 )
 _NAME = r"(?P<name>[A-Z][a-zà-ÿ'-]+(?: [A-Z][a-zà-ÿ'-]+)?)"
 _FILLER = re.compile(
@@ -629,84 +392,38 @@ _I_FORMS: list[tuple[str, re.Pattern[str]]] = [
     (
         "suggested",
         re.compile(
-            rf"^(?:he|she|they|{_NAME})\s+(?:(?:suggested|recommended|proposed|advised)(?: that)?\s+(?:I|we)\s+"
+            rf"^(?:he|she|they|{_NAME})\s+"
+            r"(?:(?:suggested|recommended|proposed|advised)(?: that)?\s+(?:I|we)\s+"
             r"(?:should\s+)?|(?:asked|told|wants|advised|encouraged|challenged) me to\s+)",
             re.IGNORECASE,
         ),
     ),
     ("owner_will", re.compile(rf"^{_NAME}(?: will|'ll| is going to)\s+")),
     ("owner_to", re.compile(rf"^{_NAME} to\s+(?=[a-z])")),  # minutes style: "Ade to send the paper"
+    ("owner_label", re.compile(rf"^{_NAME}:\s+")),  # in action lists: "- Ade: intro to Marcus"
+    ("self_label", re.compile(r"^(?:me|myself|I)\s*:\s+", re.IGNORECASE)),  # "- Me: write the RFC"
 ]
 _PREFIX_STYLES = frozenset({"action", "todo", "agreed"})
-_OWNED_STYLES = frozenset({"owner_will", "owner_to"})
+_OWNED_STYLES = frozenset({"owner_will", "owner_to", "owner_label"})
 # Styles that may begin a sentence anywhere in prose (as opposed to only inside an action list).
-_INLINE_STYLES = frozenset(
-    {
-        "action",
-        "todo",
-        "agreed",
-        "next_time",
-        "i_will",
-        "going_to",
-        "committed",
-        "need_to",
-        "should",
-        "suggested",
-        "owner_will",
-        "owner_to",
-    }
+_INLINE_STYLES = _words(
+    """
+    action agreed committed going_to i_will need_to next_time owner_to owner_will should suggested
+    todo
+    """
 )
 # Verbs after "I'll" that predict or feel rather than commit ("I'll be", "I'll see").
-_WEAK_VERBS = frozenset(
-    [
-        "be",
-        "see",
-        "feel",
-        "think",
-        "know",
-        "want",
-        "like",
-        "love",
-        "hate",
-        "probably",
-        "never",
-        "remember",
-        "regret",
-        "miss",
-        "admit",
-        "bet",
-        "guess",
-        "wonder",
-        "believe",
-        "hear",
-        "find",
-        "end",
-        "lose",
-        "forget",
-    ]
+_WEAK_VERBS = _words(
+    """
+    be see feel think know want like love hate probably never remember regret miss admit bet guess
+    wonder believe hear find end lose forget
+    """
 )
 _OBLIGATION_WEAK = _WEAK_VERBS | {"have", "accept", "understand", "do"}
 # "I'd" is hypothetical ("I'd like to") unless a past participle follows ("I'd told Rachel").
 _HYPOTHETICAL = re.compile(
-    r"^(?:if|unless|whether|what if|in case|even if|would|could|might|i would)\b|^i'd\s+(?!\w+ed\b|(?:"
-    + "|".join(
-        (
-            "told",
-            "sent",
-            "met",
-            "done",
-            "made",
-            "had",
-            "written",
-            "given",
-            "taken",
-            "been",
-            "got",
-            "kept",
-            "left",
-        )
-    )
-    + r")\b)",
+    r"^(?:if|unless|whether|what if|in case|even if|would|could|might|i would)\b"
+    r"|^i'd\s+(?!\w+ed\b|(?:told|sent|met|done|made|had|written|given|taken|been|got|kept|left)\b)",
     re.IGNORECASE,
 )
 
@@ -730,14 +447,14 @@ def _skip_filler(text: str) -> int:
 
 def _is_person(match: re.Match[str], style: str, names: frozenset[str] | None) -> bool:
     """False when the capitalised word in front of 'will' / 'to' / 'suggested' is not a person.
-    "<Name> to <verb>" needs the name to be a known proper noun: "Move to weekly" is not."""
+    "<Name> to <verb>" and "<Name>: …" need a known proper noun: "Move to weekly", "Rota: …" are not."""
     name = match.groupdict().get("name")
     if not name:
         return True
     first = name.split()[0]
     if first in _NOT_NAMES:
         return False
-    return style != "owner_to" or (names is not None and first in names)
+    return style not in ("owner_to", "owner_label") or (names is not None and first in names)
 
 
 def _match_form(
@@ -754,7 +471,7 @@ def _match_form(
     return None
 
 
-def read_lead(
+def _read_lead(
     text: str, styles: frozenset[str] | None = None, names: frozenset[str] | None = None
 ) -> _Lead | None:
     """The commitment lead-in at the start of text ("I'll", "Action:", "Ade suggested I"), if any.
@@ -821,7 +538,7 @@ def _item_commitment(
     first, masked = block.text[start:end].strip(), mask_quotes(block.text[start:end]).strip()
     if masked.endswith("?") or _DONE_LEAD.match(first) or _DROPPED_LEAD.match(first):
         return None
-    lead = read_lead(first, names=names)
+    lead = _read_lead(first, names=names)
     rest = first[lead.end :] if lead else first
     if not _good_rest(rest, frozenset()):
         return None
@@ -834,7 +551,7 @@ def _inline_commitments(note: Note, block: Block, names: frozenset[str]) -> Iter
     for start, end in sentences(block.text):
         sentence = block.text[start:end].strip()
         masked = mask_quotes(sentence)
-        lead = read_lead(masked, _INLINE_STYLES, names)
+        lead = _read_lead(masked, _INLINE_STYLES, names)
         if (
             lead is None
             or masked.rstrip().endswith("?")
@@ -851,7 +568,7 @@ def _short_plain_line(block: Block) -> bool:
     """A plain line under an action heading counts as an item when brief and not a report."""
     if block.kind != "para" or "\n" in block.text or len(block.text.split()) > 20:
         return False
-    return _cue(mask_quotes(block.text)) is None or read_lead(block.text) is not None
+    return _cue(mask_quotes(block.text)) is None or _read_lead(block.text) is not None
 
 
 def _block_commitments(note: Note, block: Block, names: frozenset[str]) -> list[Commitment]:
@@ -933,114 +650,27 @@ _PARTICIPLES = (
 _PERFECT = re.compile(
     rf"\b(?:I've|I have|we've|we have|has|have|'s) (?:\w+ed|{_PARTICIPLES})\b", re.IGNORECASE
 )
-_IRREGULAR_PAST = frozenset(
-    [
-        "did",
-        "went",
-        "took",
-        "had",
-        "made",
-        "got",
-        "sent",
-        "met",
-        "wrote",
-        "told",
-        "gave",
-        "ran",
-        "began",
-        "bought",
-        "brought",
-        "built",
-        "chose",
-        "came",
-        "drew",
-        "drove",
-        "found",
-        "flew",
-        "forgot",
-        "kept",
-        "knew",
-        "led",
-        "left",
-        "lost",
-        "paid",
-        "saw",
-        "sold",
-        "spoke",
-        "spent",
-        "stood",
-        "taught",
-        "threw",
-        "understood",
-        "woke",
-        "won",
-        "held",
-        "heard",
-        "rang",
-        "rode",
-        "sat",
-        "shook",
-        "stuck",
-        "swore",
-        "tore",
-    ]
+_IRREGULAR_PAST = _words(
+    """
+    did went took had made got sent met wrote told gave ran began bought brought built chose came
+    drew drove found flew forgot kept knew led left lost paid saw sold spoke spent stood taught
+    threw understood woke won held heard rang rode sat shook stuck swore tore
+    """
 )
-_NOT_PAST = frozenset(
-    [
-        "tired",
-        "scared",
-        "worried",
-        "interested",
-        "excited",
-        "surprised",
-        "pleased",
-        "embarrassed",
-        "annoyed",
-        "relieved",
-        "stressed",
-        "overwhelmed",
-        "confused",
-        "bored",
-        "frustrated",
-        "disappointed",
-        "exhausted",
-        "motivated",
-        "energised",
-        "energized",
-        "supposed",
-        "used",
-        "based",
-        "related",
-        "concerned",
-        "detailed",
-        "limited",
-        "mixed",
-        "complicated",
-        "dedicated",
-        "experienced",
-        "skilled",
-        "red",
-        "bed",
-        "shed",
-        "hundred",
-        "wicked",
-        "naked",
-        "sacred",
-        "need",
-        "indeed",
-        "speed",
-        "seed",
-        "feed",
-        "proceed",
-        "exceed",
-        "succeed",
-    ]
+_NOT_PAST = _words(
+    """
+    tired scared worried interested excited surprised pleased embarrassed annoyed relieved stressed
+    overwhelmed confused bored frustrated disappointed exhausted motivated energised energized
+    supposed used based related concerned detailed limited mixed complicated dedicated experienced
+    skilled hundred wicked naked sacred
+    """
 )
 # Someone else's words ("Ade said …", "His advice: …") are advice, not the author's progress.
 _SPEECH = re.compile(
     r"^(?!I\b)(?:[A-Z][\w'-]*|[Hh]e|[Ss]he|[Tt]hey|[Yy]ou)(?: [a-z]\w*)?\s+(?:said|says|suggested|suggests|"
     r"thinks|reckons|told me|recommended|recommends|advised|pointed out|asked|wants|warned|argued|replied)\b"
-    r"|^(?:his|her|their|[A-Z][\w-]*'s) (?:line|advice|point|take|rule|reaction|view|suggestion|feedback|words|answer|response)s?\b",
+    r"|^(?:his|her|their|[A-Z][\w-]*'s) "
+    r"(?:line|advice|point|take|rule|reaction|view|suggestion|feedback|words|answer|response)s?\b",
 )
 
 
@@ -1049,6 +679,7 @@ def _is_past(word: str) -> bool:
     word = word.lower()
     if word in _IRREGULAR_PAST or word in ("agreed", "freed"):
         return True
+    # need/proceed end in -ed without being past; short words (red, bed) rarely are.
     return len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST and not word.endswith("eed")
 
 
@@ -1094,7 +725,7 @@ def _not_a_report(masked: str, advice: re.Pattern[str] | None) -> bool:
         return True
     if advice is not None and advice.match(body):
         return True
-    return read_lead(body, (_INLINE_STYLES | {"intend"}) - {"agreed"}) is not None
+    return _read_lead(body, (_INLINE_STYLES | {"intend"}) - {"agreed"}) is not None
 
 
 @dataclass(frozen=True)
@@ -1125,35 +756,41 @@ def _settle_in_progress_section(following: _Sentence | None) -> tuple[str, bool]
     return ("done", False)
 
 
+def _may_report(block: Block) -> bool:
+    """Blocks whose sentences can be progress reports: not a new action list, not advice."""
+    if block.section == "action" and block.kind != "heading":
+        return False  # items of a new action list are plans, even when they mention the past
+    return not _ADVICE_HEADING.search(block.context)
+
+
+def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None) -> tuple[str, bool] | None:
+    """A sentence's cue; under a progress heading a cue-less statement still reports progress."""
+    if (
+        sentence.cue is None
+        and sentence.reportable
+        and block.section == "progress"
+        and block.kind != "heading"
+    ):
+        return _settle_in_progress_section(following)
+    return sentence.cue
+
+
 def _block_followups(note: Note, block: Block, advice: re.Pattern[str] | None) -> Iterator[FollowUp]:
     """Follow-ups from one block: a checked box, or sentences that report progress."""
     if block.checkbox == "x":
-        yield FollowUp(
-            finish_text(block.text.split("\n")[0]), "done", note.path, note.date, block.line, block.context
-        )
+        text = finish_text(block.text.split("\n")[0])
+        yield FollowUp(text, "done", note.path, note.date, block.line, block.context)
         return
-    if block.section == "action" and block.kind != "heading":
-        return  # items of a new action list are plans, even when they mention the past
-    if _ADVICE_HEADING.search(block.context):
+    if not _may_report(block):
         return
     read = [_read_sentence(block, start, end, advice) for start, end in sentences(block.text)]
-    for i, sentence in enumerate(read):
-        following = read[i + 1] if i + 1 < len(read) else None
-        cue = sentence.cue
-        if cue is None and sentence.reportable and block.section == "progress" and block.kind != "heading":
-            cue = _settle_in_progress_section(following)
+    for sentence, following in zip(read, [*read[1:], None], strict=True):
+        cue = _sentence_cue(block, sentence, following)
         if cue is not None:
             after = finish_text(following.text) if following else ""
-            yield FollowUp(
-                finish_text(sentence.text),
-                cue[0],
-                note.path,
-                note.date,
-                _line_at(block, sentence.offset),
-                block.context,
-                after,
-                cue[1],
-            )
+            line = _line_at(block, sentence.offset)
+            text = finish_text(sentence.text)
+            yield FollowUp(text, cue[0], note.path, note.date, line, block.context, after, cue[1])
 
 
 def extract_followups(note: Note, include_pending: bool = False) -> list[FollowUp]:

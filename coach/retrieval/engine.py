@@ -10,7 +10,8 @@ from coach.config import Settings
 from coach.errors import ConfigError, ModelError
 from coach.notes.model import ScanResult
 from coach.notes.reader import scan_folder
-from coach.retrieval import store
+from coach.retrieval import health, store
+from coach.retrieval.manifest import load_manifest
 from coach.retrieval.embeddings import SentenceTransformerEmbedder, TokenCounter, bundled_model_dir
 from coach.retrieval.indexer import IndexReport, ProgressFn, SourceIndexer
 from coach.retrieval.lock import IndexLock
@@ -26,6 +27,7 @@ class Engine:
         self._query_embedder = query_embedder
         self._client = None
         self._searcher: Searcher | None = None
+        self.notices: list[str] = []
 
     @property
     def client(self):
@@ -70,10 +72,20 @@ class Engine:
         notes = self.scan_notes()
         knowledge = _as_principles(scan_folder(paths.knowledge_dir(), self.settings.max_note_bytes))
         with IndexLock(self.settings.index_dir, wait=wait):
+            embedded = not self.settings.chroma_url
+            if embedded and self._client is None:
+                self._guard_upgrade()
+                rebuild = rebuild or self._store_lost()
+                if health.changed_since_last_sync(self.settings.index_dir):
+                    self._check_store()
             reports = [
                 self._indexer("notes").sync(notes, rebuild, progress),
                 self._indexer("knowledge").sync(knowledge, rebuild, progress),
             ]
+            if embedded:
+                health.save_stamp(self.settings.index_dir)
+        reports[0].notices.extend(self.notices)
+        self.notices.clear()
         if self._searcher is not None:
             self._searcher.reload()
         return reports
@@ -81,6 +93,36 @@ class Engine:
     def _indexer(self, source: str) -> SourceIndexer:
         counter = _lazy_counter()
         return SourceIndexer(lambda: self.client, self.settings.index_dir, source, _Deferred(self), counter)
+
+    def _guard_upgrade(self) -> None:
+        """Chroma's schema only moves forward: copy the store before a new Chroma version opens it."""
+        index_dir = self.settings.index_dir
+        saved = load_manifest(index_dir, "notes")
+        installed = _installed_chroma()
+        if saved and saved.chroma_version and saved.chroma_version != installed:
+            backup = health.backup_before_upgrade(index_dir, saved.chroma_version, installed)
+            if backup:
+                self.notices.append(
+                    f"Chroma changed from {saved.chroma_version} to {installed}; the old store was copied to {backup}."
+                )
+
+    def _store_lost(self) -> bool:
+        """The manifest lists notes but the store is gone (deleted by hand): rebuild, say so."""
+        index_dir = self.settings.index_dir
+        lost = (index_dir / "manifest-notes.json").exists() and not health.store_dir(index_dir).exists()
+        if lost:
+            self.notices.append("The index store was missing; it was rebuilt from your notes.")
+        return lost
+
+    def _check_store(self) -> None:
+        """The store changed behind our back (or was never stamped): quarantine it if it is damaged."""
+        index_dir = self.settings.index_dir
+        reason = health.probe(index_dir)
+        if reason:
+            moved = health.quarantine(index_dir)
+            self.notices.append(
+                f"The index was damaged ({reason}). It was moved to {moved} and rebuilt from your notes."
+            )
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResponse:
         return self.searcher.search(query, k or self.settings.search_k, filters, mode)
@@ -104,6 +146,12 @@ def _lazy_counter():
         from coach.retrieval.chunking import approx_tokens
 
         return approx_tokens
+
+
+def _installed_chroma() -> str:
+    from importlib.metadata import version
+
+    return version("chromadb")
 
 
 def _as_principles(scan: ScanResult) -> ScanResult:

@@ -44,6 +44,8 @@ class IndexReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
     rebuilt: bool = False
+    notices: list[str] = field(default_factory=list)
+    """Things the user should know (a damaged index moved aside and rebuilt, a store backed up)."""
 
     @property
     def changed(self) -> bool:
@@ -78,6 +80,7 @@ class SourceIndexer:
             store.drop_collection(self.client, self.source)
             manifest = Manifest(dict(FINGERPRINT), _chroma_version())
         collection = store.collection(self.client, self.source)
+        manifest.chroma_version = _chroma_version()
         self._repair(collection, manifest)
         todo = self._plan(scan.notes, manifest, report)
         self._remove(collection, manifest, report.removed)
@@ -270,9 +273,9 @@ def chunk_metadata(note: Note, chunk: Chunk, source: str) -> dict:
 
 
 def _chroma_version() -> str:
-    try:
-        import chromadb
+    from importlib.metadata import PackageNotFoundError, version
 
-        return chromadb.__version__
-    except Exception:
+    try:
+        return version("chromadb")
+    except PackageNotFoundError:
         return ""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.errors import CoachError, IndexStateError
 from coach.retrieval import store
 from coach.retrieval.fusion import Signal, collapse, passage_per_note, squash, zscore_fusion
 from coach.retrieval.indexer import keyword_dir, note_level_dir
@@ -172,13 +173,26 @@ class Searcher:
         for name in filters.sources():
             loaded = self._source(name)
             if loaded is not None:
-                hits.extend(self._search_source(loaded, topic, vector, k, filters, mode, hint))
+                hits.extend(self._guarded(loaded, topic, vector, k, filters, mode, hint))
         hits.sort(key=lambda hit: hit.score, reverse=True)
         response.hits = _dedupe(hits)[:k]
         if response.hits and self._too_weak(response.hits, topic, filters.sources(), mode):
             response.hits = []
         response.nothing_relevant = not response.hits
         return response
+
+    def _guarded(self, loaded, topic, vector, k, filters, mode, hint) -> list[Hit]:
+        """A store that fails mid-query is a user-fixable state, not a crash."""
+        try:
+            return self._search_source(loaded, topic, vector, k, filters, mode, hint)
+        except CoachError:
+            raise
+        except Exception as exc:  # Chroma raises many types for a damaged or half-written store
+            raise IndexStateError(
+                f"The {loaded.name} index could not be read ({exc.__class__.__name__}). "
+                "Run `coach index` to check it and rebuild it from your notes.",
+                "Index damaged",
+            ) from exc
 
     def _too_weak(self, hits: list[Hit], topic: str, sources: tuple[str, ...], mode: str) -> bool:
         """Nothing relevant: no passage is even loosely similar, or the query's distinctive words

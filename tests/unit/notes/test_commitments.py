@@ -105,6 +105,30 @@ def test_minutes_style_owner_needs_a_known_name() -> None:
     assert [(c.owner, c.text) for c in found] == [("Lena", "Review my draft"), ("me", "Move to weekly syncs")]
 
 
+def test_a_name_label_in_an_action_list_gives_the_owner() -> None:
+    body = "Talked with Lena about hiring.\n\n**Action items**\n- Lena: share the hiring rubric\n- Me: write the RFC\n"
+    found = extract_commitments(make_note(body))
+    assert [(c.owner, c.text) for c in found] == [
+        ("Lena", "Share the hiring rubric"),
+        ("me", "Write the RFC"),
+    ]
+
+
+def test_an_unindented_line_after_a_list_item_is_new_prose() -> None:
+    body = "## Actions\n- [ ] Book the venue\nTODO: renew the domain before it lapses\n"
+    found = extract_commitments(make_note(body))
+    assert [(c.text, c.line) for c in found] == [
+        ("Book the venue", 2),
+        ("Renew the domain before it lapses", 3),
+    ]
+
+
+def test_abbreviations_do_not_cut_a_commitment_short() -> None:
+    assert only("- [ ] Read ch. 3 of the guide, e.g. the part on pacing").text == (
+        "Read ch. 3 of the guide, e.g. the part on pacing"
+    )
+
+
 def test_mentor_fields_and_line_numbers_come_from_the_note() -> None:
     found = extract_commitments(
         make_note("Intro line.\n\nMore text here.\nI'll map the service dependencies.")

@@ -1,0 +1,196 @@
+"""Conversation history: one private append-only JSONL file per conversation; a note only on request."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from coach.errors import CoachError
+from coach.fsutil import create_new, fsync_dir
+from coach.paths import ensure_private_dir
+
+ID_PATTERN = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{6}$")
+SOURCE_TAG = "coach-conversation"
+
+
+@dataclass
+class Turn:
+    """One question and its answer (empty with status 'pending' when the process died first)."""
+
+    question: str
+    answer: str = ""
+    status: str = "pending"  # pending | complete | interrupted
+    sources: list[dict] = field(default_factory=list)
+    asked_at: str = ""
+
+
+@dataclass
+class Conversation:
+    id: str
+    turns: list[Turn]
+
+    @property
+    def started(self) -> str:
+        return self.turns[0].asked_at if self.turns else ""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(question, answer) pairs for a follow-up's history."""
+        return [(turn.question, turn.answer) for turn in self.turns if turn.answer]
+
+
+def conversations_dir(settings) -> Path:
+    return ensure_private_dir(Path(settings.data_dir) / "conversations")
+
+
+def new_id() -> str:
+    """Sortable by time, unique by the random tail."""
+    return f"{datetime.now():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+def _path(settings, conversation_id: str) -> Path:
+    if not ID_PATTERN.match(conversation_id or ""):  # also keeps '../' out of the path
+        raise CoachError(f"No conversation {conversation_id!r}: ids look like 20250912T101530-ab12cd.")
+    return conversations_dir(settings) / f"{conversation_id}.jsonl"
+
+
+class ConversationLog:
+    """Appends records to one conversation; each write is fsynced so a crash keeps the question."""
+
+    def __init__(self, settings, conversation_id: str | None = None) -> None:
+        self.id = conversation_id or new_id()
+        self.path = _path(settings, self.id)
+
+    def add_question(self, question: str) -> None:
+        self._append({"type": "question", "at": _now(), "text": question})
+
+    def add_answer(self, result) -> None:
+        """Record an AskResult (complete or interrupted) with the sources it stood on."""
+        self._append({
+            "type": "answer",
+            "at": _now(),
+            "status": result.status,
+            "text": result.answer,
+            "found_in_notes": result.found_in_notes,
+            "sources": [_source(hit) for hit in result.sources],
+            "citations": [{"label": c.label, "path": c.path, "verified": c.verified} for c in result.citations],
+        })
+
+    def _append(self, record: dict) -> None:
+        created = not self.path.exists()
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            fsync_dir(self.path.parent)
+
+
+def _source(hit) -> dict:
+    return {"source": hit.source, "path": hit.path, "date": hit.date or None, "mentor": hit.mentor,
+            "title": hit.title, "lines": [hit.start_line, hit.end_line]}
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def load_conversation(settings, conversation_id: str) -> Conversation:
+    path = _path(settings, conversation_id)
+    if not path.exists():
+        raise CoachError(f"No conversation {conversation_id!r}. `coach history list` shows them.")
+    return Conversation(conversation_id, _turns(_records(path)))
+
+
+def _records(path: Path) -> list[dict]:
+    """Every whole record; a line torn by a crash mid-write is skipped, not fatal."""
+    records = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+def _turns(records: list[dict]) -> list[Turn]:
+    turns: list[Turn] = []
+    for record in records:
+        if record.get("type") == "question":
+            turns.append(Turn(str(record.get("text", "")), asked_at=str(record.get("at", ""))))
+        elif record.get("type") == "answer" and turns and turns[-1].status == "pending":
+            turn = turns[-1]
+            turn.answer = str(record.get("text", ""))
+            turn.status = "complete" if record.get("status") == "complete" else "interrupted"
+            turn.sources = [s for s in record.get("sources", []) if isinstance(s, dict)]
+    return turns
+
+
+def list_conversations(settings) -> list[Conversation]:
+    """Newest first."""
+    folder = conversations_dir(settings)
+    found = []
+    for path in sorted(folder.glob("*.jsonl"), reverse=True):
+        if ID_PATTERN.match(path.stem):
+            found.append(Conversation(path.stem, _turns(_records(path))))
+    return found
+
+
+def export_markdown(settings, conversation_id: str) -> str:
+    conversation = load_conversation(settings, conversation_id)
+    return _markdown(conversation, f"Conversation {conversation.id}")
+
+
+def _markdown(conversation: Conversation, heading: str) -> str:
+    lines = [f"# {heading}", ""]
+    for turn in conversation.turns:
+        lines += [f"**Question:** {turn.question}", ""]
+        if turn.status != "complete":
+            lines += [f"*({'no answer' if turn.status == 'pending' else 'interrupted — partial answer'})*", ""]
+        if turn.answer:
+            lines += [turn.answer, ""]
+        if turn.sources:
+            lines += ["Sources:"] + [f"- {_source_line(s)}" for s in turn.sources] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _source_line(source: dict) -> str:
+    if source.get("source") == "knowledge":
+        return f"principle: {source.get('title') or source.get('path')} ({source.get('path')})"
+    label = ", ".join(str(part) for part in (source.get("date"), source.get("mentor")) if part)
+    return f"{source.get('path')}" + (f" ({label})" if label else "")
+
+
+def save_as_note(service, conversation_id: str) -> Path:
+    """Write the conversation as a brand-new note (never overwriting); only ever on the user's request."""
+    conversation = load_conversation(service.settings, conversation_id)
+    if not conversation.turns:
+        raise CoachError(f"Conversation {conversation_id} is empty; nothing to save.")
+    title = f"Coach conversation: {_shorten(conversation.turns[0].question, 60)}"
+    front = {"date": service.today.isoformat(), "kind": "other", "title": title,
+             "source": SOURCE_TAG, "conversation": conversation.id}
+    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
+    body = _markdown(conversation, title)
+    name = f"{service.today.isoformat()} coach conversation - {_slug(conversation.turns[0].question)}.md"
+    return create_new(service.engine.notes_dir() / name, f"---\n{head}---\n\n{body}")
+
+
+def _shorten(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _slug(text: str) -> str:
+    words = re.findall(r"[\w]+", text.casefold())[:6]
+    return "-".join(words) or "untitled"

@@ -1,0 +1,41 @@
+"""`coach actions`: the commitments in the notes, tracked across sessions, for the service facade."""
+
+from __future__ import annotations
+
+from coach.agent.actions import TrackedCommitment, track_commitments
+from coach.agent.writer import is_generated
+from coach.errors import CoachError
+from coach.notes.model import Note
+
+STATUSES = ("open", "done", "dropped")
+
+
+def trackable(notes: list[Note]) -> list[Note]:
+    """Notes whose commitments count: coach's own agendas only repeat earlier commitments."""
+    return [n for n in notes if not (is_generated(n) and n.kind == "agenda")]
+
+
+def tracked_actions(service, status: str | None = None) -> list[TrackedCommitment]:
+    """Every commitment with its status as of service.today, optionally only one status."""
+    if status is not None and status not in STATUSES:
+        raise CoachError(f"status must be one of {', '.join(STATUSES)} (got {status!r}).")
+    notes = trackable(service.engine.scan_notes().notes)
+    tracked = track_commitments(notes, service.today, service.engine.query_embedder.embed)
+    return [t for t in tracked if status is None or t.status == status]
+
+
+def action_json(item: TrackedCommitment) -> dict:
+    """The stable `coach actions --json` shape for one commitment."""
+    return {
+        "text": item.text,
+        "status": item.status,
+        "owner": item.owner,
+        "path": item.path,
+        "date": item.date.isoformat(),
+        "mentor": item.mentor,
+        "age_days": item.age_days,
+        "line": item.line,
+        "settled_by": item.status_path,
+        "settled_on": item.status_date.isoformat() if item.status_date else None,
+        "evidence": item.evidence,
+    }

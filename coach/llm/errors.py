@@ -1,0 +1,201 @@
+"""Turn provider exceptions (httpx, openai, anthropic, ollama, llama.cpp) into short ProviderErrors."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from coach.config import Settings
+from coach.errors import CoachError, ProviderError
+
+# Provider SDKs vendor their own HTTP stacks (openai and anthropic use httpx2, ollama uses httpx), so
+# exceptions are recognised by class name along the MRO rather than by importing every SDK.
+_TIMEOUT_NAMES = {"TimeoutError", "TimeoutException", "APITimeoutError", "ReadTimeout", "ConnectTimeout",
+                  "WriteTimeout", "PoolTimeout"}
+_CONNECT_NAMES = {"ConnectError", "ConnectionError", "APIConnectionError", "ConnectionRefusedError"}
+_CUT_NAMES = {"RemoteProtocolError", "ReadError", "IncompleteRead", "ChunkedEncodingError", "ProtocolError"}
+_CONTEXT_PATTERN = re.compile(
+    r"context[ _]length|context window|maximum context|prompt is too long|too many tokens|exceed(s|ed)? "
+    r"(the )?context",
+    re.IGNORECASE,
+)
+_DEFAULT_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com",
+                 "ollama": "http://127.0.0.1:11434"}
+_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+
+
+class Cause(StrEnum):
+    """Why a provider call failed; the agent and UI can branch on it (e.g. offer Retry)."""
+
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    AUTH = "auth"
+    NOT_FOUND = "not_found"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+    CONTEXT_OVERFLOW = "context_overflow"
+    BAD_REQUEST = "bad_request"
+    STREAM_CUT = "stream_cut"
+    MODEL = "model"
+    UNKNOWN = "unknown"
+
+
+# Worth an automatic or one-click retry; the rest need the user to change something first.
+_RETRYABLE = {Cause.TIMEOUT, Cause.RATE_LIMITED, Cause.SERVER, Cause.STREAM_CUT}
+
+
+class ChatProviderError(ProviderError):
+    """A ProviderError that also says which provider failed and why (`cause`)."""
+
+    def __init__(self, message: str, title: str, cause: Cause, provider: str) -> None:
+        super().__init__(message, title, retryable=cause in _RETRYABLE)
+        self.cause = cause
+        self.provider = provider
+
+
+def provider_error(exc: BaseException, settings: Settings, *, partial: bool = False) -> ProviderError:
+    """Map any exception from a chat call to a ProviderError naming the provider and one fix.
+
+    `partial` says tokens had already arrived: a connection failure then means the stream was cut."""
+    if isinstance(exc, ProviderError):
+        return exc
+    if isinstance(exc, CoachError):  # e.g. ModelError from ChatLlamaCpp: its message already names the fix
+        return ChatProviderError(exc.message, exc.title, Cause.MODEL, settings.llm_provider)
+    cause = _classify(exc, partial)
+    message, title = _explain(cause, exc, settings)
+    return ChatProviderError(message, title, cause, settings.llm_provider)
+
+
+def _classify(exc: BaseException, partial: bool) -> Cause:
+    names = _chain_names(exc)
+    status = _status_code(exc)
+    if status is not None:
+        return _classify_status(status, exc)
+    if names & _TIMEOUT_NAMES:
+        return Cause.TIMEOUT
+    if names & _CUT_NAMES or (partial and names & _CONNECT_NAMES):
+        return Cause.STREAM_CUT
+    if names & _CONNECT_NAMES:
+        return Cause.UNREACHABLE
+    if _CONTEXT_PATTERN.search(str(exc)):  # llama.cpp: "Requested tokens (N) exceed context window of M"
+        return Cause.CONTEXT_OVERFLOW
+    return Cause.STREAM_CUT if partial else Cause.UNKNOWN
+
+
+def _classify_status(status: int, exc: BaseException) -> Cause:
+    if status in (401, 403):
+        return Cause.AUTH
+    if status == 404:
+        return Cause.NOT_FOUND
+    if status == 429:
+        return Cause.RATE_LIMITED
+    if status >= 500:
+        return Cause.SERVER
+    if _CONTEXT_PATTERN.search(str(exc)) or status == 413:
+        return Cause.CONTEXT_OVERFLOW
+    return Cause.BAD_REQUEST
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what it wraps (SDKs raise their own type `from` the transport error)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 8:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _chain_names(exc: BaseException) -> set[str]:
+    return {cls.__name__ for item in _chain(exc) for cls in type(item).__mro__}
+
+
+def _status_code(exc: BaseException) -> int | None:
+    for item in _chain(exc):
+        code = getattr(item, "status_code", None)
+        if code is None:
+            code = getattr(getattr(item, "response", None), "status_code", None)
+        if isinstance(code, int) and code >= 400:
+            return code
+    return None
+
+
+def _retry_after(exc: BaseException) -> str | None:
+    for item in _chain(exc):
+        headers = getattr(getattr(item, "response", None), "headers", None)
+        if headers is not None and headers.get("retry-after"):
+            return str(headers.get("retry-after"))
+    return None
+
+
+def _url(settings: Settings) -> str:
+    return settings.llm_base_url or _DEFAULT_URLS.get(settings.llm_provider, "")
+
+
+def _where(settings: Settings) -> str:
+    """How to name the provider in a sentence."""
+    if settings.llm_provider == "llamacpp":
+        return "The local llama.cpp model"
+    if settings.llm_provider == "ollama":
+        return f"Ollama at {_url(settings)}"
+    if settings.llm_provider == "openai" and settings.llm_base_url:
+        return f"The OpenAI-compatible server at {settings.llm_base_url}"
+    return {"openai": "OpenAI", "anthropic": "Anthropic"}.get(settings.llm_provider, settings.llm_provider)
+
+
+def _model(settings: Settings) -> str:
+    return settings.llm_model or "the default model"
+
+
+def _explain(cause: Cause, exc: BaseException, settings: Settings) -> tuple[str, str]:
+    where, url, status = _where(settings), _url(settings), _status_code(exc)
+    key_env = _KEY_ENV.get(settings.llm_provider, "COACH_LLM_API_KEY")
+    if cause is Cause.UNREACHABLE:
+        start = " Start it with `ollama serve`." if settings.llm_provider == "ollama" else ""
+        return f"Cannot connect to {where}: is the server running at {url}?{start}", "Provider unreachable"
+    if cause is Cause.TIMEOUT:
+        return (f"{where} did not answer within {settings.llm_timeout:g} s. Try again, or raise "
+                "llm_timeout (COACH_LLM_TIMEOUT).", "Provider timed out")
+    if cause is Cause.AUTH:
+        return (f"{where} rejected the API key (HTTP {status}). Set a valid key in {key_env} "
+                "(or COACH_LLM_API_KEY).", "API key rejected")
+    if cause is Cause.NOT_FOUND:
+        return _not_found(where, settings), "Model not found"
+    if cause is Cause.RATE_LIMITED:
+        wait = _retry_after(exc)
+        when = f"try again in {wait} s (Retry-After)" if wait else "wait a minute and try again"
+        return f"{where} is rate-limiting requests (HTTP 429); {when}.", "Rate limited"
+    if cause is Cause.SERVER:
+        return f"{where} had a server error (HTTP {status}); try again in a moment.", "Provider error"
+    if cause is Cause.CONTEXT_OVERFLOW:
+        return _overflow(where, settings), "Too much text for the model"
+    if cause is Cause.STREAM_CUT:
+        return f"The answer from {where[0].lower() + where[1:]} stopped part-way; try again.", "Answer cut off"
+    detail = _first_line(exc)
+    if cause is Cause.BAD_REQUEST:
+        return f"{where} rejected the request (HTTP {status}): {detail}", "Request rejected"
+    return f"{where} failed: {type(exc).__name__}: {detail}", "Provider error"
+
+
+def _not_found(where: str, settings: Settings) -> str:
+    model = _model(settings)
+    if settings.llm_provider == "ollama":
+        return f"{where} has no model {model!r}. Run `ollama pull {model}`, or set llm_model (COACH_LLM_MODEL)."
+    if settings.llm_base_url:
+        return (f"{where} has no model {model!r} (or the URL is wrong: OpenAI-compatible URLs usually end "
+                "in /v1). Check llm_model and llm_base_url.")
+    return f"{where} has no model {model!r}. Set llm_model (COACH_LLM_MODEL) to a model your account can use."
+
+
+def _overflow(where: str, settings: Settings) -> str:
+    if settings.llm_provider == "llamacpp":
+        return (f"The question and notes are too long for the local model's context of {settings.llm_context} "
+                "tokens. Ask about fewer notes, or raise llm_context (COACH_LLM_CONTEXT).")
+    return (f"The question and notes are too long for {_model(settings)} at {where}. Ask about fewer notes, "
+            "or choose a model with a larger context window.")
+
+
+def _first_line(exc: BaseException, limit: int = 160) -> str:
+    text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip()
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -1,0 +1,106 @@
+"""Index health: a probe in a child process (a corrupt HNSW file can SIGSEGV), quarantine, backups.
+
+The notes are the source of truth, so a damaged store is never repaired in place: it is moved
+aside (never deleted) and rebuilt from the notes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from coach.fsutil import atomic_write
+
+PROBE_TIMEOUT = 30.0
+
+_PROBE = r"""
+import sys
+import chromadb
+from chromadb.config import Settings
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+for item in client.list_collections():
+    collection = client.get_collection(getattr(item, "name", item))
+    n = collection.count()
+    if n:
+        row = collection.get(limit=1, include=["embeddings"])
+        collection.query(query_embeddings=[list(row["embeddings"][0])], n_results=min(3, n))
+print("ok")
+"""
+
+
+def store_dir(index_dir: Path) -> Path:
+    return index_dir / "chroma"
+
+
+def probe(index_dir: Path, timeout: float = PROBE_TIMEOUT) -> str | None:
+    """None when the embedded store opens, counts and answers a query; otherwise why not."""
+    path = store_dir(index_dir)
+    if not path.exists():
+        return None
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return f"the index did not answer within {timeout:.0f} s"
+    if result.returncode == 0 and result.stdout.strip().endswith("ok"):
+        return None
+    if result.returncode < 0:
+        return f"the index crashed the probe (signal {-result.returncode})"
+    last = (result.stderr.strip().splitlines() or ["unknown error"])[-1]
+    return f"the index could not be read ({last[:200]})"
+
+
+def _stamp_path(index_dir: Path) -> Path:
+    return index_dir / "store-stamp.json"
+
+
+def current_stamp(index_dir: Path) -> list:
+    """Size and mtime of every file in the store: any change we did not make shows up here."""
+    root = store_dir(index_dir)
+    rows = []
+    for path in sorted(root.rglob("*")) if root.exists() else []:
+        if path.is_file():
+            stat = path.stat()
+            rows.append([str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns])
+    return rows
+
+
+def save_stamp(index_dir: Path) -> None:
+    atomic_write(_stamp_path(index_dir), json.dumps(current_stamp(index_dir)))
+
+
+def changed_since_last_sync(index_dir: Path) -> bool:
+    """True when the store exists and differs from what our last sync left (or was never stamped)."""
+    if not store_dir(index_dir).exists():
+        return False
+    try:
+        saved = json.loads(_stamp_path(index_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return saved != current_stamp(index_dir)
+
+
+def quarantine(index_dir: Path) -> Path:
+    """Move the damaged store and everything derived from it aside (the writer lock stays); return where."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = index_dir.with_name(f"{index_dir.name}.quarantine-{stamp}")
+    target.mkdir(mode=0o700)
+    for item in index_dir.iterdir():
+        if item.name != "writer.lock":
+            item.rename(target / item.name)
+    return target
+
+
+def backup_before_upgrade(index_dir: Path, old_version: str, new_version: str) -> Path | None:
+    """Chroma's on-disk schema only moves forward: copy the store before a new version opens it."""
+    path = store_dir(index_dir)
+    if not path.exists() or not old_version or old_version == new_version:
+        return None
+    target = index_dir / f"chroma.backup-{old_version}"
+    if not target.exists():
+        shutil.copytree(path, target)
+    return target

@@ -1,0 +1,36 @@
+"""Messages workers post back to the UI thread."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class IndexProgress(Message):
+    """How far a sync is; a newer one replaces a pending older one for the same source."""
+
+    def __init__(self, source: str, done: int, total: int) -> None:
+        super().__init__()
+        self.source, self.done, self.total = source, done, total
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IndexProgress) and message.source == self.source
+
+
+class IndexSynced(Message):
+    """A sync finished; `notes` indexed, `problems` files skipped; search can run."""
+
+    def __init__(self, notes: int, problems: int) -> None:
+        super().__init__()
+        self.notes, self.problems = notes, problems
+
+
+class IndexFailed(Message):
+    """A sync failed; `usable` says whether an older index can still answer searches."""
+
+    def __init__(self, error: BaseException, usable: bool) -> None:
+        super().__init__()
+        self.error, self.usable = error, usable
+
+
+class NotesChanged(Message):
+    """The app wrote a note (reflection, agenda): screens showing notes should reload."""

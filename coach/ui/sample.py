@@ -1,0 +1,34 @@
+"""The bundled demo persona (Lena Marsh, a design lead, and her mentors Rosa and Theo) and the first-run checks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from coach.errors import NotesError
+from coach.notes.reader import iter_note_files
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample_notes"
+
+
+def has_notes(folder: Path | None) -> bool:
+    """True when the folder exists and holds at least one note file (stops at the first)."""
+    if folder is None or not folder.is_dir():
+        return False
+    try:
+        return next(iter_note_files(folder), None) is not None
+    except OSError:
+        return False
+
+
+def install_sample_notes(data_dir: Path) -> Path:
+    """Copy the sample notes into `data_dir/sample-notes` (files already there are left alone)."""
+    target = data_dir / "sample-notes"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for source in sorted(SAMPLE_DIR.iterdir()):
+            if source.is_file() and not (target / source.name).exists():
+                shutil.copy2(source, target / source.name)
+    except OSError as exc:
+        raise NotesError(f"Cannot copy the sample notes into {target}: {exc}. Check free space and permissions.") from None
+    return target

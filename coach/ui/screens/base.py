@@ -1,0 +1,72 @@
+"""What every coach screen shares: the top bar, the footer, going back, and slow calls run off the UI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from coach.ui.widgets.top_bar import TopBar
+
+
+class CoachScreen(Screen):
+    """A full screen with the top bar and footer; `run_job` keeps every slow call in a thread worker."""
+
+    SCREEN_TITLE = ""
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.SCREEN_TITLE)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        return ()
+
+    def action_back(self) -> None:
+        self.app.go_back()
+
+    def run_job(
+        self,
+        job: Callable[[], Any],
+        done: Callable[[Any], None],
+        *,
+        group: str = "job",
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> Worker:
+        """Run `job` in a thread; `done(result)` or `failed(error)` then run on the UI thread.
+
+        A newer job in the same group supersedes an older one (its result is dropped)."""
+
+        def body() -> None:
+            worker = get_current_worker()
+            try:
+                result = job()
+            except Exception as exc:  # every failure becomes a message on screen, never a crash
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self._job_failed, exc, failed)
+                return
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._job_done, done, result)
+
+        return self.run_worker(body, thread=True, exit_on_error=False, group=group, exclusive=True)
+
+    def _job_done(self, done: Callable[[Any], None], result: Any) -> None:
+        if self.is_attached:
+            done(result)
+
+    def _job_failed(self, error: BaseException, failed: Callable[[BaseException], None] | None) -> None:
+        self.app.report_error(error)
+        if failed is not None and self.is_attached:
+            failed(error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A worker that raised past run_job (a bug) still ends as a notification, not an exit.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.app.report_error(event.worker.error)

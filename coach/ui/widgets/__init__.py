@@ -1,0 +1,1 @@
+"""Reusable widgets: the top bar, index status, search hits and note sources."""
