@@ -40,7 +40,9 @@ def main() -> None:
     from coach.commands import output as cli_output
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns a command's typer.Exit code instead of exiting
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CoachError as exc:
         cli_output.error(exc.message)
         sys.exit(2 if exc.__class__.__name__ == "IndexBusyError" else 1)

@@ -44,7 +44,9 @@ _GENERIC = frozenset(
     half full same different other another many much several few less least more most able
     around away done going getting got put set use used need needed let seem seemed turn turned
     bring brought show showed leave left stay stayed hold held live lived stand stood happy sad
-    true false clear clearly fine nice long short high low early late least first second third""".split()
+    true false clear clearly fine nice long short high low early late least first second third
+    anything everything nothing something january february march april may june july august
+    september october november december monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$|^\s*\*\*([^*]+)\*\*\s*:?\s*$", re.M)
@@ -97,22 +99,23 @@ def _key(word: str) -> str | None:
 
 
 def _terms(text: str, surfaces: dict[str, Counter]) -> list[str]:
-    """Term keys of a text in order (unigrams and adjacent-word bigrams), recording surface forms."""
+    """Term keys of a text in order (unigrams, and bigrams of adjacent words), recording spellings."""
     found: list[str] = []
     for line in text.split("\n"):
-        previous: tuple[str, str] | None = None
+        previous: tuple[str, str, int] | None = None
         for match in _WORD.finditer(line):
             key = _key(match.group())
+            joined = previous is not None and not line[previous[2] : match.start()].strip()
             if key is None:
                 previous = None
                 continue
             surfaces[key][match.group()] += 1
             found.append(key)
-            if previous is not None and " " not in key and " " not in previous[0]:
+            if joined and " " not in key and " " not in previous[0]:
                 pair = f"{previous[0]} {key}"
                 surfaces[pair][f"{previous[1]} {match.group()}"] += 1
                 found.append(pair)
-            previous = (key, match.group())
+            previous = (key, match.group(), match.end())
     return found
 
 

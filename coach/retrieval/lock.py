@@ -15,6 +15,7 @@ class IndexLock:
     """Exclusive, non-blocking (or bounded-wait) lock on `<index_dir>/writer.lock`."""
 
     def __init__(self, index_dir: Path, wait: float = 0.0) -> None:
+        ensure_private_dir(index_dir.parent)
         self.path = ensure_private_dir(index_dir) / "writer.lock"
         self.wait = wait
         self._fd: int | None = None

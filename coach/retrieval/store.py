@@ -21,6 +21,7 @@ def make_client(index_dir: Path, chroma_url: str | None = None):
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
         return _http_client(chromadb, chroma_url, settings)
+    ensure_private_dir(index_dir.parent)  # the data dir holds derived copies of private notes
     ensure_private_dir(index_dir)
     try:
         return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=settings)

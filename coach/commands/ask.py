@@ -1,0 +1,189 @@
+"""Ask and history commands: a streamed, cited answer from your notes, and the conversations kept."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from coach.commands import common
+from coach.commands.common import JsonOpt, check_choice
+from coach.commands.output import emit_json, info, out, plain
+from coach.errors import CoachError
+
+HISTORY_ACTIONS = ("list", "show", "export", "save")
+
+
+def make_service():
+    """The service for one command (tests replace this to hand in a fake chat model)."""
+    from coach.agent.service import CoachService
+
+    return CoachService(common.State.settings())
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, e.g. \"What did Ade say about feedback?\"")],
+    conversation: Annotated[
+        Optional[str], typer.Option("--conversation", help="Continue this conversation (see `coach history`).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ask about your notes: a short answer citing them, then its sources."""
+    from coach.agent.history import load_conversation
+    from coach.commands import views as cli_views
+
+    service = make_service()
+    cli_views.require_index(service.engine)
+    _remote_notice(service.settings)
+    history = load_conversation(service.settings, conversation).pairs() if conversation else []
+    live = not as_json and sys.stdout.isatty()
+    result = asyncio.run(_consume(service, question, history, conversation, live))
+    if as_json:
+        emit_json(ask_json(result))
+    else:
+        _show_result(result, streamed=live)
+
+
+async def _consume(service, question, history, conversation, live: bool):
+    """Print tokens as they arrive (terminal only); return the final result or raise its error."""
+    from coach.agent.events import DoneEvent, FailedEvent, TokenEvent
+
+    async for event in service.ask(question, history, conversation):
+        if isinstance(event, TokenEvent) and live:
+            sys.stdout.write(plain(event.text).plain)
+            sys.stdout.flush()
+        elif isinstance(event, DoneEvent):
+            if live and event.rewritten:  # the checked answer differs from what streamed: show it whole
+                sys.stdout.write("\n\nChecked answer:\n" + plain(event.result.answer).plain)
+            return event.result
+        elif isinstance(event, FailedEvent):
+            if live:
+                sys.stdout.write("\n")
+            info(f"The partial answer was saved as interrupted (conversation {event.partial.conversation_id}).")
+            raise event.error
+    raise CoachError("The answer ended without a result.")
+
+
+def _remote_notice(settings) -> None:
+    if settings.is_remote_llm:
+        where = settings.llm_base_url or settings.llm_provider
+        info(f"Note: your question and the matching notes will be sent to {where} ({settings.llm_provider}).")
+
+
+def ask_json(result) -> dict:
+    return {
+        "question": result.question,
+        "answer": result.answer,
+        "sources": [_source_json(hit) for hit in result.sources],
+        "citations": [{"label": c.label, "path": c.path, "verified": c.verified} for c in result.citations],
+        "status": result.status,
+        "found_in_notes": result.found_in_notes,
+        "conversation_id": result.conversation_id,
+    }
+
+
+def _source_json(hit) -> dict:
+    return {
+        "source": hit.source,
+        "path": hit.path,
+        "date": hit.date or None,
+        "mentor": hit.mentor,
+        "title": hit.title,
+        "snippet": hit.snippet,
+        "lines": [hit.start_line, hit.end_line],
+    }
+
+
+def _show_result(result, streamed: bool) -> None:
+    if streamed:
+        out.print()
+    else:
+        out.print(plain(result.answer))
+    out.print()
+    out.print(plain("Sources:", "bold"))
+    if not result.sources:
+        out.print(plain("  (none)", "dim"))
+    for number, hit in enumerate(result.sources, 1):
+        out.print(plain(f"  {number}. {_source_label(hit)}"))
+    dropped = [c.label for c in result.citations if not c.verified]
+    if dropped:
+        out.print(plain(f"Removed citations that match no retrieved note: {'; '.join(dropped)}", "yellow"))
+    info(f"conversation {result.conversation_id} — continue with --conversation {result.conversation_id}")
+
+
+def _source_label(hit) -> str:
+    where = f"{hit.path}:{hit.start_line}-{hit.end_line}"
+    if hit.source == "knowledge":
+        return f"principle: {hit.title or hit.path}  ({where})"
+    about = " · ".join(part for part in (hit.date, hit.mentor) if part)
+    return f"{where}  ({about})" if about else where
+
+
+def history(
+    action: Annotated[str, typer.Argument(help="list | show ID | export ID | save ID.")] = "list",
+    conversation_id: Annotated[Optional[str], typer.Argument(help="A conversation id from `coach history`.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Your past conversations: list them, show or export one, or save one as a note."""
+    check_choice("action", action, HISTORY_ACTIONS)
+    if action != "list" and not conversation_id:
+        raise CoachError(f"`coach history {action}` needs a conversation id; `coach history list` shows them.")
+    {"list": _list, "show": _show, "export": _export, "save": _save}[action](conversation_id, as_json)
+
+
+def _list(_, as_json: bool) -> None:
+    from coach.agent.history import list_conversations
+
+    conversations = list_conversations(common.State.settings())
+    rows = [{"id": c.id, "started": c.started, "turns": len(c.turns),
+             "first_question": c.turns[0].question if c.turns else ""} for c in conversations]
+    if as_json:
+        emit_json({"conversations": rows})
+        return
+    if not rows:
+        out.print(plain("No conversations yet. `coach ask \"...\"` starts one."))
+    for row in rows:
+        out.print(plain(f"{row['id']}  {row['turns']} turn(s)  {row['first_question']}"))
+
+
+def _show(conversation_id: str, as_json: bool) -> None:
+    from coach.agent.history import load_conversation
+
+    conversation = load_conversation(common.State.settings(), conversation_id)
+    if as_json:
+        emit_json({"id": conversation.id, "turns": [vars(turn) for turn in conversation.turns]})
+        return
+    for turn in conversation.turns:
+        out.print(plain(f"Q: {turn.question}", "bold"))
+        status = "" if turn.status == "complete" else f" ({turn.status})"
+        out.print(plain(f"A{status}: {turn.answer}"))
+        out.print()
+
+
+def _export(conversation_id: str, as_json: bool) -> None:
+    from coach.agent.history import export_markdown
+
+    text = export_markdown(common.State.settings(), conversation_id)
+    if as_json:
+        emit_json({"id": conversation_id, "markdown": text})
+    else:
+        sys.stdout.write(plain(text).plain)
+
+
+def _save(conversation_id: str, as_json: bool) -> None:
+    from coach.agent.history import save_as_note
+
+    service = make_service()
+    path = save_as_note(service, conversation_id)
+    relative = path.relative_to(service.engine.notes_dir()).as_posix()
+    if as_json:
+        emit_json({"path": relative})
+    else:
+        out.print(plain(f"Saved as a new note: {relative} (run `coach index` to search it)."))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ask)
+    app.command()(history)

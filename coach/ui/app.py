@@ -1,0 +1,231 @@
+"""CoachApp: screens, key bindings, the command palette, and the worker that keeps the index fresh."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+
+from coach.errors import CoachError, IndexBusyError
+from coach.paths import ensure_private_dir
+from coach.ui.commands import CoachCommands
+from coach.ui.messages import IndexFailed, IndexProgress, IndexSynced, NotesChanged
+from coach.ui.safe import clean, one_line
+from coach.ui.sample import has_notes
+from coach.ui.state import IndexState
+
+# Keys that open a screen, and the screen class each one opens (imported on demand: first paint stays cheap).
+SCREENS_BY_ACTION = {
+    "home": ("coach.ui.screens.home", "HomeScreen"),
+    "reflect": ("coach.ui.screens.reflect", "ReflectScreen"),
+    "prepare": ("coach.ui.screens.prepare", "PrepareScreen"),
+    "search": ("coach.ui.screens.search", "SearchScreen"),
+    "ask": ("coach.ui.screens.ask", "AskScreen"),
+    "commitments": ("coach.ui.screens.commitments", "CommitmentsScreen"),
+    "notes": ("coach.ui.screens.notes", "NotesScreen"),
+    "model": ("coach.ui.screens.model", "ModelScreen"),
+}
+
+
+class CoachApp(App):
+    """The terminal app. Build it with `build_app(settings, service)`; tests hand it a fake service."""
+
+    CSS_PATH = "coach.tcss"
+    TITLE = "coach"
+    COMMANDS = App.COMMANDS | {CoachCommands}
+    BINDINGS = [
+        Binding("r", "open('reflect')", "Reflect"),
+        Binding("p", "open('prepare')", "Prepare"),
+        Binding("slash", "open('search')", "Search"),
+        Binding("a", "open('ask')", "Ask"),
+        Binding("c", "open('commitments')", "Commitments"),
+        Binding("n", "open('notes')", "Notes"),
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+r", "sync", "Re-index", show=False),
+    ]
+
+    index_state: var[IndexState] = var(IndexState)
+
+    def __init__(self, settings, service, *, sync_on_start: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.service = service
+        self.sync_on_start = sync_on_start
+        # One writer at a time inside the app: a save's re-index must not race the background sync.
+        self.engine_lock = threading.RLock()
+
+    # -- start-up -------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from coach.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if not has_notes(self.settings.notes_dir):
+            self.index_state = IndexState(phase="no-notes")
+            self.show_first_run()
+        elif self.sync_on_start:
+            self.sync_index()
+
+    def show_first_run(self) -> None:
+        from coach.ui.screens.first_run import FirstRunScreen
+
+        self.push_screen(FirstRunScreen(), callback=self._notes_chosen)
+
+    def _notes_chosen(self, folder: Path | None) -> None:
+        if folder is None:
+            return
+        # Settings are shared with the service and engine: the new folder takes effect everywhere at once.
+        self.settings.notes_dir = folder
+        self.post_message(NotesChanged())
+        self.sync_index()
+
+    # -- the index ------------------------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        self.sync_index()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="index")
+    def sync_index(self) -> None:
+        """Sync notes and principles, then warm the query model so the first search is instant."""
+        self.post_message(IndexProgress("", 0, 0))
+        engine = self.service.engine
+        try:
+            with self.engine_lock:
+                reports = engine.sync(progress=self._post_progress)
+            problems = sum(len(report.skipped) for report in reports)
+        except IndexBusyError as exc:
+            # Another process is updating: the existing index still answers searches.
+            self.post_message(IndexFailed(exc, usable=True))
+            return
+        except Exception as exc:
+            self.post_message(IndexFailed(exc, usable=self._index_usable()))
+            return
+        self._warm_up()
+        self.post_message(IndexSynced(self._note_count(), problems))
+
+    def _post_progress(self, progress) -> None:
+        self.post_message(IndexProgress(progress.source, progress.done, progress.total))
+
+    def _warm_up(self) -> None:
+        try:
+            self.service.engine.search("warm up", k=1)
+        except Exception:
+            pass  # the first real search reports the problem where the user sees it
+
+    def _note_count(self) -> int:
+        try:
+            return self.service.engine.searcher.note_count()
+        except Exception:
+            return 0
+
+    def _index_usable(self) -> bool:
+        return self._note_count() > 0
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        state = self.index_state
+        self.index_state = IndexState(
+            "syncing", message.source, message.done, message.total, state.notes, state.problems,
+            state.last_sync, search_ready=state.search_ready,
+        )
+
+    def on_index_synced(self, message: IndexSynced) -> None:
+        self.index_state = IndexState(
+            "ready", notes=message.notes, problems=message.problems, last_sync=datetime.now(), search_ready=True
+        )
+        self.refresh_screens()
+
+    def on_index_failed(self, message: IndexFailed) -> None:
+        error = message.error
+        text = error.message if isinstance(error, CoachError) else f"{type(error).__name__}: {error}"
+        self.index_state = IndexState(
+            "failed", notes=self._note_count() if message.usable else 0, message=one_line(text, 60),
+            search_ready=message.usable,
+        )
+        self.report_error(error)
+
+    def on_notes_changed(self, message: NotesChanged) -> None:
+        self.refresh_screens()
+
+    def refresh_screens(self) -> None:
+        """Tell every open screen that notes or the index changed (each reloads what it shows)."""
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if callable(reload):
+                reload()
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def action_open(self, name: str) -> None:
+        """Open a screen; from anywhere but home it replaces the current one, so `esc` returns home."""
+        if self.index_state.phase == "no-notes" and name != "model":
+            self.notify("Choose a notes folder first (or try the sample notes).", markup=False)
+            return
+        module, cls_name = SCREENS_BY_ACTION[name]
+        import importlib
+
+        screen_cls = getattr(importlib.import_module(module), cls_name)
+        if isinstance(self.screen, screen_cls):
+            self.screen.focus_main()
+            return
+        if name == "home":
+            self.go_home()
+        elif len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.switch_screen(screen_cls())
+        else:
+            self.push_screen(screen_cls())
+
+    def go_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from coach.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_note(self, path: str, line: int = 0, source: str = "notes") -> None:
+        """Show a note (or a principle) rendered, scrolled to `line` of the file."""
+        from coach.ui.screens.reader import ReaderScreen
+
+        self.push_screen(ReaderScreen(path, line, source))
+
+    # -- errors ---------------------------------------------------------------------------------
+
+    def report_error(self, error: BaseException) -> None:
+        """Every failure ends here: a notification that names the fix; the app carries on."""
+        if isinstance(error, CoachError):
+            self.notify(clean(error.message, 600), title=error.title, severity="error", timeout=12, markup=False)
+            return
+        log = self._crash_log(error)
+        detail = f"{type(error).__name__}: {one_line(error, 300)}"
+        hint = f" Details were saved to {log}." if log else ""
+        self.notify(detail + hint, title="Something went wrong", severity="error", timeout=15, markup=False)
+
+    def _crash_log(self, error: BaseException) -> str | None:
+        """Keep the traceback in a private file for a bug report, never on screen."""
+        try:
+            folder = ensure_private_dir(Path(self.settings.data_dir) / "logs")
+            path = folder / "last-error.log"
+            path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+            return str(path)
+        except Exception:
+            return None
+
+
+def build_app(settings, service, *, sync_on_start: bool = True) -> CoachApp:
+    """The app for these settings and this service (the real CoachService, or a fake in tests)."""
+    return CoachApp(settings, service, sync_on_start=sync_on_start)
