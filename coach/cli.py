@@ -29,7 +29,9 @@ DataOpt = Annotated[
 def _root(ctx: typer.Context, notes: NotesOpt = None, data: DataOpt = None) -> None:
     State.notes, State.data = notes, data
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        from coach.commands.app import launch_app
+
+        launch_app()
 
 
 register_all(app)

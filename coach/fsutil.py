@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 TEMP_PREFIX = ".coach-tmp-"
@@ -69,10 +70,20 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def clean_stray_temps(directory: Path) -> int:
-    """Remove temp files a crash left behind in a folder coach writes to; returns how many."""
+def clean_stray_temps(directory: Path, older_than: float = 0.0) -> int:
+    """Remove temp files a crash left behind in a folder coach writes to; returns how many.
+
+    `older_than` (seconds since last modified) spares a temp another coach process is still writing."""
     removed = 0
+    cutoff = time.time() - older_than
     for stray in directory.glob(f"{TEMP_PREFIX}*"):
-        stray.unlink(missing_ok=True)
+        try:
+            if older_than and stray.lstat().st_mtime > cutoff:
+                continue
+            if not stray.is_file() or stray.is_symlink():
+                continue  # only ever our own regular temp files
+            stray.unlink()
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: never fail a sync over a stray
         removed += 1
     return removed

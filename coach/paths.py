@@ -45,7 +45,20 @@ def prompts_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create a directory readable only by its owner (0700): it holds derived copies of private notes."""
+    """Create a directory readable only by its owner (0700): it holds derived copies of private notes.
+
+    Parents it has to create are made 0700 too (mkdir's `mode` covers only the last part), so a first
+    run that starts at `<data>/logs` or `<data>/index` still leaves the data dir private."""
+    missing = []
+    for parent in (path, *path.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass  # created meanwhile by another coach process
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         path.chmod(0o700)

@@ -5,26 +5,32 @@ from __future__ import annotations
 import asyncio
 import re
 from contextlib import aclosing
-from dataclasses import dataclass, field
 
 from coach.agent import context as ctx_mod
 from coach.agent.citations import Checked, check_answer, drop_dangling, open_construct
 from coach.agent.events import AskResult, DoneEvent, FailedEvent, SourcesEvent, TokenEvent
-from coach.agent.history import ConversationLog
+from coach.agent.history import ConversationLog, as_pairs
 from coach.errors import CoachError, IndexStateError
 from coach.retrieval.search import SearchFilters
 
 NOTES_K = 5
 PRINCIPLES_K = 2
 MAX_WORDS = 200  # the bar: no answer longer than this, whatever the model does
-MIN_USEFUL_WORDS = 4  # fewer real words than this and the extractive fallback answers instead
+GROUNDING_WORDS = 30  # the quote added to an answer that cites no retrieved source
+MIN_USEFUL_WORDS = 3  # fewer real words than this and the extractive fallback answers instead
 NOT_FOUND = "I couldn't find this in your notes."
 GENERAL = "General guidance from the principles (not your notes):"
 NOTHING_AT_ALL = "Nothing in the principles library covers it either. Try other words, or run `coach index` if you added notes."
 _ECHO = re.compile(r"^\s*(?:assistant|answer|coach|a)\s*:\s*", re.IGNORECASE)
 _TEMPLATE_LINE = re.compile(
-    r"^\s*(?:Conversation so far:|Your notes \(|Principles \(general|Question:|Q:).*$\n?", re.MULTILINE
+    r"^\s*(?:Conversation so far:|Your notes \(|Principles \(general|Question:|Q:).*$\n?|\(none\)", re.MULTILINE
 )
+ECHO_GRAM = 5  # five words in a row from the prompt's own rules is recitation, not an answer
+NEAR_REPEAT = 0.6  # word-set overlap (Jaccard) at which a sentence is the same point said again
+REPEAT_RUN = 8  # eight words in a row said twice is a loop, not emphasis
+LONG_SENTENCE = 40  # words without a full stop after which the sentence is shown as it streams
+_CONTRACTION = re.compile(r"'(re|m|ve|ll|d)\b|n't\b")
+_EXPAND = {"re": " are", "m": " am", "ve": " have", "ll": " will", "d": " would", None: " not"}
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n")
 
 
@@ -32,18 +38,14 @@ async def stream_answer(service, question: str, history: list, conversation_id: 
     """SourcesEvent, TokenEvent..., then DoneEvent — or FailedEvent with the partial; never raises
     except CancelledError (after saving the partial as interrupted)."""
     question = " ".join(ctx_mod.clean_text(question).split())
-    log = None
+    turns = as_pairs(history)
     try:
-        log = ConversationLog(service.settings, conversation_id)
-        log.add_question(question)  # before generation: a crash mid-answer still keeps the question
-        turns = _turns(history)
-        notes, principles = await asyncio.to_thread(_retrieve, service, question, turns)
-        context = ctx_mod.build_context(notes, principles, _context_chars(service.settings))
-    except Exception as exc:
-        error = exc if isinstance(exc, CoachError) else IndexStateError(f"Search failed: {exc}")
-        yield FailedEvent(error, _result(question, Checked("", []), [], False, "interrupted", log))
+        log = ConversationLog.start(service.settings, conversation_id, question)
+        context = await _gather(service, question, turns)
+    except CoachError as error:
+        yield FailedEvent(error, AskResult(question, "", [], [], False, "interrupted", conversation_id))
         return
-    run = _Run(question, context, log, found=bool(context.notes))
+    run = _Run(question, context, log)
     yield SourcesEvent(context.hits, run.found)
     async with aclosing(run.generate(service, turns)) as events:  # closing us closes it, saving the partial
         async for event in events:
@@ -68,17 +70,6 @@ def answer_blocking(service, question: str, history: list) -> AskResult:
 # -- retrieval and prompt ----------------------------------------------------------------------
 
 
-def _turns(history: list) -> list[tuple[str, str]]:
-    """Prior turns as (question, answer), from pairs or AskResults."""
-    turns = []
-    for item in history:
-        if isinstance(item, AskResult):
-            turns.append((item.question, item.answer))
-        elif isinstance(item, (tuple, list)) and len(item) == 2:
-            turns.append((str(item[0]), str(item[1])))
-    return turns
-
-
 def _retrieve(service, question: str, turns: list[tuple[str, str]]):
     """Notes and principles searched separately; a short follow-up borrows the previous question's words."""
     query = question
@@ -92,10 +83,14 @@ def _retrieve(service, question: str, turns: list[tuple[str, str]]):
     )
 
 
-def _context_chars(settings) -> int:
-    """What the window holds after the prompt, the history and the answer (~2.5 chars a token, cautious)."""
-    tokens = settings.llm_context - settings.llm_max_tokens - 700
-    return int(min(max(tokens * 2.5, 1500), 8000))
+async def _gather(service, question: str, turns):
+    try:
+        notes, principles = await asyncio.to_thread(_retrieve, service, question, turns)
+    except CoachError:
+        raise
+    except Exception as exc:  # the stream's contract: failures become events, never raises
+        raise IndexStateError(f"Searching the notes failed: {exc}. `coach index --rebuild` may fix it.") from exc
+    return ctx_mod.build_context(notes, principles, ctx_mod.budget_chars(service.settings))
 
 
 def _messages(question: str, context, turns: list[tuple[str, str]]):
@@ -112,26 +107,24 @@ def _messages(question: str, context, turns: list[tuple[str, str]]):
 # -- one answer --------------------------------------------------------------------------------
 
 
-@dataclass
 class _Run:
     """One generation: the guard over the model's text, the prefix code adds, and the log."""
 
-    question: str
-    context: object
-    log: ConversationLog
-    found: bool
-    guard: _Guard = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.prefix = "" if self.found else f"{NOT_FOUND} {GENERAL if self.context.principles else NOTHING_AT_ALL}"
-        self.guard = _Guard(self.question, self.context.hits, MAX_WORDS - len(self.prefix.split()))
+    def __init__(self, question: str, context, log: ConversationLog) -> None:
+        self.question, self.context, self.log = question, context, log
+        self.found = bool(context.notes)
+        self.prefix = "" if self.found else f"{NOT_FOUND} {GENERAL if context.principles else NOTHING_AT_ALL}"
+        reserve = GROUNDING_WORDS + 8 if context.hits else 0  # room for a quote if the model cites nothing
+        self.guard = _Guard(question, context.hits, MAX_WORDS - len(self.prefix.split()) - reserve)
 
     async def generate(self, service, turns):
         if self.prefix:
             yield TokenEvent(self.prefix)
         try:
             if self.context.hits:
-                async with aclosing(service.chat_model.astream(_messages(self.question, self.context, turns))) as stream:
+                messages = _messages(self.question, self.context, turns)
+                self.guard.watch_for_echo(messages[0].content if len(messages) > 1 else "")
+                async with aclosing(service.chat_model.astream(messages)) as stream:
                     async for chunk in stream:
                         delta = self.guard.feed(_chunk_text(chunk))
                         if delta:
@@ -139,14 +132,22 @@ class _Run:
                         if self.guard.stopped:
                             break
         except (asyncio.CancelledError, GeneratorExit):
-            self._save(self._partial(), "interrupted")
+            self._save(self.guard.finish(), "interrupted")
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 — any provider failure becomes a FailedEvent with the partial
             from coach.llm.errors import provider_error
 
+            if _empty_reply(exc, self.guard.raw):
+                async for event in self._finish():
+                    yield event
+                return
             error = provider_error(exc, service.settings, partial=bool(self.guard.raw))
-            yield FailedEvent(error, self._save(self._partial(), "interrupted"))
+            yield FailedEvent(error, self._save(self.guard.finish(), "interrupted"))
             return
+        async for event in self._finish():
+            yield event
+
+    async def _finish(self):
         checked, rewritten = self._final()
         if not rewritten and checked.text[len(self.guard.shown):]:
             yield TokenEvent(self._spaced(checked.text[len(self.guard.shown):]))
@@ -162,27 +163,31 @@ class _Run:
         """The checked answer; the extractive fallback when the model gave nothing useful."""
         checked = self.guard.finish()
         if _useful(checked.text):
+            checked = self._grounded(checked)
             return checked, not checked.text.startswith(self.guard.shown)
         if not self.context.hits:
             return Checked("", []), False
-        fallback = check_answer(_extractive(self.context), self.context.hits, self.question)
+        fallback = check_answer(ctx_mod.extractive_answer(self.context), self.context.hits, self.question)
         return fallback, bool(self.guard.shown)
 
-    def _partial(self) -> Checked:
-        return self.guard.finish()
+    def _grounded(self, checked: Checked) -> Checked:
+        """An answer that cites nothing real gets the top passage quoted after it, so what the user
+        reads is always tied to a source (the small model often forgets to cite, or cites wrongly)."""
+        if any(c.verified for c in checked.citations):
+            return checked
+        intro = "From your notes:" if self.context.notes else "From the principles:"
+        quote = check_answer(ctx_mod.extractive_answer(self.context, 1, GROUNDING_WORDS, intro), self.context.hits)
+        return Checked(f"{checked.text} {quote.text}", checked.citations + quote.citations)
 
     def _save(self, checked: Checked, status: str) -> AskResult:
-        result = _result(self.question, checked, self.context.hits, self.found, status, self.log, self.prefix)
+        answer = " ".join(part for part in (self.prefix, checked.text) if part)
+        result = AskResult(self.question, answer, list(self.context.hits), checked.citations, self.found, status,
+                           self.log.id)
         try:
             self.log.add_answer(result)
         except OSError:
             pass  # history is derived data: losing a record must not lose the answer on screen
         return result
-
-
-def _result(question, checked: Checked, hits, found, status, log, prefix: str = "") -> AskResult:
-    answer = " ".join(part for part in (prefix, checked.text) if part)
-    return AskResult(question, answer, list(hits), checked.citations, found, status, log.id if log else None)
 
 
 def _chunk_text(chunk) -> str:
@@ -193,83 +198,98 @@ def _chunk_text(chunk) -> str:
     return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in parts if isinstance(p, (str, dict)))
 
 
+def _empty_reply(exc: Exception, raw: str) -> bool:
+    """LangChain raises ValueError when a model streams nothing at all: that is an empty answer, not a failure."""
+    return isinstance(exc, ValueError) and not raw and "No generation chunks" in str(exc)
+
+
 def _useful(text: str) -> bool:
-    return len(re.findall(r"[A-Za-z]{2,}", text)) >= MIN_USEFUL_WORDS
-
-
-def _extractive(context) -> str:
-    """A grounded answer without the model: the top snippets, each with its citation."""
-    hits = context.notes[:2] if context.notes else context.principles[:2]
-    intro = "Here is what your notes say:" if context.notes else ""
-    quotes = [f"[{ctx_mod.note_label(hit)}] “{_words(hit.snippet or hit.text, 40)}”" for hit in hits]
-    return " ".join([intro, *quotes]).strip()
-
-
-def _words(text: str, limit: int) -> str:
-    words = ctx_mod.clean_text(text).replace("“", "'").replace("”", "'").split()
-    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+    """Enough real words outside citations to be an answer at all."""
+    return len(re.findall(r"\w{2,}", re.sub(r"\[[^\]]*\]", " ", text))) >= MIN_USEFUL_WORDS
 
 
 # -- the guard over the model's text -----------------------------------------------------------
 
 
 class _Guard:
-    """Shows the model's text as it streams, but only what is settled: citations checked, links
-    vetted, prompt echo dropped; stops at the first repeated sentence or the word cap."""
+    """Shows the model's text sentence by sentence once each is settled: not a repeat (exact or near)
+    of an earlier one, not an echo of the prompt, citations checked, links vetted; stops at the first
+    repeat or at the word cap. Whole sentences keep what was shown a prefix of the final answer."""
 
     def __init__(self, question: str, sources: list, max_words: int) -> None:
         self.question, self.sources, self.max_words = question, sources, max_words
-        self.raw = ""
-        self.shown = ""
-        self.stopped = False
-        self.emitted_any = False
+        self.echo: set[tuple[str, ...]] = set()
+        self.raw = self.shown = ""
+        self.stopped = self.emitted_any = False
+
+    def watch_for_echo(self, prompt: str) -> None:
+        self.echo = _grams(_words(prompt), ECHO_GRAM)
 
     def feed(self, chunk: str) -> str:
         self.raw += chunk
-        text, self.stopped = _trim(_strip_echo(self.raw, self.question), self.max_words, final=False)
-        settled = drop_dangling(text) if self.stopped else _settled(text, self.question)
-        checked = check_answer(settled, self.sources, self.question).text
+        text, self.stopped = self._settle(final=False)
+        checked = check_answer(text[: open_construct(text)], self.sources, self.question).text
+        if not self.shown and not _useful(checked):
+            return ""  # wait for a few real words: a reply too thin to keep is replaced, never half-shown
         if not checked.startswith(self.shown):
             return ""  # an earlier part changed meaning; the final answer will replace the stream
         delta, self.shown = checked[len(self.shown):], checked
         return delta
 
     def finish(self) -> Checked:
-        text, _ = _trim(_strip_echo(self.raw, self.question), self.max_words, final=True)
+        text, _ = self._settle(final=True)
         return check_answer(drop_dangling(text), self.sources, self.question)
 
+    def _settle(self, final: bool) -> tuple[str, bool]:
+        """Whole sentences that pass (plus the unfinished one when final or very long); True = stop."""
+        text = _TEMPLATE_LINE.sub("", _ECHO.sub("", self.raw.lstrip(), count=1))
+        kept, seen, start = [], [], 0
+        pieces = [(m.end(), True) for m in _SENTENCE_END.finditer(text)] + [(len(text), False)]
+        for end, whole in pieces:
+            piece, start = text[start:end], end
+            if not whole and not final:
+                long = len(piece.split()) > LONG_SENTENCE  # a run-on is shown as it goes, minus the last word
+                piece = piece[: max(piece.rfind(" "), 0)] if long else ""
+            words = _words(piece)
+            if _repeats(words, seen):
+                return _cap_words("".join(kept).rstrip(), self.max_words)[0], True
+            if not self._is_echo(words):
+                kept.append(piece)
+                seen.append(words)
+        return _cap_words("".join(kept), self.max_words)
 
-def _strip_echo(raw: str, question: str) -> str:
-    """Drop a role label, a repeat of the question and lines of our own prompt template."""
-    text = _ECHO.sub("", raw.lstrip(), count=1)
-    if question and text.casefold().startswith(question.casefold()):
-        text = text[len(question):].lstrip(" ?:\n")
-    return _TEMPLATE_LINE.sub("", text)
-
-
-def _trim(text: str, max_words: int, final: bool) -> tuple[str, bool]:
-    """Cut at the first repeated sentence or at the word cap; True when generation should stop."""
-    seen: set[str] = set()
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        key = _key(text[start:match.end()])
-        if key and key in seen:
-            return text[:start].rstrip(), True
-        seen.add(key)
-        start = match.end()
-    if final and _key(text[start:]) in seen - {""}:
-        text = text[:start].rstrip()
-    return _cap_words(text, max_words)
-
-
-def _key(sentence: str) -> str:
-    """A sentence's identity: its words, without citations, case or punctuation (2+ words only)."""
-    key = _words_key(sentence)
-    return key if " " in key else ""
+    def _is_echo(self, words: list[str]) -> bool:
+        """The question repeated, or a run of the prompt's own wording (the small model recites it)."""
+        if words and words == _words(self.question):
+            return True
+        return bool(_grams(words, ECHO_GRAM) & self.echo)
 
 
-def _words_key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text).casefold()))
+def _words(text: str) -> list[str]:
+    """A sentence's identity: its words, without citations, case, punctuation or contractions."""
+    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text).casefold().replace("’", "'")
+    return re.findall(r"\w+", _CONTRACTION.sub(lambda m: _EXPAND[m.group(1)], text))
+
+
+def _grams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def _repeats(words: list[str], seen: list[list[str]]) -> bool:
+    """Exactly an earlier sentence (2+ words), mostly the same words (5+ words each), or a long
+    run of words said before (the small model loops on clauses as well as sentences)."""
+    if len(words) < 2:
+        return False
+    if _grams(words, REPEAT_RUN) & {g for earlier in seen for g in _grams(earlier, REPEAT_RUN)}:
+        return True
+    mine = set(words)
+    for earlier in seen:
+        if words == earlier:
+            return True
+        theirs = set(earlier)
+        if min(len(mine), len(theirs)) >= 5 and len(mine & theirs) / len(mine | theirs) >= NEAR_REPEAT:
+            return True
+    return False
 
 
 def _cap_words(text: str, max_words: int) -> tuple[str, bool]:
@@ -281,25 +301,3 @@ def _cap_words(text: str, max_words: int) -> tuple[str, bool]:
     if ends and ends[-1] >= len(cut) * 0.6:  # end on a whole sentence when that keeps most of it
         return cut[: ends[-1]].rstrip(), True
     return cut.rstrip(" ,;:") + "…", True
-
-
-def _settled(text: str, question: str) -> str:
-    """The part of the text that can be shown now: not the word being typed, not an open citation
-    or link, not a sentence that so far repeats an earlier one."""
-    if not text or (question and question.casefold().startswith(text.strip().casefold())):
-        return ""  # could still be the model echoing the question
-    end = len(text) if text[-1:].isspace() else max(text.rfind(" "), text.rfind("\n"), 0)
-    text = text[:end]
-    text = text[: open_construct(text)]
-    return text[: _repeat_start(text)].rstrip()
-
-
-def _repeat_start(text: str) -> int:
-    """Hold back the sentence in progress while it could still turn out to repeat an earlier one."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    start = ends[-1] if ends else 0
-    keys = [_key(text[a:b]) for a, b in zip([0, *ends], ends)]
-    current = _words_key(text[start:])
-    if current and any(k.startswith(current) for k in keys if k):
-        return start
-    return len(text)

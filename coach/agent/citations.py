@@ -10,7 +10,7 @@ from coach.agent.context import note_label
 from coach.agent.events import Citation
 from coach.retrieval.search import Hit
 
-_DATE = r"\d{4}-\d{2}-\d{2}"
+_DATE = r"(?:\d{4}-\d{2}-\d{2}|YYYY-MM-DD)"  # the prompt's placeholder, copied literally, is a citation too
 # [2025-09-12, Ade] / [2025-09-12] / [principle: GROW] / [2025-09-12, Ade; 2025-10-03] — not a link's text
 BRACKET = re.compile(r"\[([^\[\]\n]{1,160})\](?!\()")
 # Loose forms a small model writes: (2025-09-12), (2025-09-12, Ade), (principle: GROW)
@@ -174,4 +174,5 @@ def open_construct(text: str) -> int:
 
 def drop_dangling(text: str) -> str:
     """A citation or link cut off mid-way (interruption, word cap) is dropped, not shown half-written."""
-    return re.sub(r"!?\[[^\]\n]{0,160}$|\((?:\d{4}-|principle)[^)\n]{0,140}$|<[^>\n]*$", "", text).rstrip()
+    pattern = r"!?\[[^\]\n]{0,160}(?:\]\([^)\n]*)?$|\((?:\d{4}-|principle)[^)\n]{0,140}$|<[^>\n]*$"
+    return re.sub(pattern, "", text).rstrip()

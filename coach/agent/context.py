@@ -12,6 +12,7 @@ from coach.retrieval.search import Hit
 PASSAGE_CHARS = 1200  # one chunk is at most ~256 word pieces; this keeps a runaway chunk from hogging
 MIN_PASSAGE_CHARS = 200  # a passage cut shorter than this tells the model nothing
 HISTORY_CHARS = 700  # follow-ups need the gist of the last turns, not their full text
+HEADER_CHARS = 160  # a block's header and footer
 NO_NOTES = "(no relevant notes were found)"
 NO_PRINCIPLES = "(no relevant principles were found)"
 
@@ -31,9 +32,7 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     kept = []
     for ch in text:
-        if ch in "\n\t":
-            kept.append(ch)
-        elif unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"):
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"):
             kept.append(ch)
     return "".join(kept)
 
@@ -85,11 +84,17 @@ class Context:
         )
 
 
+def budget_chars(settings) -> int:
+    """Context that fits the window after the prompt, history and answer (~2.5 chars a token, cautious)."""
+    tokens = settings.llm_context - settings.llm_max_tokens - 700
+    return int(min(max(tokens * 2.5, 1500), 8000))
+
+
 def build_context(notes: list[Hit], principles: list[Hit], max_chars: int, nonce: str | None = None) -> Context:
     """Fit the best hits into `max_chars`, notes first; hits arrive best first, so the tail is what drops."""
     nonce = nonce or new_nonce()
     budget = _Budget(max_chars)
-    kept_notes = _fit(notes, budget, reserve=min(len(principles), 1) * MIN_PASSAGE_CHARS)
+    kept_notes = _fit(notes, budget, reserve=min(len(principles), 1) * (MIN_PASSAGE_CHARS + HEADER_CHARS))
     kept_principles = _fit(principles, budget, reserve=0)
     return Context(
         nonce,
@@ -109,11 +114,11 @@ def _fit(hits: list[Hit], budget: _Budget, reserve: int) -> list[tuple[Hit, str]
     kept = []
     for hit in hits:
         body = as_data(hit.text)[:PASSAGE_CHARS]
-        room = budget.left - reserve - 160  # ~160 chars of header/footer per block
+        room = budget.left - reserve - HEADER_CHARS
         if room < MIN_PASSAGE_CHARS:
             break
         body = body[:room]
-        budget.left -= len(body) + 160
+        budget.left -= len(body) + HEADER_CHARS
         kept.append((hit, body))
     return kept
 
@@ -131,18 +136,33 @@ def _block(kind: str, number: int, hit: Hit, body: str, nonce: str) -> str:
 
 
 def history_text(turns: list[tuple[str, str]], max_turns: int = 3) -> str:
-    """The last few turns, briefly; earlier answers are model text, so they are cleaned like notes."""
+    """The last few turns, briefly, with their heading ('' on a first question: nothing for a small
+    model to recite); earlier answers are model text, so they are cleaned like notes."""
     recent = turns[-max_turns:]
     if not recent:
-        return "(none)"
+        return ""
     share = HISTORY_CHARS // len(recent)
-    lines = []
+    lines = ["Conversation so far:"]
     for question, answer in recent:
         lines.append(f"Q: {_brief(question, share // 3)}")
         lines.append(f"A: {_brief(answer, share - share // 3)}")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n"
 
 
 def _brief(text: str, limit: int) -> str:
     flat = " ".join(as_data(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def extractive_answer(context: Context, count: int = 2, words: int = 40, intro: str | None = None) -> str:
+    """A grounded answer without the model: the top snippets, each with its citation."""
+    hits = (context.notes or context.principles)[:count]
+    if intro is None:
+        intro = "Here is what your notes say:" if context.notes else ""
+    quotes = [f"[{note_label(hit)}] “{_first_words(hit.snippet or hit.text, words)}”" for hit in hits]
+    return " ".join([intro, *quotes]).strip()
+
+
+def _first_words(text: str, limit: int) -> str:
+    words = as_data(text).replace("“", "'").replace("”", "'").split()
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")

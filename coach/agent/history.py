@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from coach.errors import CoachError
+from coach.errors import CoachError, ConfigError
 from coach.fsutil import create_new, fsync_dir
 from coach.paths import ensure_private_dir
 
@@ -45,6 +45,17 @@ class Conversation:
         return [(turn.question, turn.answer) for turn in self.turns if turn.answer]
 
 
+def as_pairs(history: list) -> list[tuple[str, str]]:
+    """Prior turns as (question, answer), from pairs or anything with .question and .answer (AskResult)."""
+    pairs = []
+    for item in history:
+        if hasattr(item, "question") and hasattr(item, "answer"):
+            pairs.append((str(item.question), str(item.answer)))
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            pairs.append((str(item[0]), str(item[1])))
+    return pairs
+
+
 def conversations_dir(settings) -> Path:
     return ensure_private_dir(Path(settings.data_dir) / "conversations")
 
@@ -66,6 +77,17 @@ class ConversationLog:
     def __init__(self, settings, conversation_id: str | None = None) -> None:
         self.id = conversation_id or new_id()
         self.path = _path(settings, self.id)
+
+    @classmethod
+    def start(cls, settings, conversation_id: str | None, question: str) -> ConversationLog:
+        """Open the log and put the question on disk (fsynced) before any answer: a crash keeps it."""
+        log = cls(settings, conversation_id)
+        try:
+            log.add_question(question)
+        except OSError as exc:
+            raise ConfigError(f"Cannot write the conversation history in {log.path.parent}: "
+                              f"{exc.strerror or exc}.") from None
+        return log
 
     def add_question(self, question: str) -> None:
         self._append({"type": "question", "at": _now(), "text": question})

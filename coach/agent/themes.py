@@ -12,10 +12,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from coach.agent.writer import is_generated
+from coach.agent.writer import is_generated, own_text
+from coach.errors import ModelError
 from coach.notes.commitments import content_words, stem
 from coach.notes.model import Note
-from coach.retrieval.chunking import chunk_note
+from coach.retrieval import store
+from coach.retrieval.chunking import approx_tokens, chunk_note, embed_text
+from coach.retrieval.embeddings import TokenCounter
+from coach.retrieval.manifest import load_manifest
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -24,32 +28,36 @@ Embed = Callable[[list[str]], np.ndarray]
 TOP_TERMS = 12
 # Words in more than this share of notes are the background of every session (names, "team"), not topics.
 MAX_DF = 0.4
+# ... but in a small folder every topic is in a large share of notes: up to this many notes is never background.
+MIN_CEILING = 5
 # Two terms belong to one theme when they show up in the same notes and in passages that mean
 # the same thing: the mean of note-set Jaccard and context cosine must reach this.
 GROUP_SIMILARITY = 0.55
 MAX_THEMES = 12
 MAX_LABEL_TERMS = 3
+LABEL_SHARE = 0.5
 # Conversation verbs and vague nouns every set of meeting notes is full of; they never name a topic.
-_GENERIC = frozenset(
-    """said say says asked ask told tell think thought felt feel feeling want wanted know knew mean
-    meant talk talked talking call week weeks month months year years day days today time times
-    session sessions meeting meetings note notes good great better best bad hard easy big small
-    little lot right wrong new old start started end ended keep kept try tried point part work
-    working worked people person someone everyone nobody anyone idea ideas question questions
-    answer thing minute minutes hour hours morning evening night last next later since ago back yes
-    okay ok sure pretty quite enough like liked write wrote written run running look looked see saw
-    seen come came hear heard find found wait waited happen happened change changed open opened move
-    moved give gave send sent help helped fix fixed real really every second never always often
-    usually almost already actually basically probably maybe perhaps rather kind sort bit whole
-    half full same different other another many much several few less least more most able
-    around away done going getting got put set use used need needed let seem seemed turn turned
-    bring brought show showed leave left stay stayed hold held live lived stand stood happy sad
-    true false clear clearly fine nice long short high low early late least first second third
-    anything everything nothing something january february march april may june july august
-    september october november december monday tuesday wednesday thursday friday saturday sunday""".split()
-)
+_GENERIC_WORDS = """
+    said say says asked ask told tell think thought felt feel feeling want wanted know knew mean meant talk
+    talked talking call week weeks month months year years day days today time times session sessions
+    meeting meetings note notes good great better best bad hard easy big small little lot right wrong new
+    old start started end ended keep kept try tried point part work working worked people person someone
+    everyone nobody anyone idea ideas question questions answer thing minute minutes hour hours morning
+    evening night last next later since ago back yes okay ok sure pretty quite enough like liked write wrote
+    written run running look looked see saw seen come came hear heard find found wait waited happen happened
+    change changed open opened move moved give gave send sent help helped fix fixed real really every second
+    never always often usually almost already actually basically probably maybe perhaps rather kind sort bit
+    whole half full same different other another many much several few less least more most able around away
+    done going getting got put set use used need needed let seem seemed turn turned bring brought show
+    showed leave left stay stayed hold held live lived stand stood happy sad true false clear clearly fine
+    nice long short high low early late least first second third anything everything nothing something
+    january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday take took taken taking make made making went gone goes letting
+    plan plans planned
+"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$|^\s*\*\*([^*]+)\*\*\s*:?\s*$", re.M)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$|^\s*\*\*([^*]+)\*\*\s*:?\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -65,13 +73,8 @@ class Theme:
     terms: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {
-            "label": self.label,
-            "first": self.first.isoformat(),
-            "last": self.last.isoformat(),
-            "notes": list(self.notes),
-            "terms": list(self.terms),
-        }
+        return {"label": self.label, "first": self.first.isoformat(), "last": self.last.isoformat(),
+                "notes": list(self.notes), "terms": list(self.terms)}
 
 
 @dataclass
@@ -121,14 +124,17 @@ def _terms(text: str, surfaces: dict[str, Counter]) -> list[str]:
 
 def _marked_text(note: Note) -> str:
     """Where an author names topics: title, headings and tags."""
+    tags = [t.replace("-", " ") for t in note.tags]
+    if is_generated(note):
+        return "\n".join(tags)  # coach's own title and stage headings say nothing about the topic
     headings = [m.group(1) or m.group(2) for m in _HEADING.finditer(note.body)]
-    return "\n".join([note.title, *headings, *(t.replace("-", " ") for t in note.tags)])
+    return "\n".join([note.title, *headings, *tags])
 
 
 def _docs(notes: list[Note], surfaces: dict[str, Counter]) -> list[_Doc]:
     docs = []
     for note in notes:
-        doc = _Doc(note, Counter(_terms(note.body, surfaces)))
+        doc = _Doc(note, Counter(_terms(own_text(note), surfaces)))
         doc.marked = set(_terms(_marked_text(note), surfaces))
         doc.counts.update(doc.marked)
         docs.append(doc)
@@ -139,7 +145,7 @@ def _mark_salient(docs: list[_Doc]) -> dict[str, float]:
     """Fill each doc's salient terms; returns each term's idf."""
     df = Counter(term for doc in docs for term in doc.counts)
     idf = {term: math.log(len(docs) / count) + 1 for term, count in df.items()}
-    ceiling = max(2, MAX_DF * len(docs))
+    ceiling = max(MIN_CEILING, MAX_DF * len(docs))
     for doc in docs:
         ranked = sorted(doc.counts, key=lambda t: (-(1 + math.log(doc.counts[t])) * idf[t], t))
         eligible = [t for t in ranked if df[t] <= ceiling and df[t] >= 2]
@@ -166,21 +172,62 @@ def _seeds(docs: list[_Doc], surfaces: dict[str, Counter]) -> dict[str, set[int]
     }
 
 
-def _context_vectors(seeds: dict[str, set[int]], docs: list[_Doc], embed: Embed) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class Passage:
+    """A passage of a note with its embedding."""
+
+    path: str
+    text: str
+    vector: np.ndarray
+
+
+def embed_passages(notes: list[Note], embed: Embed) -> list[Passage]:
+    """Passages embedded now, the way the indexer embeds them (title, heading and tags as context;
+    sized by the model's tokenizer), so fresh passages match indexed ones."""
+    try:
+        count = TokenCounter()
+    except (ModelError, OSError, ImportError):
+        count = approx_tokens
+    chunks = [(note, chunk) for note in notes for chunk in chunk_note(note, count)]
+    if not chunks:
+        return []
+    vectors = np.asarray(embed([embed_text(n.title, c, n.tags) for n, c in chunks]), dtype=np.float32)
+    return [Passage(c.path, c.text, v) for (_, c), v in zip(chunks, vectors)]
+
+
+def indexed_passages(engine, notes: list[Note]) -> list[Passage]:
+    """Vectors the index already holds for unchanged notes (embedding a corpus again is the slow part);
+    notes the index lacks, or holds in an older version, are embedded now."""
+    manifest = load_manifest(engine.settings.index_dir, "notes")
+    entries = manifest.notes if manifest else {}
+    current = {n.path for n in notes if n.path in entries and entries[n.path].sha256 == n.sha256}
+    stored: list[Passage] = []
+    if current:
+        try:
+            stored = _stored(engine, [cid for p in sorted(current) for cid in entries[p].chunk_ids])
+        except Exception:  # noqa: BLE001 - a damaged or unreachable store: embedding everything still works
+            current, stored = set(), []
+    return stored + embed_passages([n for n in notes if n.path not in current], engine.query_embedder.embed)
+
+
+def _stored(engine, ids: list[str]) -> list[Passage]:
+    data = store.collection(engine.client, "notes").get(ids=ids, include=["documents", "metadatas", "embeddings"])
+    rows = sorted(zip(data["ids"], data["documents"], data["metadatas"], data["embeddings"]), key=lambda r: r[0])
+    return [Passage(meta["path"], doc or "", np.asarray(vec, dtype=np.float32)) for _, doc, meta, vec in rows]
+
+
+def _context_vectors(seeds: dict[str, set[int]], docs: list[_Doc], passages: list[Passage]) -> dict[str, np.ndarray]:
     """Each term's meaning in these notes: the mean vector of the passages it appears in."""
-    passages = [(i, c.text) for i, doc in enumerate(docs) for c in chunk_note(doc.note)]
-    vectors = np.asarray(embed([text for _, text in passages]), dtype=np.float32) if passages else None
+    index = {doc.note.path: i for i, doc in enumerate(docs)}
+    scratch: dict[str, Counter] = defaultdict(Counter)
+    rows = [(index.get(p.path), set(_terms(p.text, scratch)), p.vector) for p in passages]
     out = {}
     for term, members in seeds.items():
-        rows = [row for row, (i, text) in enumerate(passages) if i in members and _mentions(text, term)]
-        if rows and vectors is not None:
-            mean = vectors[rows].mean(axis=0)
+        found = [vector for doc, terms, vector in rows if doc in members and term in terms]
+        if found:
+            mean = np.mean(found, axis=0)
             out[term] = mean / (np.linalg.norm(mean) or 1.0)
     return out
-
-
-def _mentions(text: str, term: str) -> bool:
-    return term in _terms(text, defaultdict(Counter))
 
 
 def _similarity(a: str, b: str, seeds: dict[str, set[int]], vectors: dict[str, np.ndarray]) -> float:
@@ -210,48 +257,51 @@ def _surface(term: str, surfaces: dict[str, Counter]) -> str:
     return word if _is_name(surfaces[term]) else word.lower()
 
 
-def _label(group: list[str], surfaces: dict[str, Counter]) -> tuple[str, ...]:
-    """Up to three leading terms, skipping any whose words an earlier one already shows."""
+def _label(group: list[str], surfaces: dict[str, Counter], tagged: set[str], weight: dict[str, float]) -> tuple[str, ...]:
+    """Up to three leading terms, the user's own tags and phrases first, skipping weak untagged terms
+    (under LABEL_SHARE of the strongest) and any whose words a shown term already has."""
+    floor = LABEL_SHARE * max(weight[t] for t in group)
     shown: list[str] = []
-    for term in group:
-        if not any(set(term.split()) <= set(s.split()) or set(s.split()) <= set(term.split()) for s in shown):
+    for term in sorted(group, key=lambda t: (t not in tagged, " " not in t, -weight[t], t)):
+        words = set(term.split())
+        strong = term in tagged or weight[term] >= floor
+        if strong and not any(words <= set(s.split()) or set(s.split()) <= words for s in shown):
             shown.append(term)
         if len(shown) == MAX_LABEL_TERMS:
             break
     return tuple(_surface(t, surfaces) for t in shown)
 
 
-def _theme(group: list[str], seeds: dict[str, set[int]], docs: list[_Doc], surfaces) -> Theme:
+def _theme(group: list[str], seeds: dict[str, set[int]], docs: list[_Doc], surfaces, tagged, weight) -> Theme:
     members = sorted({i for term in group for i in seeds[term]}, key=lambda i: (docs[i].note.date, docs[i].note.path))
     notes = [docs[i].note for i in members]
-    label = _label(group, surfaces)
+    label = _label(group, surfaces, tagged, weight)
     return Theme(" / ".join(label), notes[0].date, notes[-1].date, tuple(n.path for n in notes),
                  tuple(n.date for n in notes), label)
 
 
 def theme_notes(notes: list[Note], today: date | None = None) -> list[Note]:
-    """What themes are found in: the user's sessions and reflections, not agendas (plans) or coach's own notes."""
-    return [n for n in notes if n.kind not in ("agenda", "principle") and not is_generated(n)
-            and (today is None or n.date <= today)]
+    """What themes are found in: sessions and reflections (coach's included), not agendas, which only plan."""
+    return [n for n in notes if n.kind not in ("agenda", "principle") and (today is None or n.date <= today)]
 
 
-def themes_from_notes(notes: list[Note], embed: Embed, limit: int = MAX_THEMES) -> list[Theme]:
-    """Recurring themes, most widespread first (then most recent)."""
+def themes_from_notes(notes: list[Note], passages: list[Passage], limit: int = MAX_THEMES) -> list[Theme]:
+    """Recurring themes in the notes, most widespread first (then the strongest)."""
     surfaces: dict[str, Counter] = defaultdict(Counter)
     docs = _docs(sorted(notes, key=lambda n: (n.date, n.path)), surfaces)
     idf = _mark_salient(docs)
     seeds = _seeds(docs, surfaces)
     weight = {t: sum(idf[t] * (1 + math.log(docs[i].counts[t])) for i in seeds[t]) for t in seeds}
     order = sorted(seeds, key=lambda t: (-weight[t], t))
-    groups = _group(order, seeds, _context_vectors(seeds, docs, embed) if seeds else {})
-    scored = [(_theme(g, seeds, docs, surfaces), sum(weight[t] for t in g)) for g in groups]
+    groups = _group(order, seeds, _context_vectors(seeds, docs, passages))
+    tagged = {key for doc in docs for key in _terms("\n".join(t.replace("-", " ") for t in doc.note.tags), surfaces)}
+    scored = [(_theme(g, seeds, docs, surfaces, tagged, weight), sum(weight[t] for t in g)) for g in groups]
     scored = [(theme, score) for theme, score in scored if len(set(theme.dates)) >= 2]
     scored.sort(key=lambda pair: (-len(set(pair[0].dates)), -pair[1], pair[0].label))
-    themes = [theme for theme, _ in scored]
-    return themes[:limit]
+    return [theme for theme, _ in scored][:limit]
 
 
 def find_themes(service) -> list[Theme]:
-    """The service entry point: themes over every note in the folder as of service.today."""
+    """The service entry point: themes over the folder's notes up to service.today."""
     notes = theme_notes(service.engine.scan_notes().notes, service.today)
-    return themes_from_notes(notes, service.engine.query_embedder.embed)
+    return themes_from_notes(notes, indexed_passages(service.engine, notes))

@@ -78,6 +78,13 @@ def is_generated(note: Note) -> bool:
     return note.extra.get("created_by") == GENERATOR
 
 
+def own_text(note: Note) -> str:
+    """The user's words: in a note coach wrote, the headings and quoted prompts ('>') are coach's."""
+    if not is_generated(note):
+        return note.body
+    return "\n".join(line for line in note.body.split("\n") if not line.lstrip().startswith((">", "#")))
+
+
 def mentor_matches(wanted: str | None, mentor: str | None) -> bool:
     """Case-insensitive, partial either way: 'ade' finds 'Dr. Ade Okafor'."""
     if not wanted:
@@ -117,6 +124,15 @@ def last_session(notes: list[Note], mentor: str | None, today: date) -> Note | N
     """The most recent session note with this mentor (any session when mentor is None)."""
     found = [n for n in sessions(notes, today) if mentor is None or mentor_matches(mentor, n.mentor)]
     return found[-1] if found else None
+
+
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"})
+
+
+def first_name(name: str | None) -> str:
+    """'Dr. Ade Okafor' -> 'Ade'; 'your mentor' when there is no name."""
+    words = [w for w in (name or "").split() if w.rstrip(".").lower() not in _TITLES]
+    return words[0] if words else (name or "your mentor")
 
 
 def short(text: str, limit: int = 160) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,7 +26,7 @@ def make_service():
 def ask(
     question: Annotated[str, typer.Argument(help="Your question, e.g. \"What did Ade say about feedback?\"")],
     conversation: Annotated[
-        Optional[str], typer.Option("--conversation", help="Continue this conversation (see `coach history`).")
+        str | None, typer.Option("--conversation", help="Continue this conversation (see `coach history`).")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -38,7 +38,7 @@ def ask(
     cli_views.require_index(service.engine)
     _remote_notice(service.settings)
     history = load_conversation(service.settings, conversation).pairs() if conversation else []
-    live = not as_json and sys.stdout.isatty()
+    live = not as_json and _is_terminal()
     result = asyncio.run(_consume(service, question, history, conversation, live))
     if as_json:
         emit_json(ask_json(result))
@@ -64,6 +64,10 @@ async def _consume(service, question, history, conversation, live: bool):
             info(f"The partial answer was saved as interrupted (conversation {event.partial.conversation_id}).")
             raise event.error
     raise CoachError("The answer ended without a result.")
+
+
+def _is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _remote_notice(settings) -> None:
@@ -123,7 +127,7 @@ def _source_label(hit) -> str:
 
 def history(
     action: Annotated[str, typer.Argument(help="list | show ID | export ID | save ID.")] = "list",
-    conversation_id: Annotated[Optional[str], typer.Argument(help="A conversation id from `coach history`.")] = None,
+    conversation_id: Annotated[str | None, typer.Argument(help="A conversation id from `coach history`.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Your past conversations: list them, show or export one, or save one as a note."""

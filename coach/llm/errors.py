@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from coach.config import Settings
 from coach.errors import CoachError, ProviderError
+from coach.llm.factory import DEFAULT_MODELS
 
 # Provider SDKs vendor their own HTTP stacks (openai and anthropic use httpx2, ollama uses httpx), so
 # exceptions are recognised by class name along the MRO rather than by importing every SDK.
@@ -133,48 +134,59 @@ def _url(settings: Settings) -> str:
 
 
 def _where(settings: Settings) -> str:
-    """How to name the provider in a sentence."""
+    """How to name the provider inside a sentence."""
     if settings.llm_provider == "llamacpp":
-        return "The local llama.cpp model"
+        return "the local llama.cpp model"
     if settings.llm_provider == "ollama":
         return f"Ollama at {_url(settings)}"
     if settings.llm_provider == "openai" and settings.llm_base_url:
-        return f"The OpenAI-compatible server at {settings.llm_base_url}"
+        return f"the OpenAI-compatible server at {settings.llm_base_url}"
     return {"openai": "OpenAI", "anthropic": "Anthropic"}.get(settings.llm_provider, settings.llm_provider)
 
 
 def _model(settings: Settings) -> str:
-    return settings.llm_model or "the default model"
+    return settings.llm_model or DEFAULT_MODELS.get(settings.llm_provider, "the model")
+
+
+def _key_hint(settings: Settings) -> str:
+    env = _KEY_ENV.get(settings.llm_provider)
+    return f"{env} (or COACH_LLM_API_KEY)" if env else "COACH_LLM_API_KEY"
+
+
+def _unreachable(where: str, settings: Settings) -> str:
+    url = _url(settings)
+    if settings.llm_provider in ("openai", "anthropic") and not settings.llm_base_url:
+        return f"Cannot connect to {where} ({url}): check your internet connection or proxy."
+    start = " Start it with `ollama serve`." if settings.llm_provider == "ollama" else ""
+    return f"Cannot connect to {where}: is the server running there?{start}"  # `where` names the URL
 
 
 def _explain(cause: Cause, exc: BaseException, settings: Settings) -> tuple[str, str]:
-    where, url, status = _where(settings), _url(settings), _status_code(exc)
-    key_env = _KEY_ENV.get(settings.llm_provider, "COACH_LLM_API_KEY")
+    where, status = _where(settings), _status_code(exc)
+    subject = where[0].upper() + where[1:]  # the provider as the start of a sentence
     if cause is Cause.UNREACHABLE:
-        start = " Start it with `ollama serve`." if settings.llm_provider == "ollama" else ""
-        return f"Cannot connect to {where}: is the server running at {url}?{start}", "Provider unreachable"
+        return _unreachable(where, settings), "Provider unreachable"
     if cause is Cause.TIMEOUT:
-        return (f"{where} did not answer within {settings.llm_timeout:g} s. Try again, or raise "
-                "llm_timeout (COACH_LLM_TIMEOUT).", "Provider timed out")
+        wait = f"{subject} did not answer within {settings.llm_timeout:g} s."
+        return f"{wait} Try again, or raise llm_timeout (COACH_LLM_TIMEOUT).", "Provider timed out"
     if cause is Cause.AUTH:
-        return (f"{where} rejected the API key (HTTP {status}). Set a valid key in {key_env} "
-                "(or COACH_LLM_API_KEY).", "API key rejected")
+        fix = f"Set a valid key in {_key_hint(settings)}."
+        return f"{subject} rejected the API key (HTTP {status}). {fix}", "API key rejected"
     if cause is Cause.NOT_FOUND:
-        return _not_found(where, settings), "Model not found"
+        return _not_found(subject, settings), "Model not found"
     if cause is Cause.RATE_LIMITED:
         wait = _retry_after(exc)
         when = f"try again in {wait} s (Retry-After)" if wait else "wait a minute and try again"
-        return f"{where} is rate-limiting requests (HTTP 429); {when}.", "Rate limited"
+        return f"{subject} is rate-limiting requests (HTTP 429); {when}.", "Rate limited"
     if cause is Cause.SERVER:
-        return f"{where} had a server error (HTTP {status}); try again in a moment.", "Provider error"
+        return f"{subject} had a server error (HTTP {status}); try again in a moment.", "Provider error"
     if cause is Cause.CONTEXT_OVERFLOW:
         return _overflow(where, settings), "Too much text for the model"
     if cause is Cause.STREAM_CUT:
-        return f"The answer from {where[0].lower() + where[1:]} stopped part-way; try again.", "Answer cut off"
-    detail = _first_line(exc)
+        return f"The answer from {where} stopped part-way; try again.", "Answer cut off"
     if cause is Cause.BAD_REQUEST:
-        return f"{where} rejected the request (HTTP {status}): {detail}", "Request rejected"
-    return f"{where} failed: {type(exc).__name__}: {detail}", "Provider error"
+        return f"{subject} rejected the request (HTTP {status}): {_first_line(exc)}", "Request rejected"
+    return f"{subject} failed: {type(exc).__name__}: {_first_line(exc)}", "Provider error"
 
 
 def _not_found(where: str, settings: Settings) -> str:

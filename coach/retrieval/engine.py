@@ -8,20 +8,30 @@ from pathlib import Path
 from coach import paths
 from coach.config import Settings
 from coach.errors import ConfigError, ModelError
+from coach.fsutil import clean_stray_temps
 from coach.notes.model import ScanResult
 from coach.notes.reader import scan_folder
 from coach.retrieval import health, store
 from coach.retrieval.manifest import load_manifest
-from coach.retrieval.embeddings import SentenceTransformerEmbedder, TokenCounter, bundled_model_dir
+from coach.retrieval.embeddings import (
+    SentenceTransformerEmbedder,
+    TokenCounter,
+    bundled_model_dir,
+    force_offline,
+)
 from coach.retrieval.indexer import IndexReport, ProgressFn, SourceIndexer
 from coach.retrieval.lock import IndexLock
 from coach.retrieval.search import Searcher, SearchFilters, SearchResponse
+
+STRAY_TEMP_AGE = 600.0
+"""Seconds after which a `.coach-tmp-*` file is a crash's leftover, not a write in flight."""
 
 
 class Engine:
     """Owns the Chroma client and embedders; embedders load lazily so start-up stays fast."""
 
     def __init__(self, settings: Settings, index_embedder=None, query_embedder=None) -> None:
+        force_offline()  # before any model or hub-aware library loads, whichever embedder is used
         self.settings = settings
         self._index_embedder = index_embedder
         self._query_embedder = query_embedder
@@ -68,10 +78,15 @@ class Engine:
         return scan_folder(self.notes_dir(), self.settings.max_note_bytes)
 
     def sync(self, progress: ProgressFn | None = None, rebuild: bool = False, wait: float = 0.0) -> list[IndexReport]:
-        """Bring notes and principles up to date; one writer at a time (IndexBusyError otherwise)."""
-        notes = self.scan_notes()
-        knowledge = _as_principles(scan_folder(paths.knowledge_dir(), self.settings.max_note_bytes))
+        """Bring notes and principles up to date; one writer at a time (IndexBusyError otherwise).
+
+        The lock comes first, so a second process learns it is busy at once, not after scanning."""
+        if not self.notes_dir().is_dir():
+            self.scan_notes()  # raises the NotesError that names the problem, before touching the data dir
         with IndexLock(self.settings.index_dir, wait=wait):
+            notes = self.scan_notes()
+            knowledge = _as_principles(scan_folder(paths.knowledge_dir(), self.settings.max_note_bytes))
+            self._sweep_stray_temps()
             embedded = not self.settings.chroma_url
             if embedded and self._client is None:
                 self._guard_upgrade()
@@ -93,6 +108,17 @@ class Engine:
     def _indexer(self, source: str) -> SourceIndexer:
         counter = _lazy_counter()
         return SourceIndexer(lambda: self.client, self.settings.index_dir, source, _Deferred(self), counter)
+
+    def _sweep_stray_temps(self) -> None:
+        """Remove `.coach-tmp-*` files a killed write left (they are hidden, so never indexed anyway).
+
+        Only old ones: another coach process (the app saving a reflection) may be writing one now."""
+        index_dir = self.settings.index_dir
+        folders = [index_dir, *index_dir.glob("keyword-*"), *index_dir.glob("notes-level-*"),
+                   self.settings.data_dir / "models", self.notes_dir()]
+        for folder in folders:
+            if folder.is_dir():
+                clean_stray_temps(folder, older_than=STRAY_TEMP_AGE)
 
     def _guard_upgrade(self) -> None:
         """Chroma's schema only moves forward: copy the store before a new Chroma version opens it."""

@@ -12,7 +12,7 @@ import numpy as np
 from coach.notes.model import Note, ScanResult, Skipped
 from coach.retrieval import store
 from coach.retrieval.chunking import Chunk, chunk_note, embed_text
-from coach.retrieval.embeddings import FINGERPRINT, Embedder
+from coach.retrieval.embeddings import DIMENSION, FINGERPRINT, Embedder
 from coach.retrieval.keyword import KeywordIndex
 from coach.retrieval.note_level import NoteLevelIndex
 from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest, save_manifest
@@ -135,13 +135,14 @@ class SourceIndexer:
         return todo
 
     def _remove(self, collection, manifest: Manifest, paths: list[str]) -> None:
-        for path in paths:
-            ids = manifest.notes[path].chunk_ids
-            if ids:
-                collection.delete(ids=ids)
-            del manifest.notes[path]
-        if paths:
-            save_manifest(self.index_dir, self.source, manifest)
+        """Un-acknowledge first, then delete: the manifest never vouches for vectors that are gone
+        (a kill in between leaves orphans, which the next run's _repair deletes)."""
+        if not paths:
+            return
+        ids = [cid for path in paths for cid in manifest.notes.pop(path).chunk_ids]
+        save_manifest(self.index_dir, self.source, manifest)
+        for start in range(0, len(ids), 1000):
+            collection.delete(ids=ids[start : start + 1000])
 
     def _retag(self, collection, manifest: Manifest, paths: list[str], notes: list[Note]) -> None:
         """Refresh metadata (mentor/kind inferred from other notes) without re-embedding."""
@@ -167,10 +168,21 @@ class SourceIndexer:
                     progress(Progress(self.source, done, len(notes)))
 
     def _write_batch(self, collection, manifest: Manifest, batch: list[tuple[Note, list[Chunk]]]) -> None:
-        """Upsert (never add: add keeps stale text for an existing id), then acknowledge in the manifest."""
+        """Upsert (never add: add keeps stale text for an existing id), then acknowledge in the manifest.
+
+        An edited note keeps its chunk ids, so its upsert overwrites the vectors the manifest vouches
+        for. It is un-acknowledged first (and that saved): a kill between the upsert and the final save
+        then leaves its ids as orphans the next run deletes and re-embeds, never a manifest entry whose
+        hash no longer matches the stored text (which a revert of the edit would make permanent)."""
         chunks = [(note, chunk) for note, note_chunks in batch for chunk in note_chunks]
+        texts = [embed_text(note.title, chunk, note.tags) for note, chunk in chunks]
+        vectors = self.embedder.embed(texts) if chunks else None
+        previous = {
+            note.path: manifest.notes.pop(note.path).chunk_ids for note, _ in batch if note.path in manifest.notes
+        }
+        if previous:
+            save_manifest(self.index_dir, self.source, manifest)
         if chunks:
-            vectors = self.embedder.embed([embed_text(note.title, chunk, note.tags) for note, chunk in chunks])
             collection.upsert(
                 ids=[chunk.id for _, chunk in chunks],
                 embeddings=vectors,
@@ -178,16 +190,13 @@ class SourceIndexer:
                 metadatas=[chunk_metadata(note, chunk, self.source) for note, chunk in chunks],
             )
         for note, note_chunks in batch:
-            self._drop_stale_tail(collection, manifest, note, note_chunks)
+            self._drop_stale_tail(collection, previous.get(note.path, []), note_chunks)
             manifest.notes[note.path] = note_entry(note, note_chunks)
         save_manifest(self.index_dir, self.source, manifest)
 
-    def _drop_stale_tail(self, collection, manifest: Manifest, note: Note, chunks: list[Chunk]) -> None:
+    def _drop_stale_tail(self, collection, old_ids: list[str], chunks: list[Chunk]) -> None:
         """A note that shrank leaves old chunk ids past its new end; delete them."""
-        old = manifest.notes.get(note.path)
-        if old is None:
-            return
-        stale = sorted(set(old.chunk_ids) - {chunk.id for chunk in chunks})
+        stale = sorted(set(old_ids) - {chunk.id for chunk in chunks})
         if stale:
             collection.delete(ids=stale)
 
@@ -235,6 +244,8 @@ def _all_passages(collection):
         for doc, meta in zip(data["documents"], data["metadatas"])
     ]
     paths = [meta.get("path", "") for meta in data["metadatas"]]
+    if not paths:  # an empty notes folder (a new user): reshape(0, -1) would raise
+        return [], [], np.zeros((0, DIMENSION), dtype=np.float32), []
     vectors = np.asarray(data["embeddings"], dtype=np.float32).reshape(len(paths), -1)
     return list(data["ids"]), paths, vectors, texts
 

@@ -43,7 +43,7 @@ class IndexLock:
                         "Wait for it to finish (or use --wait) and try again.",
                     ) from None
                 time.sleep(0.1)
-        os.ftruncate(fd, 0)
+        os.ftruncate(fd, 0)  # a waiter reading between these two lines sees "" and retries (_read_holder)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd
 
@@ -54,10 +54,16 @@ class IndexLock:
             self._fd = None
 
 
-def _read_holder(fd: int) -> str:
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        pid = os.read(fd, 32).decode().strip()
-    except OSError:
-        pid = ""
+def _read_holder(fd: int, patience: float = 0.5) -> str:
+    """The holder's PID; it writes it just after taking the lock, so give it a moment if empty."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            pid = os.read(fd, 32).decode().strip()
+        except OSError:
+            pid = ""
+        if pid.isdigit() or time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
     return f"PID {pid}" if pid.isdigit() else "(unknown PID)"

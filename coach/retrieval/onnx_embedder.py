@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from coach.fsutil import TEMP_PREFIX, atomic_write, fsync_dir
+from coach.paths import ensure_private_dir
 
 ONNX_FILENAME = "all-MiniLM-L6-v2.onnx"
 EMBEDDING_DIM = 384
@@ -66,7 +67,7 @@ def export_onnx(model_dir: Path, out_path: Path) -> Path:
     """Export the model's transformer (not pooling) to ONNX at out_path, atomically, with a sidecar."""
     model_dir, out_path = Path(model_dir), Path(out_path)
     weights = model_dir / _WEIGHTS_FILENAME
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(out_path.parent)  # may be the first thing to create the (private) data dir
     module = _load_export_module(model_dir)
     _atomic_export(out_path, lambda tmp: _trace_to_onnx(module, tmp))
     sidecar = {
@@ -177,6 +178,9 @@ class OnnxEmbedder:
     """all-MiniLM-L6-v2 sentence embeddings (mean pooled, L2 normalised) via onnxruntime."""
 
     def __init__(self, onnx_path: Path, tokenizer_path: Path, max_length: int = MAX_SEQ_LENGTH) -> None:
+        from coach.retrieval.embeddings import force_offline
+
+        force_offline()  # the ONNX path never needs the hub; make sure nothing it loads tries
         self._tokenizer = _load_tokenizer(Path(tokenizer_path), max_length)
         self._session = _open_session(Path(onnx_path))
         # Exporters may prune an input the traced graph never reads; feed only what this graph declares.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 import traceback
 from datetime import datetime
@@ -12,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from coach.errors import CoachError, IndexBusyError
 from coach.paths import ensure_private_dir
@@ -34,19 +36,24 @@ SCREENS_BY_ACTION = {
 }
 
 
+class _SyncStopped(Exception):
+    """Raised from the progress callback to end a sync the app no longer wants."""
+
+
 class CoachApp(App):
     """The terminal app. Build it with `build_app(settings, service)`; tests hand it a fake service."""
 
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
     COMMANDS = App.COMMANDS | {CoachCommands}
+    # Hidden here so other screens' footers stay short; the home screen shows them.
     BINDINGS = [
-        Binding("r", "open('reflect')", "Reflect"),
-        Binding("p", "open('prepare')", "Prepare"),
-        Binding("slash", "open('search')", "Search"),
-        Binding("a", "open('ask')", "Ask"),
-        Binding("c", "open('commitments')", "Commitments"),
-        Binding("n", "open('notes')", "Notes"),
+        Binding("r", "open('reflect')", "Reflect", show=False),
+        Binding("p", "open('prepare')", "Prepare", show=False),
+        Binding("slash", "open('search')", "Search", show=False),
+        Binding("a", "open('ask')", "Ask", show=False),
+        Binding("c", "open('commitments')", "Commitments", show=False),
+        Binding("n", "open('notes')", "Notes", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+r", "sync", "Re-index", show=False),
     ]
@@ -60,6 +67,10 @@ class CoachApp(App):
         self.sync_on_start = sync_on_start
         # One writer at a time inside the app: a save's re-index must not race the background sync.
         self.engine_lock = threading.RLock()
+        # The query model loads once: the warm-up worker and the first search must not both load it.
+        self.model_lock = threading.Lock()
+        self.home_facts = None
+        """The home screen's last reading of the notes (mentors, last session), reused by other screens."""
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -73,7 +84,12 @@ class CoachApp(App):
             self.index_state = IndexState(phase="no-notes")
             self.show_first_run()
         elif self.sync_on_start:
-            self.sync_index()
+            # After the first frame: worker threads importing big libraries would hold the GIL meanwhile.
+            self.call_after_refresh(self.start_workers)
+
+    def start_workers(self) -> None:
+        self.sync_index()
+        self.warm_models()
 
     def show_first_run(self) -> None:
         from coach.ui.screens.first_run import FirstRunScreen
@@ -85,8 +101,9 @@ class CoachApp(App):
             return
         # Settings are shared with the service and engine: the new folder takes effect everywhere at once.
         self.settings.notes_dir = folder
+        self.index_state = IndexState()
         self.post_message(NotesChanged())
-        self.sync_index()
+        self.start_workers()
 
     # -- the index ------------------------------------------------------------------------------
 
@@ -102,17 +119,36 @@ class CoachApp(App):
             with self.engine_lock:
                 reports = engine.sync(progress=self._post_progress)
             problems = sum(len(report.skipped) for report in reports)
+        except _SyncStopped:
+            return
         except IndexBusyError as exc:
             # Another process is updating: the existing index still answers searches.
+            with self.model_lock:
+                self._warm_up()
             self.post_message(IndexFailed(exc, usable=True))
             return
         except Exception as exc:
             self.post_message(IndexFailed(exc, usable=self._index_usable()))
             return
-        self._warm_up()
+        with self.model_lock:
+            self._warm_up()
         self.post_message(IndexSynced(self._note_count(), problems))
 
+    @work(thread=True, exit_on_error=False, group="warm")
+    def warm_models(self) -> None:
+        """Load the query model (and import Chroma) while the sync checks the store in its subprocess."""
+        with self.model_lock:
+            try:
+                importlib.import_module("chromadb")
+                _ = self.service.engine.query_embedder  # loads it
+            except Exception:
+                pass  # the sync or the first search reports it where the user sees it
+
     def _post_progress(self, progress) -> None:
+        if get_current_worker().is_cancelled:
+            # The app is closing: stop between batches rather than make the user wait for the whole index
+            # (every batch is committed before it is acknowledged, so stopping here loses nothing).
+            raise _SyncStopped
         self.post_message(IndexProgress(progress.source, progress.done, progress.total))
 
     def _warm_up(self) -> None:
@@ -151,6 +187,7 @@ class CoachApp(App):
             search_ready=message.usable,
         )
         self.report_error(error)
+        self.refresh_screens()
 
     def on_notes_changed(self, message: NotesChanged) -> None:
         self.refresh_screens()
@@ -170,8 +207,6 @@ class CoachApp(App):
             self.notify("Choose a notes folder first (or try the sample notes).", markup=False)
             return
         module, cls_name = SCREENS_BY_ACTION[name]
-        import importlib
-
         screen_cls = getattr(importlib.import_module(module), cls_name)
         if isinstance(self.screen, screen_cls):
             self.screen.focus_main()
@@ -191,17 +226,23 @@ class CoachApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def action_first_run(self) -> None:
+        self.show_first_run()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
     def action_help(self) -> None:
         from coach.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def open_note(self, path: str, line: int = 0, source: str = "notes") -> None:
-        """Show a note (or a principle) rendered, scrolled to `line` of the file."""
+    def open_note(self, path: str, line: int = 0, source: str = "notes", end_line: int | None = None) -> None:
+        """Show a note (or a principle) rendered, scrolled to lines `line`..`end_line` of the file."""
         from coach.ui.screens.reader import ReaderScreen
 
-        self.push_screen(ReaderScreen(path, line, source))
+        self.push_screen(ReaderScreen(path, line, source, end_line))
 
     # -- errors ---------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rich.text import Text
 from textual.content import Content
 
 # CSI / OSC / two-byte escape sequences: a note pasted from a terminal must not drive ours.
@@ -33,9 +34,22 @@ def one_line(text: object, width: int = 200) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def note_label(day: str | None, path: str) -> str:
+    """`2026-11-17 · rosa - delegation and hiring`: the file name without its extension or a repeated date."""
+    name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if day and name.startswith(day):
+        name = name[len(day):].lstrip(" -_") or name
+    return f"{day} · {name}" if day else name
+
+
 def plain(text: object, style: str = "") -> Content:
     """Content that shows the text literally, whatever brackets it contains."""
     return Content.styled(clean(text), style) if style else Content(clean(text))
+
+
+def cell(text: object, width: int = 200) -> Text:
+    """A literal one-line table cell (DataTable would read a plain str as markup)."""
+    return Text(one_line(text, width), no_wrap=True, overflow="ellipsis")
 
 
 def highlighted(text: str, words: tuple[str, ...] | list[str], style: str = "bold $accent") -> Content:

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from coach.errors import NotesError
-from coach.notes.reader import iter_note_files
+from coach.notes.reader import NOTE_SUFFIXES
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_notes"
 
 
 def has_notes(folder: Path | None) -> bool:
-    """True when the folder exists and holds at least one note file (stops at the first)."""
+    """True when the folder holds at least one note file; stops at the first, so a big vault costs nothing.
+
+    Runs before the first paint, hence no full (sorted) scan: the same rules as the reader, walked lazily."""
     if folder is None or not folder.is_dir():
         return False
-    try:
-        return next(iter_note_files(folder), None) is not None
-    except OSError:
-        return False
+    for _, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        if any(not name.startswith(".") and Path(name).suffix.lower() in NOTE_SUFFIXES for name in files):
+            return True
+    return False
 
 
 def install_sample_notes(data_dir: Path) -> Path:

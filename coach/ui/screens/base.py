@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,10 +25,14 @@ class CoachScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TopBar(self.SCREEN_TITLE)
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> Iterable[Widget]:
         return ()
+
+    def focus_main(self) -> None:
+        """Put the cursor where this screen's work happens (pressing its key again lands here)."""
+        self.focus_next()
 
     def action_back(self) -> None:
         self.app.go_back()
@@ -57,9 +62,11 @@ class CoachScreen(Screen):
 
         return self.run_worker(body, thread=True, exit_on_error=False, group=group, exclusive=True)
 
-    def _job_done(self, done: Callable[[Any], None], result: Any) -> None:
+    async def _job_done(self, done: Callable[[Any], Any], result: Any) -> None:
         if self.is_attached:
-            done(result)
+            outcome = done(result)
+            if inspect.isawaitable(outcome):
+                await outcome
 
     def _job_failed(self, error: BaseException, failed: Callable[[BaseException], None] | None) -> None:
         self.app.report_error(error)

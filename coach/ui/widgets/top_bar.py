@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -27,11 +29,12 @@ class TopBar(Static):
         parts: list[tuple[str, str] | str] = [("coach", "bold")]
         if self.screen_title:
             parts += [" · ", (self.screen_title, "bold")]
-        parts += [" · ", one_line(app.index_state.summary(), 60), " · "]
         settings = app.settings
+        # The remote warning comes before anything else: on a narrow terminal the end of the bar is cut.
         if settings.is_remote_llm:
-            host = settings.llm_base_url or settings.llm_provider
-            parts.append((f"⚠ REMOTE model ({one_line(host, 30)}): notes leave this machine", "bold $warning"))
-        else:
-            parts.append(("model: local (offline)", "$text-success"))
+            host = urlparse(settings.llm_base_url or "").hostname or settings.llm_provider
+            parts += [" · ", (f" ⚠ REMOTE model: notes go to {one_line(host, 30)} ", "bold reverse $warning")]
+        parts += [" · ", one_line(app.index_state.summary(), 60)]
+        if not settings.is_remote_llm:
+            parts += [" · ", ("local model, offline", "$text-success")]
         return Content.assemble(*parts)

@@ -8,12 +8,12 @@ from coach.retrieval.search import Hit
 
 
 def make_hit(**fields) -> Hit:
-    base = dict(
-        source="notes", path="2025-09-12 session.md", title="Session with Ade", date="2025-09-12",
-        mentor="Ade Okafor", kind="session", role=None, heading="", text="Ade said: ask Priya first.",
-        snippet="Ade said: ask Priya first.", matches=(), score=1.0, similarity=0.5, start_line=1,
-        end_line=4, chunk_id="c1",
-    )
+    base = {
+        "source": "notes", "path": "2025-09-12 session.md", "title": "Session with Ade", "date": "2025-09-12",
+        "mentor": "Ade Okafor", "kind": "session", "role": None, "heading": "", "text": "Ade said: ask Priya first.",
+        "snippet": "Ade said: ask Priya first.", "matches": (), "score": 1.0, "similarity": 0.5, "start_line": 1,
+        "end_line": 4, "chunk_id": "c1",
+    }
     base.update(fields)
     return Hit(**base)
 

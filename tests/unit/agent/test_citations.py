@@ -106,3 +106,9 @@ def test_dangling_fragments_are_dropped_at_the_end():
     assert drop_dangling("He said so [2025-09-1") == "He said so"
     assert drop_dangling("See ![img](http://e") == "See"
     assert drop_dangling("fine (as written)") == "fine (as written)"
+
+
+def test_the_prompts_placeholder_copied_literally_is_removed(sources):
+    checked = check_answer("Ask early [YYYY-MM-DD, Mentor]. Use goals [principle: Title].", sources)
+    assert checked.text == "Ask early. Use goals."
+    assert [c.verified for c in checked.citations] == [False, False]

@@ -1,0 +1,191 @@
+"""Coaching commands: reflect, agenda, actions, themes — the jobs the coach does over your notes.
+
+`coach reflect --answers FILE` reads one answer per stage: blocks separated by lines holding only
+`---` (an empty block skips that stage), or, when the file has no such line, paragraphs separated
+by blank lines. The number of answers must equal the number of stages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coach.commands import common
+from coach.commands.common import JsonOpt, check_choice
+from coach.errors import CoachError
+
+FRAMEWORK_CHOICES = ("rolfe", "gibbs", "grow")
+STATUS_CHOICES = ("open", "done", "dropped")
+MentorOpt = Annotated[str | None, typer.Option("--mentor", help="Mentor name (partial, any case).")]
+
+
+def _service():
+    from coach.agent.service import CoachService
+
+    return CoachService(common.State.settings())
+
+
+def _read_answers(path: Path) -> list[str]:
+    from coach.agent.reflect import split_answers
+
+    try:
+        return split_answers(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CoachError(f"Cannot read the answers file {path}: {exc}.", "Answers file") from exc
+
+
+def _ask(flow, as_json: bool) -> list[str]:
+    """Ask each question in the terminal; an empty line ends an answer (an empty answer skips the stage)."""
+    from coach.commands.output import err, out, plain
+
+    console = err if as_json else out  # keep stdout pure JSON
+    answers = []
+    for question in flow.questions:
+        console.print(plain(f"\n{question.stage}", "bold cyan"))
+        console.print(plain(question.question))
+        for ref in question.context:
+            console.print(plain(f"  · {ref.date or ''} {ref.path}: {ref.snippet}", "dim"))
+        answers.append(_read_paragraph())
+    return answers
+
+
+def _read_paragraph() -> str:
+    lines = []
+    for line in iter(sys.stdin.readline, ""):
+        if not line.strip():
+            break
+        lines.append(line.rstrip("\n"))
+    return "\n".join(lines)
+
+
+def reflect(
+    framework: Annotated[str, typer.Option(help="rolfe | gibbs | grow.")] = "rolfe",
+    mentor: MentorOpt = None,
+    answers: Annotated[
+        Path | None, typer.Option(
+            "--answers",
+            help="Answers file, one per stage: blocks between lines holding only --- (an empty block skips "
+            "a stage), or blank-line-separated paragraphs when there is no --- line.",
+        )
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reflect on a meeting, one framework stage at a time; saves a new reflection note.
+
+    Without --answers, each question is asked here: end an answer with an empty line (none skips a stage)."""
+    from coach.agent.reflect import check_answers
+
+    check_choice("framework", framework, FRAMEWORK_CHOICES)
+    # A bad answers file fails before any notes are read or models loaded.
+    replies = check_answers(framework, _read_answers(answers)) if answers else None
+    service = _service()
+    flow = service.start_reflection(framework, mentor)
+    replies = replies if replies is not None else _ask(flow, as_json)
+    _show_saved(service.save_reflection(flow, replies), as_json)
+
+
+def agenda(
+    mentor: MentorOpt = None,
+    save: Annotated[bool, typer.Option("--save", help="Also save the agenda as a new note.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Draft the next meeting: open commitments, your questions, recurring themes, questions to ask."""
+    service = _service()
+    drafted = service.agenda(mentor)
+    saved = service.save_agenda(drafted) if save else None
+    _show_agenda(drafted, saved, as_json)
+
+
+def actions(
+    status: Annotated[str | None, typer.Option(help="open | done | dropped.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Commitments found in your notes, with their status carried across later sessions."""
+    if status is not None:
+        check_choice("status", status, STATUS_CHOICES)
+    _show_actions(_service().actions(status), as_json)
+
+
+def themes(as_json: JsonOpt = False) -> None:
+    """Topics that recur across your sessions, with when they came up."""
+    _show_themes(_service().themes(), as_json)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _show_saved(saved, as_json: bool) -> None:
+    from coach.commands.output import emit_json, out, plain
+
+    if as_json:
+        emit_json(saved.to_json())
+        return
+    out.print(plain(f"Saved {saved.kind}: {saved.path}", "bold green"))
+    for text in saved.commitments:
+        out.print(plain(f"  - [ ] {text}"))
+
+
+def _sources(item) -> str:
+    return ", ".join(s.path + (f" ({s.date})" if s.date else "") for s in item.sources)
+
+
+def _show_agenda(drafted, saved, as_json: bool) -> None:
+    from coach.agent.agenda import SECTIONS
+    from coach.commands.output import emit_json, out, plain
+
+    if as_json:
+        emit_json(drafted.to_json() | ({"saved": saved.path} if saved else {}))
+        return
+    out.print(plain(f"Next meeting with {drafted.mentor or 'your mentor'}", "bold"))
+    for section in SECTIONS:
+        items = drafted.section(section)
+        out.print(plain(f"\n{_TITLES[section]} ({len(items)})", "bold cyan"))
+        for item in items:
+            out.print(plain(f"  - {item.text}"))
+            out.print(plain(f"    {_sources(item)}", "dim"))
+    if saved:
+        out.print(plain(f"\nSaved agenda: {saved.path}", "bold green"))
+
+
+_TITLES = {"commitments": "Report back on", "questions": "Your questions since last time",
+           "themes": "Recurring themes", "suggested": "Suggested questions"}
+
+
+def _show_actions(items, as_json: bool) -> None:
+    from coach.agent.tracking import action_json
+    from coach.commands.output import emit_json, out, plain
+
+    if as_json:
+        emit_json({"actions": [action_json(item) for item in items]})
+        return
+    if not items:
+        out.print(plain("No commitments found."))
+    colours = {"open": "yellow", "done": "green", "dropped": "dim"}
+    for item in items:
+        owner = "" if item.owner == "me" else f" [{item.owner}]"
+        out.print(plain(f"{item.status:8}", colours[item.status]) + plain(f"{item.text}{owner}"))
+        out.print(plain(f"         {item.date.isoformat()} {item.path} · {item.age_days} days", "dim"))
+
+
+def _show_themes(found, as_json: bool) -> None:
+    from coach.commands.output import emit_json, out, plain
+
+    if as_json:
+        emit_json({"themes": [theme.to_json() for theme in found]})
+        return
+    if not found:
+        out.print(plain("No topic recurs across your notes yet."))
+    for theme in found:
+        span = f"{theme.first.isoformat()} to {theme.last.isoformat()}, {len(theme.notes)} notes"
+        out.print(plain(theme.label, "bold") + plain(f"  ({span})", "dim"))
+        for path in theme.notes:
+            out.print(plain(f"  {path}", "dim"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(reflect)
+    app.command()(agenda)
+    app.command()(actions)
+    app.command()(themes)

@@ -1,0 +1,227 @@
+"""Ask: a chat whose answers stream in as Markdown, with the sources beside them; esc stops a reply."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from contextlib import suppress
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, get_current_worker
+
+from coach.agent.events import DoneEvent, FailedEvent, SourcesEvent, TokenEvent
+from coach.ui.safe import clean, one_line, plain
+from coach.ui.screens.base import CoachScreen
+from coach.ui.widgets.hits import source_prompt
+
+INTRO = "Ask about your notes, e.g. “What has Rosa said about hiring?” Follow-up questions keep the context."
+POLL = 0.05  # how often the stream thread checks for a stop request
+
+
+class StreamEvent(Message):
+    """One event of a streamed answer, for turn `turn`."""
+
+    def __init__(self, turn: int, event: object) -> None:
+        super().__init__()
+        self.turn, self.event = turn, event
+
+
+class StreamEnded(Message):
+    def __init__(self, turn: int, stopped: bool) -> None:
+        super().__init__()
+        self.turn, self.stopped = turn, stopped
+
+
+class AskScreen(CoachScreen):
+    """Turns stack up in the chat; `history` (finished AskResults) goes with every follow-up."""
+
+    SCREEN_TITLE = "ask"
+    BINDINGS = [
+        Binding("escape", "stop_or_back", "Stop / back"),
+        Binding("ctrl+s", "save_note", "Save as note"),
+        Binding("ctrl+o", "focus_sources", "Sources"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: list = []
+        self.conversation_id: str | None = None
+        self.turn = 0
+        self.sources: list = []
+        self.answer_text = ""
+        self._stream = None
+        self._worker: Worker | None = None
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="ask-body"):
+            with VerticalScroll(id="chat"):
+                yield Static(INTRO, classes="hint", markup=False)
+            with Vertical(id="sources"):
+                yield Static("Sources", classes="related-head", markup=False)
+                yield OptionList(id="source-list")
+        yield Input(placeholder="Ask a question and press enter", id="question-input")
+
+    def on_mount(self) -> None:
+        self.query_one("#chat", VerticalScroll).anchor()
+        self.focus_main()
+
+    def focus_main(self) -> None:
+        self.query_one("#question-input", Input).focus()
+
+    @property
+    def streaming(self) -> bool:
+        return self._worker is not None and self._worker.is_running
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "save_note":
+            return callable(getattr(self.app.service, "save_conversation", None))
+        return True
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        if not question:
+            return
+        if self.streaming:
+            self.notify("Wait for this answer, or press esc to stop it.", markup=False)
+            return
+        event.input.value = ""
+        self.turn += 1
+        self.answer_text = ""
+        chat = self.query_one("#chat", VerticalScroll)
+        markdown = Markdown("", classes="answer", open_links=False)
+        await chat.mount_all([
+            Static(plain(question), classes="question"),
+            Static("Looking through your notes…", classes="answer-status", id=f"status-{self.turn}", markup=False),
+            markdown,
+        ])
+        self._stream = Markdown.get_stream(markdown)
+        self._worker = self.run_worker(
+            lambda: self._consume(self.turn, question, list(self.history), self.conversation_id),
+            thread=True, exit_on_error=False, group="ask", exclusive=True,
+        )
+
+    def _consume(self, turn: int, question: str, history: list, conversation_id: str | None) -> None:
+        """Thread body: drive the service's async stream on a private loop, posting each event."""
+        worker = get_current_worker()
+        service = self.app.service
+
+        async def pump() -> None:
+            async for event in service.ask(question, history, conversation_id):
+                self.post_message(StreamEvent(turn, event))
+
+        async def run() -> None:
+            task = asyncio.create_task(pump())
+            while not task.done():
+                if worker.is_cancelled:
+                    task.cancel()  # the service sees CancelledError and keeps the partial as interrupted
+                    break
+                await asyncio.sleep(POLL)
+            with suppress(asyncio.CancelledError):
+                await task
+
+        try:
+            asyncio.run(run())
+        except Exception as exc:
+            self.post_message(StreamEvent(turn, exc))
+        self.post_message(StreamEnded(turn, worker.is_cancelled))
+
+    async def on_stream_event(self, message: StreamEvent) -> None:
+        if message.turn != self.turn:
+            return
+        event = message.event
+        if isinstance(event, SourcesEvent):
+            self._show_sources(event.hits, event.found_in_notes)
+            self._status("Writing…")
+        elif isinstance(event, TokenEvent):
+            self.answer_text += event.text
+            await self._stream.write(clean(event.text))
+        elif isinstance(event, DoneEvent):
+            await self._finish(event.result, "")
+        elif isinstance(event, FailedEvent):
+            self.app.report_error(event.error)
+            await self._finish(event.partial, f"⚠ Unfinished: {one_line(event.error, 160)}")
+        elif isinstance(event, BaseException):
+            self.app.report_error(event)
+            await self._finish(None, "⚠ Unfinished: the answer stopped with an error.")
+
+    async def on_stream_ended(self, message: StreamEnded) -> None:
+        if message.turn == self.turn and message.stopped and self._stream is not None:
+            await self._finish(None, "⏹ Stopped: the answer above is unfinished.")
+
+    async def _finish(self, result, status: str) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        if result is not None:
+            self.history.append(result)
+            self.conversation_id = getattr(result, "conversation_id", None) or self.conversation_id
+            status = status or _citation_note(result)
+            if result.answer and not self.answer_text:
+                markdown = self.query_one("#chat").query(Markdown).last()
+                await markdown.update(clean(result.answer))
+        self._status(status)
+
+    def _status(self, text: str) -> None:
+        widget = self.query_one(f"#status-{self.turn}", Static)
+        widget.update(plain(text))
+        widget.display = bool(text)
+
+    def _show_sources(self, hits: list, found_in_notes: bool) -> None:
+        notes = [h for h in hits if h.source != "knowledge"]
+        principles = [h for h in hits if h.source == "knowledge"]
+        self.sources = notes + principles
+        options: list = [] if found_in_notes else [Option(plain("Nothing found in your notes"), disabled=True)]
+        for i, hit in enumerate(notes):
+            options += [None] if i else []  # a separator line between sources
+            options.append(Option(source_prompt(hit), id=str(i)))
+        if principles:
+            options.append(Option(plain("Principles (general guidance)", "bold"), disabled=True))
+            options += [Option(source_prompt(hit), id=str(len(notes) + i)) for i, hit in enumerate(principles)]
+        source_list = self.query_one("#source-list", OptionList)
+        source_list.clear_options()
+        source_list.add_options(options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            hit = self.sources[int(event.option.id)]
+            self.app.open_note(hit.path, hit.start_line, hit.source, hit.end_line)
+
+    def action_focus_sources(self) -> None:
+        source_list = self.query_one("#source-list", OptionList)
+        source_list.focus()
+        if source_list.highlighted is None:
+            enabled = [i for i in range(source_list.option_count) if not source_list.get_option_at_index(i).disabled]
+            source_list.highlighted = enabled[0] if enabled else None
+
+    def action_stop_or_back(self) -> None:
+        if self.streaming:
+            self._worker.cancel()
+            return
+        self.app.go_back()
+
+    def action_save_note(self) -> None:
+        save = getattr(self.app.service, "save_conversation", None)
+        if not callable(save) or self.conversation_id is None:
+            self.notify("Ask something first; then the conversation can be saved as a note.", markup=False)
+            return
+        conversation_id = self.conversation_id
+
+        def job():
+            with self.app.engine_lock:
+                return save(conversation_id)
+
+        self.run_job(job, lambda path: self.notify(clean(f"Saved as {getattr(path, 'name', path)}"),
+                                                   title="Conversation saved", markup=False), group="save")
+
+
+def _citation_note(result) -> str:
+    """Say so when the model cited something that was not retrieved (it is flagged, never shown as real)."""
+    unverified = [c for c in getattr(result, "citations", []) if not c.verified]
+    if getattr(result, "status", "complete") != "complete":
+        return "⚠ This answer is unfinished."
+    return f"⚠ {len(unverified)} citation(s) did not match your notes and were flagged." if unverified else ""

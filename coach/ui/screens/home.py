@@ -1,0 +1,131 @@
+"""Home: the last session, open commitments with their age, recent notes, three big actions, index status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from coach.ui.facts import HomeFacts, age, days_since, home_facts
+from coach.ui.safe import one_line
+from coach.ui.screens.base import CoachScreen
+from coach.ui.widgets.index_status import IndexStatus
+
+ACTIONS = (("reflect", "Reflect", "r"), ("prepare", "Prepare", "p"), ("search", "Search / ask", "/"))
+MAX_OPEN = 5
+
+
+class HomeScreen(CoachScreen):
+    """The first screen; cheap to compose, filled in by workers once the notes are read."""
+
+    SCREEN_TITLE = "home"
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False),
+        Binding("r", "app.open('reflect')", "Reflect"),
+        Binding("p", "app.open('prepare')", "Prepare"),
+        Binding("slash", "app.open('search')", "Search"),
+        Binding("a", "app.open('ask')", "Ask"),
+        Binding("c", "app.open('commitments')", "Commitments"),
+        Binding("n", "app.open('notes')", "Notes"),
+        Binding("f", "app.first_run", "Notes folder", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="home-cards"):
+            with Vertical(id="last-card", classes="card"):
+                yield Static("Reading your notes…", id="last-session", markup=False)
+            with Vertical(id="open-card", classes="card"):
+                yield Static("Looking for commitments…", id="open-list", markup=False)
+        with Horizontal(id="home-actions"):
+            for action, label, key in ACTIONS:
+                button = Button(Content.assemble((label, "bold"), "  ", (key, "$text-muted")), id=f"go-{action}")
+                yield button
+        with Vertical(id="recent-card", classes="card"):
+            yield Static("", id="recent", markup=False)
+        yield IndexStatus(id="index-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#last-card").border_title = "Last session"
+        self.query_one("#open-card").border_title = "Open commitments"
+        self.query_one("#recent-card").border_title = "Recent notes"
+        self.call_after_refresh(self.reload)  # first paint first
+
+    def focus_main(self) -> None:
+        self.query_one("#go-reflect").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        action = (event.button.id or "").removeprefix("go-")
+        self.app.run_action(f"open('{action}')")
+
+    def reload(self) -> None:
+        """Read the notes folder and the commitments again (after a sync or a save)."""
+        if self.app.index_state.phase == "no-notes":
+            self.query_one("#last-session", Static).update(
+                "No notes folder yet. Press f to choose one, or to try the sample notes.")
+            self.query_one("#open-list", Static).update("")
+            return
+        service = self.app.service
+        self.run_job(lambda: home_facts(service.engine.scan_notes().notes), self._show_facts, group="facts")
+        # Commitments need the embedding model: wait for the start-up sync to load it (reload runs again then).
+        if self.app.index_state.search_ready:
+            self.run_job(lambda: service.actions("open"), self._show_open, group="actions",
+                         failed=self._actions_failed)
+        elif self.app.index_state.phase != "failed":
+            self.query_one("#open-list", Static).update("Commitments appear once the index is ready…")
+
+    def _show_facts(self, facts: HomeFacts) -> None:
+        self.app.home_facts = facts
+        today = self.app.service.today
+        self.query_one("#last-session", Static).update(_last_session(facts, today))
+        self.query_one("#recent", Static).update(_recent(facts))
+
+    def _show_open(self, items: list) -> None:
+        items = sorted(items, key=lambda item: -item.age_days)
+        self.query_one("#open-card").border_title = f"Open commitments ({len(items)})"
+        self.query_one("#open-list", Static).update(_open_items(items))
+
+    def _actions_failed(self, error: BaseException) -> None:
+        self.query_one("#open-list", Static).update("Commitments could not be read just now.")
+
+
+def _last_session(facts: HomeFacts, today) -> Content:
+    if facts.total == 0:
+        return Content("No notes yet. Press r after your next meeting to write the first reflection.")
+    lines: list = []
+    session = facts.last_session
+    if session is not None:
+        who = one_line(session.mentor or "no mentor named", 40)
+        lines += [(who, "bold"), f" · {session.date.isoformat()}\n", (days_since(session.date, today), "$text-muted"),
+                  f" · {one_line(session.title, 40)}\n"]
+    else:
+        lines.append("No session notes yet.\n")
+    reflection = facts.last_reflection
+    if reflection is not None:
+        lines.append(f"Last reflection {reflection.date.isoformat()} ({days_since(reflection.date, today)})")
+    else:
+        lines.append("No reflections yet: press r to write one.")
+    return Content.assemble(*lines)
+
+
+def _open_items(items: list) -> Content:
+    if not items:
+        return Content("Nothing open. Nice.")
+    # Age first and right-aligned: rows are cut at the card's edge, and the age must survive.
+    rows = [Content.assemble((f"{age(item.age_days):>8} ", "$text-muted"), "▢ ", one_line(item.text, 120))
+            for item in items[:MAX_OPEN]]
+    if len(items) > MAX_OPEN:
+        rows.append(Content(f"… and {len(items) - MAX_OPEN} more (c)"))
+    return Content("\n").join(rows)
+
+
+def _recent(facts: HomeFacts) -> Content:
+    rows = []
+    for note in facts.recent:
+        who = f" · {one_line(note.mentor, 30)}" if note.mentor else ""
+        rows.append(Content.assemble((note.date.isoformat(), "bold"), f" {note.kind}{who} · ", one_line(note.title, 60)))
+    return Content("\n").join(rows) if rows else Content("")

@@ -1,0 +1,205 @@
+"""Prepare: the drafted agenda for a mentor as an editable list; save as a note, export, or copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Input, ListItem, ListView, Select, Static
+
+from coach.paths import ensure_private_dir
+from coach.ui import agenda_edit as ed
+from coach.ui.facts import age
+from coach.ui.reflection import saved_title
+from coach.ui.safe import clean, one_line, plain
+from coach.ui.screens.base import CoachScreen
+
+
+class PrepareScreen(CoachScreen):
+    """`items` is the user's working copy; the service's agenda object is only rebuilt from it to save."""
+
+    SCREEN_TITLE = "prepare"
+    BINDINGS = [
+        Binding("j", "cursor(1)", "Down", show=False),
+        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("J", "move(1)", "Move", key_display="J/K"),
+        Binding("K", "move(-1)", "Move up", show=False),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "drop", "Drop"),
+        Binding("o", "add", "Add"),
+        Binding("s", "save", "Save"),
+        Binding("x", "export", "Export"),
+        Binding("y", "copy", "Copy"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.agenda = None
+        self.items: list = []
+        self._editing: str | None = None  # "edit" | "add" while the editor is open
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="prepare-head"):
+            yield Select([], prompt="mentor", id="mentor-select")
+            yield Static("Drafting the agenda…", id="prepare-status", classes="status", markup=False)
+        yield ListView(id="agenda")
+        yield Static("", id="item-source", markup=False)
+        yield Input(placeholder="Edit the item and press enter (esc cancels)", id="item-editor")
+
+    def on_mount(self) -> None:
+        self.query_one("#item-editor").display = False
+        facts = self.app.home_facts
+        mentors = facts.mentors if facts else []
+        select = self.query_one("#mentor-select", Select)
+        select.set_options([(one_line(m, 40), m) for m in mentors])
+        if mentors:
+            select.value = mentors[0]
+        self.draft()
+
+    def focus_main(self) -> None:
+        self.query_one("#agenda", ListView).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.agenda is not None:
+            self.draft()
+
+    def draft(self) -> None:
+        select = self.query_one("#mentor-select", Select)
+        mentor = None if select.is_blank() else str(select.value)
+        service = self.app.service
+        self._say("Drafting the agenda…")
+        self.run_job(lambda: service.agenda(mentor), self._drafted, group="agenda",
+                     failed=lambda error: self._say("No agenda: see the message."))
+
+    async def _drafted(self, agenda) -> None:
+        self.agenda = agenda
+        self.items = list(agenda.items)
+        who = one_line(agenda.mentor or "your mentor", 40)
+        self._say(f"Next meeting with {who} · {len(self.items)} items")
+        await self.render_items(0)
+        self.focus_main()
+
+    async def render_items(self, index: int) -> None:
+        view = self.query_one("#agenda", ListView)
+        await view.clear()
+        await view.extend(ListItem(Static(self._row(i), markup=False)) for i in range(len(self.items)))
+        if self.items:
+            view.index = max(0, min(index, len(self.items) - 1))
+        self._show_source()
+
+    def _row(self, i: int) -> Content:
+        item = self.items[i]
+        first = i == 0 or self.items[i - 1].section != item.section
+        days = getattr(item, "age_days", None)
+        # The agent often writes the age into the text ("— open 8 days"); say it once.
+        shown_age = f"  {age(days)}" if days is not None and age(days) not in item.text else ""
+        line = Content.assemble("▢ ", clean(item.text), (shown_age, "$text-muted"))
+        if not first:
+            return line
+        return Content.assemble((ed.section_title(item.section), "bold $text-primary"), "\n", line)
+
+    @property
+    def index(self) -> int:
+        return self.query_one("#agenda", ListView).index or 0
+
+    def on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
+        self._show_source()
+
+    def _show_source(self) -> None:
+        text = ed.source_line(self.items[self.index]) if self.items else "Nothing on the agenda: o adds an item."
+        self.query_one("#item-source", Static).update(plain(one_line(text, 300)))
+
+    def action_cursor(self, delta: int) -> None:
+        view = self.query_one("#agenda", ListView)
+        view.action_cursor_down() if delta > 0 else view.action_cursor_up()
+
+    async def action_move(self, delta: int) -> None:
+        self.items, index = ed.move(self.items, self.index, delta)
+        await self.render_items(index)
+
+    async def action_drop(self) -> None:
+        if self.items:
+            self.items = ed.drop(self.items, self.index)
+            await self.render_items(self.index)
+
+    def action_edit(self) -> None:
+        if self.items:
+            self._open_editor("edit", self.items[self.index].text)
+
+    def action_add(self) -> None:
+        self._open_editor("add", "")
+
+    def _open_editor(self, mode: str, text: str) -> None:
+        self._editing = mode
+        editor = self.query_one("#item-editor", Input)
+        editor.value = text
+        editor.display = True
+        editor.focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = " ".join(event.value.split())
+        mode, self._editing = self._editing, None
+        event.input.display = False
+        index = self.index
+        if text and mode == "edit":
+            self.items = ed.edit(self.items, index, text)
+        elif text and mode == "add":
+            self.items, index = ed.add(self.items, index, text)
+        await self.render_items(index)
+        self.focus_main()
+
+    def action_back(self) -> None:
+        if self._editing is not None:
+            self._editing = None
+            self.query_one("#item-editor").display = False
+            self.focus_main()
+            return
+        super().action_back()
+
+    def markdown(self) -> str:
+        return ed.to_markdown(self.agenda, self.items)
+
+    def action_save(self) -> None:
+        if self.agenda is None:
+            return
+        service, agenda = self.app.service, ed.with_items(self.agenda, self.items)
+
+        def save():
+            with self.app.engine_lock:
+                return saved_title(service, service.save_agenda(agenda))
+
+        self.run_job(save, self._saved, group="save")
+
+    def _saved(self, result) -> None:
+        title, path = result
+        self._say(f"Saved “{title}” as {path}")
+        self.notify(clean(f"Saved “{title}” to {path}"), title="Agenda saved", markup=False)
+        self.app.sync_index()  # the service indexed the note; this refreshes the counts everywhere
+
+    def action_export(self) -> None:
+        if self.agenda is None:
+            return
+        folder = Path(self.app.settings.data_dir) / "exports"
+        name = f"agenda-{datetime.now():%Y%m%d-%H%M%S}.md"
+        text = self.markdown()
+
+        def export() -> Path:
+            target = ensure_private_dir(folder) / name
+            target.write_text(text, encoding="utf-8")
+            return target
+
+        self.run_job(export, lambda path: self.notify(clean(f"Exported to {path}"), title="Agenda exported",
+                                                      markup=False), group="export")
+
+    def action_copy(self) -> None:
+        if self.agenda is not None:
+            self.app.copy_to_clipboard(self.markdown())
+            self.notify("Copied the agenda as Markdown (if your terminal allows clipboard access).", markup=False)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#prepare-status", Static).update(plain(text))

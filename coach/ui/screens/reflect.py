@@ -1,0 +1,181 @@
+"""Reflect: one question at a time with the related notes beside it, then a rendered preview to save or edit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Markdown, Select, Static
+
+from coach.ui.reflection import FRAMEWORKS, preview_markdown, saved_title
+from coach.ui.safe import clean, note_label, one_line, plain
+from coach.ui.screens.base import CoachScreen
+from coach.ui.widgets.answer_area import AnswerArea
+
+
+class ReflectScreen(CoachScreen):
+    """Phases: loading → asking (step i) → preview → saved. Answers live here until the user saves."""
+
+    SCREEN_TITLE = "reflect"
+    BINDINGS = [
+        Binding("ctrl+b", "previous", "Previous"),
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("enter", "save", "Save", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flow = None
+        self.answers: list[str] = []
+        self.step = 0
+        self.phase = "loading"
+        self.saved = None
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="reflect-head"):
+            yield Select(FRAMEWORKS, value="rolfe", allow_blank=False, id="framework")
+            yield Select([], prompt="any mentor", id="mentor")
+            yield Static("", id="step", classes="status", markup=False)
+        with Horizontal(id="reflect-body"):
+            with Vertical(id="question-pane"):
+                yield Static("Gathering what your notes say…", id="stage", markup=False)
+                yield Static("", id="question", markup=False)
+                yield AnswerArea(id="answer")
+            yield VerticalScroll(id="related")
+        with VerticalScroll(id="preview"):
+            yield Markdown("", id="preview-md", open_links=False)
+        yield Static("enter next · ctrl+j new line · ctrl+b previous · esc leave", id="reflect-hint",
+                     classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#preview").display = False
+        facts = self.app.home_facts
+        mentors = facts.mentors if facts else []
+        select = self.query_one("#mentor", Select)
+        select.set_options([(one_line(m, 40), m) for m in mentors])
+        if mentors:
+            select.value = mentors[0]  # the mentor last met: reflections follow meetings
+        self.start()
+
+    def focus_main(self) -> None:
+        self.query_one("#answer", AnswerArea).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.phase == "asking" and not any(a.strip() for a in self.answers):
+            self.start()
+
+    def start(self) -> None:
+        framework = str(self.query_one("#framework", Select).value)
+        select = self.query_one("#mentor", Select)
+        mentor = None if select.is_blank() else str(select.value)
+        service = self.app.service
+        self.phase = "loading"
+        self.run_job(lambda: service.start_reflection(framework, mentor), self._begin, group="flow",
+                     failed=lambda error: self.query_one("#stage", Static).update(
+                         "The reflection could not start (see the message). esc goes back."))
+
+    def _begin(self, flow) -> None:
+        self.flow = flow
+        self.answers = [""] * len(flow.questions)
+        self.phase = "asking"
+        self.show_step(0)
+
+    def show_step(self, step: int) -> None:
+        question = self.flow.questions[step]
+        self.step = step
+        total = len(self.flow.questions)
+        self.query_one("#step", Static).update(plain(f"step {step + 1} of {total}"))
+        self.query_one("#stage", Static).update(_stages(self.flow.questions, step))
+        self.query_one("#question", Static).update(plain(question.question))
+        answer = self.query_one("#answer", AnswerArea)
+        answer.text = self.answers[step]
+        answer.move_cursor(answer.document.end)
+        self._show_related(question.context)
+        self._show_preview(False)
+        answer.focus()
+
+    def _show_related(self, context) -> None:
+        pane = self.query_one("#related", VerticalScroll)
+        pane.remove_children()
+        widgets: list[Widget] = [Static("From your notes", classes="related-head", markup=False)]
+        for item in context:
+            head = note_label(item.date, item.path)
+            widgets.append(Static(Content.assemble((one_line(head, 80), "bold"), "\n", clean(item.snippet)),
+                                  classes="related-item"))
+        if not context:
+            widgets.append(Static("Nothing earlier bears on this question.", classes="hint", markup=False))
+        pane.mount_all(widgets)
+
+    def on_answer_area_submitted(self, event: AnswerArea.Submitted) -> None:
+        if self.phase != "asking":
+            return
+        self.answers[self.step] = event.value.strip()
+        if self.step + 1 < len(self.flow.questions):
+            self.show_step(self.step + 1)
+        else:
+            self.phase = "preview"
+            self._show_preview(True)
+
+    def action_previous(self) -> None:
+        if self.phase == "asking" and self.step > 0:
+            self.answers[self.step] = self.query_one("#answer", AnswerArea).text.strip()
+            self.show_step(self.step - 1)
+
+    def _show_preview(self, shown: bool) -> None:
+        self.query_one("#reflect-body").display = not shown
+        self.query_one("#preview").display = shown
+        hint = self.query_one("#reflect-hint", Static)
+        if shown:
+            self.query_one("#preview-md", Markdown).update(clean(preview_markdown(self.flow, self.answers)))
+            self.query_one("#step", Static).update("Preview")
+            hint.update("enter save · e edit answers · esc discard")
+            self.query_one("#preview").focus()
+        else:
+            hint.update("enter next · ctrl+j new line · ctrl+b previous · esc leave")
+
+    def action_edit(self) -> None:
+        if self.phase == "preview":
+            self.phase = "asking"
+            self.show_step(0)
+
+    def action_save(self) -> None:
+        if self.phase != "preview":
+            return
+        self.phase = "saving"
+        service, flow, answers = self.app.service, self.flow, list(self.answers)
+
+        def save():
+            with self.app.engine_lock:
+                return saved_title(service, service.save_reflection(flow, answers))
+
+        self.run_job(save, self._saved, group="save", failed=lambda error: setattr(self, "phase", "preview"))
+
+    def _saved(self, result) -> None:
+        title, path = result
+        self.phase = "saved"
+        self.query_one("#step", Static).update(Content.styled("✓ Saved", "bold $text-success"))
+        self.query_one("#reflect-hint", Static).update(plain(f"Saved “{title}” as {path} · esc home"))
+        self.notify(clean(f"Saved “{title}” to {path}"), title="Reflection saved", markup=False)
+        self.app.sync_index()  # the service indexed the note; this refreshes the counts everywhere
+
+    def action_back(self) -> None:
+        if self.phase in ("asking", "preview") and any(a.strip() for a in self.answers) and not self._warned:
+            self._warned = True
+            self.notify("Press esc again to leave without saving this reflection.", markup=False)
+            return
+        self.app.go_back()
+
+    _warned = False
+
+
+def _stages(questions: list, current: int) -> Content:
+    """`What? → So what? → Now what?` with the current stage picked out."""
+    parts: list = []
+    for index, question in enumerate(questions):
+        parts += [(" → ", "$text-muted")] if index else []
+        parts.append((one_line(question.stage, 30), "bold $text-primary" if index == current else "$text-muted"))
+    return Content.assemble(*parts)

@@ -1,0 +1,68 @@
+"""ChatLlamaCpp behaviour the standard suites don't cover: token streaming, stop, release, overflow."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from coach.config import load_settings
+from coach.llm.errors import Cause, provider_error
+from coach.llm.llamacpp import ChatLlamaCpp
+
+pytestmark = pytest.mark.realmodel
+
+QUESTION = [SystemMessage("You are a helpful mentor."), HumanMessage("Give me one tip for a mentor meeting.")]
+
+
+@pytest.fixture
+def model() -> ChatLlamaCpp:
+    # Greedy decoding makes stream and invoke produce the same text.
+    return ChatLlamaCpp(max_tokens=32, temperature=0.0, seed=1, n_ctx=2048, busy_timeout=5)
+
+
+def test_stream_yields_tokens_then_a_closing_chunk(model):
+    chunks = list(model.stream(QUESTION))
+    texts = [c.content for c in chunks if c.content]
+    assert len(texts) >= 5  # one chunk per token, not one blob
+    last = chunks[-1]
+    assert last.chunk_position == "last"
+    assert last.usage_metadata["output_tokens"] == len(texts)
+    assert last.usage_metadata["input_tokens"] > 10
+    assert "".join(texts) == model.invoke(QUESTION).content
+
+
+def test_stop_sequence_cuts_the_answer(model):
+    full = model.invoke(QUESTION).content
+    words = full.split()
+    assert len(words) > 4
+    stop_word = words[3]
+    cut = model.invoke(QUESTION, stop=[stop_word]).content
+    assert stop_word not in cut
+    assert full.startswith(cut.rstrip())
+
+
+def test_bound_max_tokens(model):
+    short = model.bind(max_tokens=3).invoke(QUESTION)
+    assert short.usage_metadata["output_tokens"] <= 3
+
+
+def test_abandoned_stream_releases_the_model(model):
+    stream = model.stream(QUESTION)
+    next(stream)
+    next(stream)
+    stream.close()  # the UI cancels mid-answer
+    assert model.invoke(QUESTION).content  # would hit busy_timeout if the lock leaked
+
+
+def test_concurrent_calls_are_serialised(model):
+    answers = model.batch([QUESTION] * 3, config={"max_concurrency": 3})
+    assert len({a.content for a in answers}) == 1  # same greedy answer: no interleaved corruption
+
+
+def test_context_overflow_maps_to_a_clear_error():
+    tiny = ChatLlamaCpp(max_tokens=8, temperature=0.0, n_ctx=128)
+    with pytest.raises(ValueError) as info:
+        tiny.invoke("note " * 400)
+    error = provider_error(info.value, load_settings(llm_context=128))
+    assert error.cause is Cause.CONTEXT_OVERFLOW
+    assert "llm_context" in error.message

@@ -1,0 +1,145 @@
+"""Every command, run on a copy of the dev notes: not one existing byte or mode changes, nothing is
+removed, and every file coach adds is a new Markdown note with valid YAML front matter.
+
+The commands run as real `coach` processes, inside a network namespace with no network when
+`unshare -rn` is permitted (so this also shows every user flow works offline)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.reliability import crashkit
+
+EVAL_NOTES = 4
+OPTIONAL = ("ask", "reflect", "agenda", "actions", "themes")
+ANSWERS = """We met to talk about handing off the release process.
+---
+I felt unsure whether the team would take it on; it went better than I feared.
+---
+I will write the release checklist down by Friday.
+"""
+
+
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Every file and folder under root: (type, mode, sha256 of the bytes) by relative path."""
+    entries = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder, name)
+            info = path.lstat()
+            rel = path.relative_to(root).as_posix()
+            if stat.S_ISREG(info.st_mode):
+                entries[rel] = ("file", stat.S_IMODE(info.st_mode), hashlib.sha256(path.read_bytes()).hexdigest())
+            else:
+                entries[rel] = ("other", stat.S_IMODE(info.st_mode), None)
+    entries["."] = ("dir", stat.S_IMODE(root.stat().st_mode), None)
+    return entries
+
+
+def front_matter(text: str) -> dict:
+    assert text.startswith("---\n"), "starts with a front-matter block"
+    block, sep, _ = text[4:].partition("\n---\n")
+    assert sep, "the front-matter block is closed"
+    fields = yaml.safe_load(block)
+    assert isinstance(fields, dict) and fields, "front matter is a non-empty YAML mapping"
+    return fields
+
+
+def _available() -> set[str]:
+    result = subprocess.run(crashkit.coach_cmd("--help"), capture_output=True, text=True, cwd=crashkit.REPO)
+    return {name for name in OPTIONAL if f" {name} " in result.stdout}
+
+
+def _unshare_works() -> bool:
+    try:
+        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _evalset(dev_notes: Path, folder: Path) -> Path:
+    """A small labelled set in `coach eval`'s layout (<dir>/notes, <dir>/queries.jsonl), from dev notes."""
+    picked = sorted(p.name for p in dev_notes.iterdir())[:EVAL_NOTES]
+    (folder / "notes").mkdir(parents=True)
+    for name in picked:
+        shutil.copy2(dev_notes / name, folder / "notes" / name)
+    lines = [json.dumps({"id": f"q{i}", "query": Path(name).stem.replace("-", " "), "relevant": [f"notes/{name}"],
+                         "kind": "keyword"}) for i, name in enumerate(picked)]
+    (folder / "queries.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_every_command_leaves_existing_notes_untouched(dev_notes, tmp_path, fresh_data):
+    # The shared corpus is read-only; a user's notes folder is not (and root would write anyway).
+    for path in [dev_notes, *dev_notes.rglob("*")]:
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    evalset = _evalset(dev_notes, tmp_path / "evalset")
+    answers = tmp_path / "answers.txt"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    data = fresh_data
+    env = crashkit.coach_env(data, dev_notes, config=tmp_path / "c.toml", COACH_LLM_MAX_TOKENS="24")
+    prefix = ("unshare", "-rn") if _unshare_works() else ()
+    before = {"notes": snapshot(dev_notes), "evalset": snapshot(evalset)}
+    available = _available()
+
+    timings = []
+
+    def coach(*args: str, ok=(0,)) -> subprocess.CompletedProcess:
+        began = time.monotonic()
+        result = crashkit.run_coach(*args, env=env, prefix=prefix)
+        timings.append(f"{args[0]} {time.monotonic() - began:.1f}s")
+        assert result.returncode in ok, f"coach {' '.join(args)}: {result.stderr}"
+        assert "Traceback" not in result.stderr + result.stdout
+        return result
+
+    coach("index", "--json")
+    coach("search", "delegation", "--json")
+    coach("search", "raise", "--mentor", "ade", "--kind", "session", "--since", "2025-01-01", "--mode", "keyword")
+    coach("doctor", "--json", ok=(0, 1))
+    coach("eval", str(evalset), "--json")
+    for name in ("actions", "themes"):  # `agenda --save --json` below prints the agenda too
+        if name in available:
+            coach(name, "--json")
+    if "reflect" in available:
+        coach("reflect", "--answers", str(answers), "--json")
+    if "agenda" in available:
+        coach("agenda", "--save", "--json")
+    if "ask" in available:
+        asked = json.loads(coach("ask", "What did Ade say about delegation?", "--json").stdout)
+        coach("history", "list", "--json")
+        coach("history", "export", asked["conversation_id"], "--json")
+        coach("history", "save", asked["conversation_id"], "--json")
+    coach("index", "--json")  # the new notes are indexed like any other
+    coach("search", "release checklist", "--json")
+
+    after = {"notes": snapshot(dev_notes), "evalset": snapshot(evalset)}
+    for name in before:
+        old, new = before[name], after[name]
+        changed = sorted(rel for rel in old if rel != "." and rel in new and new[rel] != old[rel])
+        removed = sorted(rel for rel in old if rel not in new)
+        assert changed == [] and removed == [], f"{name}: changed {changed}, removed {removed}"
+        added = sorted(set(new) - set(old))
+        for rel in added:
+            kind, mode, _ = new[rel]
+            assert kind == "file", f"{rel}: only files are added"
+            assert rel.endswith(".md") and not rel.startswith("."), f"{rel}: a visible Markdown note"
+            front_matter((dev_notes if name == "notes" else evalset).joinpath(rel).read_text(encoding="utf-8"))
+        if name == "evalset":
+            assert added == [], "eval indexes into its own temporary folder"
+    added = sorted(set(after["notes"]) - set(before["notes"]))
+    expected = ("reflect" in available) + ("agenda" in available) + ("ask" in available)
+    assert len(added) == expected, added
+    print(f"\nnotes added by coach: {added} (network namespace: {bool(prefix)}); {', '.join(timings)}")
+    missing = sorted(set(OPTIONAL) - available)
+    if missing:
+        pytest.skip(f"checked every command that exists; not built yet: {', '.join(missing)}")

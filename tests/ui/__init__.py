@@ -1,0 +1,1 @@
+"""Pilot tests of the Textual app, its snapshots, and one real-terminal run."""

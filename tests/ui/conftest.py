@@ -1,0 +1,231 @@
+"""UI fixtures: a fake CoachService (same methods as the real one), notes on disk, and Pilot helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from coach.agent.events import AskResult, DoneEvent, FailedEvent, SourcesEvent, TokenEvent
+from coach.config import load_settings
+from coach.notes.reader import scan_folder
+from coach.retrieval.search import Hit, SearchResponse
+from tests.conftest import write_note
+
+TODAY = date(2026, 11, 25)
+SIZE = (100, 32)
+
+
+def make_hit(note, text: str | None = None, source: str = "notes", query: str = "") -> Hit:
+    body = text or note.body.strip()
+    words = tuple(w for w in query.lower().split() if w in body.lower())
+    return Hit(source, note.path, note.title, note.date.isoformat() if source == "notes" else "", note.mentor,
+               note.kind, None, "", body, body[:240], words, 0.9, 0.8, note.body_offset + 2,
+               note.body_offset + 4, f"{note.path}-0")
+
+
+class FakeEngine:
+    """Searches by substring over the real files in the notes folder; records what it was asked."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+        self.searches: list = []
+        self.sync_calls = 0
+        self.sync_error: BaseException | None = None
+        self.sync_gate: threading.Event | None = None
+        self.searcher = SimpleNamespace(note_count=lambda source="notes": len(self.scan_notes().notes))
+
+    def notes_dir(self) -> Path:
+        return Path(self.settings.notes_dir)
+
+    def scan_notes(self):
+        return scan_folder(self.notes_dir())
+
+    def sync(self, progress=None, rebuild: bool = False, wait: float = 0.0):
+        self.sync_calls += 1
+        notes = self.scan_notes().notes
+        for done in range(len(notes) + 1):
+            if progress:
+                progress(SimpleNamespace(source="notes", done=done, total=len(notes)))
+            if self.sync_gate is not None:
+                self.sync_gate.wait(5)
+        if self.sync_error is not None:
+            raise self.sync_error
+        return [SimpleNamespace(source="notes", skipped=[]), SimpleNamespace(source="knowledge", skipped=[])]
+
+    def search(self, query, k=None, filters=None, mode="hybrid"):
+        self.searches.append((query, filters))
+        words = query.lower().split()
+        hits = []
+        for note in sorted(self.scan_notes().notes, key=lambda n: n.date, reverse=True):
+            if filters is not None and filters.mentor and filters.mentor.lower() not in (note.mentor or "").lower():
+                continue
+            if filters is not None and filters.kind and note.kind != filters.kind:
+                continue
+            if any(w in note.body.lower() or w in note.title.lower() for w in words):
+                hits.append(make_hit(note, query=query))
+        return SearchResponse(query, hits[: k or 5], nothing_relevant=not hits)
+
+
+@dataclass
+class FakeFlow:
+    framework: str
+    mentor: str | None
+    date: date
+    questions: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FakeItem:
+    section: str
+    text: str
+    sources: tuple = ()
+    age_days: int | None = None
+
+
+@dataclass
+class FakeAgenda:
+    mentor: str | None
+    date: date
+    items: list = field(default_factory=list)
+
+
+class FakeService:
+    """The CoachService facade, scripted: answers stream from `answer_tokens`, saves write real files."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+        self.engine = FakeEngine(settings)
+        self.today = TODAY
+        self.answer_tokens = ["Rosa said ", "to **hire senior** ", "when the team needs teaching."]
+        self.token_delay = 0.0
+        self.fail_with = None
+        self.asked: list = []
+        self.saved_reflections: list = []
+        self.saved_agendas: list = []
+        self.open_actions = [
+            SimpleNamespace(text="Draft the senior designer job description", status="open", mentor="Rosa Delgado",
+                            path="2026-11-17 rosa.md", date=date(2026, 11, 17), age_days=8, line=12),
+            SimpleNamespace(text="Pair with Nadia on the tokens migration", status="done", mentor="Theo Lindqvist",
+                            path="2026-09-01 theo.md", date=date(2026, 9, 1), age_days=70, line=9),
+            SimpleNamespace(text="Weekly sync with Marcus", status="dropped", mentor="Rosa Delgado",
+                            path="2026-08-18 rosa.md", date=date(2026, 8, 18), age_days=56, line=14),
+        ]
+
+    async def ask(self, question, history=(), conversation_id=None):
+        self.asked.append((question, list(history), conversation_id))
+        notes = self.engine.scan_notes().notes
+        hits = [make_hit(n, query=question) for n in notes[:2]]
+        yield SourcesEvent(hits, True)
+        text = ""
+        for token in self.answer_tokens:
+            await asyncio.sleep(self.token_delay)
+            text += token
+            yield TokenEvent(token)
+        result = AskResult(question, text, hits, [], True, "complete", conversation_id or "20261125T100000-abc123")
+        if self.fail_with is not None:
+            yield FailedEvent(self.fail_with, replace(result, status="interrupted"))
+            return
+        yield DoneEvent(result)
+
+    def actions(self, status=None):
+        return [a for a in self.open_actions if status is None or a.status == status]
+
+    def themes(self):
+        return []
+
+    def start_reflection(self, framework="rolfe", mentor=None):
+        notes = self.engine.scan_notes().notes
+        ctx = [SimpleNamespace(path=n.path, date=n.date.isoformat(), snippet=n.body[:80]) for n in notes[:1]]
+        stages = {"rolfe": ["What?", "So what?", "Now what?"], "grow": ["Goal", "Reality", "Options", "Way forward"]}
+        questions = [SimpleNamespace(stage=s, question=f"{s} question for {mentor or 'you'}", context=tuple(ctx))
+                     for s in stages.get(framework, stages["rolfe"])]
+        return FakeFlow(framework, mentor, TODAY, questions)
+
+    def save_reflection(self, flow, answers):
+        self.saved_reflections.append((flow, list(answers)))
+        path = write_note(self.engine.notes_dir(), f"{TODAY} reflection - fake.md",
+                          "# Reflection after meeting Rosa\n\n" + "\n\n".join(answers), date=str(TODAY),
+                          kind="reflection")
+        return SimpleNamespace(path=path.name, kind="reflection", commitments=[])
+
+    def agenda(self, mentor=None):
+        src = (SimpleNamespace(path="2026-11-17 rosa.md", date="2026-11-17"),)
+        return FakeAgenda(mentor, TODAY, [
+            FakeItem("commitments", "Draft the senior designer job description", src, 8),
+            FakeItem("commitments", "Hand the design system to Joy", src, 8),
+            FakeItem("suggested", "How do I know the design system is drifting?", src),
+        ])
+
+    def save_agenda(self, agenda):
+        self.saved_agendas.append(agenda)
+        path = write_note(self.engine.notes_dir(), f"{TODAY} agenda - fake.md", "# Agenda for Rosa\n", kind="agenda")
+        return SimpleNamespace(path=path.name, kind="agenda")
+
+
+def lena_notes(folder: Path) -> Path:
+    write_note(folder, "2026-11-17 rosa.md",
+               "# Rosa: delegation and hiring\n\nRosa said to delegate outcomes, not tasks.\n\n"
+               "Hire senior when the team needs someone to teach.\n",
+               date="2026-11-17", mentor="Rosa Delgado", kind="session")
+    write_note(folder, "2026-11-10 theo.md", "# Theo: the accessibility audit\n\nTickets need screenshots.\n",
+               date="2026-11-10", mentor="Theo Lindqvist", kind="session")
+    write_note(folder, "2026-09-29 reflection.md", "# Reflection on the roadmap review\n\nI froze.\n",
+               date="2026-09-29", kind="reflection")
+    return folder
+
+
+@pytest.fixture
+def lena(notes_dir) -> Path:
+    return lena_notes(notes_dir)
+
+
+@pytest.fixture
+def settings(lena, isolated_env):
+    return load_settings(notes_dir=lena, data_dir=isolated_env / "data")
+
+
+@pytest.fixture
+def service(settings) -> FakeService:
+    return FakeService(settings)
+
+
+@pytest.fixture
+def app(settings, service):
+    from coach.ui.app import build_app
+
+    return build_app(settings, service)
+
+
+async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
+    """Let workers run until `condition()` holds (fails the test after `timeout`)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {getattr(condition, '__name__', condition)}")
+        await pilot.pause(0.02)
+
+
+def visible_text(widget) -> str:
+    """What a Static-like widget shows, as plain text."""
+    visual = getattr(widget, "visual", None)
+    return getattr(visual, "plain", None) or str(visual if visual is not None else widget.render())
+
+
+def screen_text(app) -> str:
+    """Every character on screen (renders the whole screen, so a markup crash would surface here)."""
+    svg = app.export_screenshot()
+    rows = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.DOTALL)
+    return html.unescape("".join(rows)).replace("\xa0", " ")
+
+
+def notifications(app) -> list:
+    return list(app._notifications)

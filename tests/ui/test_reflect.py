@@ -1,0 +1,91 @@
+"""Reflect: one question at a time with notes beside it, a rendered preview, and a save through the service."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown, Select, Static
+
+from tests.ui.conftest import SIZE, notifications, visible_text, wait_for
+
+
+async def _start(app, pilot):
+    await wait_for(pilot, lambda: app.home_facts is not None)
+    await pilot.press("r")
+    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReflectScreen")
+    screen = app.screen
+    await wait_for(pilot, lambda: screen.phase == "asking")
+    return screen
+
+
+async def test_answer_each_question_preview_and_save(app, service, lena):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(app, pilot)
+        assert screen.query_one("#mentor", Select).value == "Rosa Delgado"  # the mentor last met
+        assert visible_text(screen.query_one("#question", Static)) == "What? question for Rosa Delgado"
+        assert "From your notes" in visible_text(screen.query(".related-head").first())
+        assert len(screen.query(".related-item")) == 1
+        await pilot.press(*"We talked about hiring.", "enter")
+        assert visible_text(screen.query_one("#step", Static)) == "step 2 of 3"
+        await pilot.press(*"Teaching matters.", "enter")
+        await pilot.press(*"I will write the role by Friday.", "enter")
+        assert screen.phase == "preview"
+        preview = screen.query_one("#preview-md", Markdown).source
+        assert "We talked about hiring." in preview and "I will write the role by Friday." in preview
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.phase == "saved")
+        flow, answers = service.saved_reflections[-1]
+        assert answers == ["We talked about hiring.", "Teaching matters.", "I will write the role by Friday."]
+        assert flow.mentor == "Rosa Delgado"
+        assert (lena / "2026-11-25 reflection - fake.md").exists()
+        toast = notifications(app)[-1]
+        assert "Reflection after meeting Rosa" in toast.message
+
+
+async def test_back_and_edit_keep_answers(app, service):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(app, pilot)
+        await pilot.press(*"first", "enter", *"second")
+        await pilot.press("ctrl+b")
+        assert screen.step == 0 and screen.query_one("#answer").text == "first"
+        assert screen.answers[1] == "second"
+        await pilot.press("enter", "enter", *"third", "enter")
+        assert screen.phase == "preview"
+        await pilot.press("e")
+        assert screen.phase == "asking" and screen.step == 0
+        await pilot.press("ctrl+j", *"more", "enter")
+        assert screen.answers[0] == "first\nmore"
+
+
+async def test_leaving_with_answers_asks_first(app, service):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(app, pilot)
+        await pilot.press(*"something", "enter", "escape")
+        assert app.screen is screen and "Press esc again" in notifications(app)[-1].message
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "HomeScreen"
+        assert service.saved_reflections == []
+
+
+async def test_framework_choice_restarts_the_flow(app, service):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(app, pilot)
+        screen.query_one("#framework", Select).value = "grow"
+        await wait_for(pilot, lambda: screen.flow is not None and screen.flow.framework == "grow")
+        await wait_for(pilot, lambda: screen.phase == "asking")
+        assert visible_text(screen.query_one("#step", Static)) == "step 1 of 4"
+
+
+async def test_a_failing_start_is_reported_and_esc_still_leaves(app, service):
+    from coach.errors import ModelError
+
+    def broken(framework="rolfe", mentor=None):
+        raise ModelError("The embedding model is missing: reinstall coach (pip install -e .).")
+
+    service.start_reflection = broken
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.home_facts is not None)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: any(n.title == "Model" for n in notifications(app)))
+        screen = app.screen
+        await wait_for(pilot, lambda: "could not start" in visible_text(screen.query_one("#stage", Static)))
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "HomeScreen"

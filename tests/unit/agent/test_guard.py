@@ -1,0 +1,65 @@
+"""The streaming guard over model text: whole sentences, no repeats, no prompt echo, a word cap."""
+
+from __future__ import annotations
+
+import re
+
+from coach.agent.ask import _Guard
+from tests.unit.agent.conftest import make_hit
+
+RULES = "You are a mentoring reflection coach. You help a mentee recall and think about what their mentor told them."
+
+
+def run(text: str, max_words: int = 200, question: str = "What did Ade say?") -> tuple[str, str, bool]:
+    guard = _Guard(question, [make_hit()], max_words)
+    guard.watch_for_echo(RULES)
+    shown = []
+    for token in re.split(r"(\s)", text):
+        shown.append(guard.feed(token))
+        if guard.stopped:
+            break
+    return "".join(shown), guard.finish().text, guard.stopped
+
+
+def test_whole_sentences_stream_and_match_the_final_text():
+    shown, final, stopped = run("Ask Priya first [2025-09-12, Ade]. Then hand over the reviews. And")
+    assert shown == "Ask Priya first [2025-09-12, Ade Okafor]. Then hand over the reviews."
+    assert final == shown + " And" and not stopped
+
+
+def test_an_exact_or_near_repeat_stops_the_answer():
+    _, final, stopped = run("Give feedback early. Keep it kind. Give feedback early. More.")
+    assert final == "Give feedback early. Keep it kind." and stopped
+    near = ("You should give the hard feedback early and in private. It helps. "
+            "You should always give hard feedback early and in private too. More text here.")
+    assert run(near)[1] == "You should give the hard feedback early and in private. It helps."
+
+
+def test_recited_prompt_and_question_are_dropped():
+    text = ("You are a mentoring reflection coach and I help. What did Ade say? (none)\n"
+            "Ade said to ask Priya first [2025-09-12, Ade].\n")
+    shown, final, _ = run(text)
+    assert final == shown == "Ade said to ask Priya first [2025-09-12, Ade Okafor]."
+
+
+def test_the_word_cap_holds_for_run_on_text():
+    shown, final, stopped = run(" ".join(f"w{i}" for i in range(500)), max_words=150)
+    assert stopped and len(final.split()) <= 150 and final.startswith(shown[:50])
+
+
+def test_an_open_citation_is_not_shown_half_written():
+    guard = _Guard("q", [make_hit()], 200)
+    guard.feed("Ask Priya first. Then Tom [2025-09-")
+    assert "[" not in guard.shown
+    assert guard.finish().text == "Ask Priya first. Then Tom"
+
+
+def test_a_contracted_recital_of_the_prompt_is_still_an_echo():
+    assert run("You’re a mentoring reflection coach. Ask Priya first.\n")[1] == "Ask Priya first."
+
+
+def test_a_clause_said_twice_is_a_loop():
+    text = ("There were no issues at all until after 1am that night. "
+            "Then on Tuesday there were no issues at all until after 1am again. Fine.\n")
+    final, stopped = run(text)[1:]
+    assert final == "There were no issues at all until after 1am that night." and stopped
