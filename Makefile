@@ -25,6 +25,7 @@ run: $(APP_STAMP)
 	$(VENV)/bin/coach $(ARGS)
 
 test: $(DEV_STAMP)
+	@command -v tmux >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } || echo "tmux not installed: the terminal end-to-end test will be skipped"
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 

@@ -56,13 +56,12 @@ def main() -> None:
 
 
 def _report_unexpected(exc: Exception) -> None:
-    import click
-
     from coach.commands import output as cli_output
 
-    if isinstance(exc, click.exceptions.Exit):
+    # typer may vendor its own click, so match by duck type rather than isinstance
+    if exc.__class__.__name__ == "Exit" and hasattr(exc, "exit_code"):
         sys.exit(exc.exit_code)
-    if isinstance(exc, click.ClickException):
+    if hasattr(exc, "show") and hasattr(exc, "exit_code"):
         exc.show()
         sys.exit(exc.exit_code)
     log = _crash_log(exc)
