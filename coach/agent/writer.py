@@ -12,6 +12,7 @@ import yaml
 from coach.errors import CoachError
 from coach.fsutil import create_new
 from coach.notes.model import Note
+from coach.retrieval.search import mentor_matches  # one matching rule for search filters and agendas
 
 GENERATOR = "coach"
 """Value of the `created_by` front-matter key on every note coach writes."""
@@ -83,16 +84,6 @@ def own_text(note: Note) -> str:
     if not is_generated(note):
         return note.body
     return "\n".join(line for line in note.body.split("\n") if not line.lstrip().startswith((">", "#")))
-
-
-def mentor_matches(wanted: str | None, mentor: str | None) -> bool:
-    """Case-insensitive, partial either way: 'ade' finds 'Dr. Ade Okafor'."""
-    if not wanted:
-        return True
-    if not mentor:
-        return False
-    a, b = wanted.casefold().strip(), mentor.casefold().strip()
-    return a in b or b in a
 
 
 def sessions(notes: list[Note], today: date) -> list[Note]:

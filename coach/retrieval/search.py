@@ -44,7 +44,7 @@ class SearchFilters:
 
     def allows(self, entry: NoteEntry) -> bool:
         return (
-            _mentor_matches(self.mentor, entry.mentor)
+            mentor_matches(self.mentor, entry.mentor)
             and (self.since is None or entry.date >= self.since.isoformat())
             and (self.until is None or entry.date <= self.until.isoformat())
             and (self.kind is None or entry.kind == self.kind.lower())
@@ -52,7 +52,7 @@ class SearchFilters:
         )
 
 
-def _mentor_matches(wanted: str | None, mentor: str | None) -> bool:
+def mentor_matches(wanted: str | None, mentor: str | None) -> bool:
     """Case-insensitive, partial either way: 'ade' finds 'Dr. Ade Okafor'; 'Grace Mbeki' finds 'Grace'."""
     if not wanted:
         return True
