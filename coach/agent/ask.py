@@ -8,8 +8,9 @@ from contextlib import aclosing
 
 from coach.agent import context as ctx_mod
 from coach.agent.citations import Checked, check_answer, drop_dangling, open_construct
-from coach.agent.events import AskResult, DoneEvent, FailedEvent, SourcesEvent, TokenEvent
+from coach.agent.events import AskResult, DoneEvent, FailedEvent, RetryingEvent, SourcesEvent, TokenEvent
 from coach.agent.history import ConversationLog, as_pairs
+from coach.agent.model_stream import model_stream
 from coach.errors import CoachError, IndexStateError
 from coach.retrieval.search import SearchFilters
 
@@ -124,8 +125,11 @@ class _Run:
             if self.context.hits:
                 messages = _messages(self.question, self.context, turns)
                 self.guard.watch_for_echo(messages[0].content if len(messages) > 1 else "")
-                async with aclosing(service.chat_model.astream(messages)) as stream:
+                async with aclosing(model_stream(service, messages)) as stream:
                     async for chunk in stream:
+                        if isinstance(chunk, RetryingEvent):
+                            yield chunk  # nothing was shown yet; the UI says it is retrying
+                            continue
                         delta = self.guard.feed(_chunk_text(chunk))
                         if delta:
                             yield TokenEvent(self._spaced(delta))

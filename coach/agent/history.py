@@ -41,14 +41,18 @@ class Conversation:
         return self.turns[0].asked_at if self.turns else ""
 
     def pairs(self) -> list[tuple[str, str]]:
-        """(question, answer) pairs for a follow-up's history."""
-        return [(turn.question, turn.answer) for turn in self.turns if turn.answer]
+        """(question, answer) pairs for a follow-up's history: finished answers only (a cut-off one
+        would mislead the model, and asking the same question again is how the user retries it)."""
+        return [(turn.question, turn.answer) for turn in self.turns if turn.answer and turn.status == "complete"]
 
 
 def as_pairs(history: list) -> list[tuple[str, str]]:
-    """Prior turns as (question, answer), from pairs or anything with .question and .answer (AskResult)."""
+    """Prior turns as (question, answer), from pairs or anything with .question and .answer (AskResult);
+    an AskResult that did not complete is left out (see Conversation.pairs)."""
     pairs = []
     for item in history:
+        if getattr(item, "status", "complete") != "complete":
+            continue
         if hasattr(item, "question") and hasattr(item, "answer"):
             pairs.append((str(item.question), str(item.answer)))
         elif isinstance(item, (tuple, list)) and len(item) == 2:

@@ -39,31 +39,50 @@ def ask(
     _remote_notice(service.settings)
     history = load_conversation(service.settings, conversation).pairs() if conversation else []
     live = not as_json and _is_terminal()
-    result = asyncio.run(_consume(service, question, history, conversation, live))
+    result, error = asyncio.run(_consume(service, question, history, conversation, live))
     if as_json:
-        emit_json(ask_json(result))
+        emit_json(ask_json(result, error))
     else:
         _show_result(result, streamed=live)
+    if error is not None:
+        _report_failure(result, error)
+        raise typer.Exit(1)
 
 
 async def _consume(service, question, history, conversation, live: bool):
-    """Print tokens as they arrive (terminal only); return the final result or raise its error."""
-    from coach.agent.events import DoneEvent, FailedEvent, TokenEvent
+    """Print tokens as they arrive (terminal only); return (result, None), or (partial, error) on failure."""
+    from coach.agent.events import DoneEvent, FailedEvent, RetryingEvent, TokenEvent
 
     async for event in service.ask(question, history, conversation):
         if isinstance(event, TokenEvent) and live:
             sys.stdout.write(plain(event.text).plain)
             sys.stdout.flush()
+        elif isinstance(event, RetryingEvent):
+            info(f"{event.error.title}: trying again in {event.wait:g} s ({event.attempt} of {event.attempts})…")
         elif isinstance(event, DoneEvent):
             if live and event.rewritten:  # the checked answer differs from what streamed: show it whole
                 sys.stdout.write("\n\nChecked answer:\n" + plain(event.result.answer).plain)
-            return event.result
+            return event.result, None
         elif isinstance(event, FailedEvent):
-            if live:
-                sys.stdout.write("\n")
-            info(f"The partial answer was saved as interrupted (conversation {event.partial.conversation_id}).")
-            raise event.error
+            return event.partial, event.error
     raise CoachError("The answer ended without a result.")
+
+
+def _report_failure(result, error) -> None:
+    """The cause and its fix on stderr, then how to retry in the same conversation."""
+    from coach.commands.output import error as print_error
+
+    print_error(error.message)
+    if result.conversation_id:
+        kept = "The partial answer was kept, marked interrupted" if result.answer else "The question was kept"
+        info(f"{kept}, in conversation {result.conversation_id}. To try again: "
+             f"coach ask {_quoted(result.question)} --conversation {result.conversation_id}")
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _is_terminal() -> bool:
@@ -76,7 +95,8 @@ def _remote_notice(settings) -> None:
         info(f"Note: your question and the matching notes will be sent to {where} ({settings.llm_provider}).")
 
 
-def ask_json(result) -> dict:
+def ask_json(result, error=None) -> dict:
+    """The documented `coach ask --json` shape; `error` is null unless the answer failed."""
     return {
         "question": result.question,
         "answer": result.answer,
@@ -85,7 +105,14 @@ def ask_json(result) -> dict:
         "status": result.status,
         "found_in_notes": result.found_in_notes,
         "conversation_id": result.conversation_id,
+        "error": None if error is None else _error_json(error),
     }
+
+
+def _error_json(error) -> dict:
+    cause = getattr(error, "cause", None)
+    return {"cause": str(cause) if cause else None, "title": error.title, "message": error.message,
+            "retryable": bool(getattr(error, "retryable", False))}
 
 
 def _source_json(hit) -> dict:
@@ -103,8 +130,10 @@ def _source_json(hit) -> dict:
 def _show_result(result, streamed: bool) -> None:
     if streamed:
         out.print()
-    else:
+    elif result.answer:
         out.print(plain(result.answer))
+    if result.status != "complete":
+        out.print(plain("[unfinished: the answer stopped here]" if result.answer else "[no answer]", "yellow"))
     out.print()
     out.print(plain("Sources:", "bold"))
     if not result.sources:
@@ -114,7 +143,8 @@ def _show_result(result, streamed: bool) -> None:
     dropped = [c.label for c in result.citations if not c.verified]
     if dropped:
         out.print(plain(f"Removed citations that match no retrieved note: {'; '.join(dropped)}", "yellow"))
-    info(f"conversation {result.conversation_id} — continue with --conversation {result.conversation_id}")
+    if result.status == "complete":
+        info(f"conversation {result.conversation_id} — continue with --conversation {result.conversation_id}")
 
 
 def _source_label(hit) -> str:

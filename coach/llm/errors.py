@@ -15,6 +15,7 @@ _TIMEOUT_NAMES = {"TimeoutError", "TimeoutException", "APITimeoutError", "ReadTi
                   "WriteTimeout", "PoolTimeout"}
 _CONNECT_NAMES = {"ConnectError", "ConnectionError", "APIConnectionError", "ConnectionRefusedError"}
 _CUT_NAMES = {"RemoteProtocolError", "ReadError", "IncompleteRead", "ChunkedEncodingError", "ProtocolError"}
+_GARBLED_NAMES = {"JSONDecodeError"}  # a streamed chunk that is not JSON: the server is not what we expect
 _CONTEXT_PATTERN = re.compile(
     r"context[ _]length|context window|maximum context|prompt is too long|too many tokens|exceed(s|ed)? "
     r"(the )?context",
@@ -37,12 +38,13 @@ class Cause(StrEnum):
     CONTEXT_OVERFLOW = "context_overflow"
     BAD_REQUEST = "bad_request"
     STREAM_CUT = "stream_cut"
+    BAD_RESPONSE = "bad_response"
     MODEL = "model"
     UNKNOWN = "unknown"
 
 
 # Worth an automatic or one-click retry; the rest need the user to change something first.
-_RETRYABLE = {Cause.TIMEOUT, Cause.RATE_LIMITED, Cause.SERVER, Cause.STREAM_CUT}
+_RETRYABLE = {Cause.TIMEOUT, Cause.RATE_LIMITED, Cause.SERVER, Cause.STREAM_CUT, Cause.BAD_RESPONSE}
 
 
 class ChatProviderError(ProviderError):
@@ -64,7 +66,31 @@ def provider_error(exc: BaseException, settings: Settings, *, partial: bool = Fa
         return ChatProviderError(exc.message, exc.title, Cause.MODEL, settings.llm_provider)
     cause = _classify(exc, partial)
     message, title = _explain(cause, exc, settings)
+    if cause is Cause.TIMEOUT and partial:
+        message, title = _stalled(settings), "Answer stalled"
     return ChatProviderError(message, title, cause, settings.llm_provider)
+
+
+def truncated_stream_error(settings: Settings) -> ChatProviderError:
+    """The stream ended cleanly but without the provider's 'finished' marker: cut, not complete."""
+    message = (f"The answer from {_where(settings)} ended without its closing marker, so it was cut off; "
+               "try again.")
+    return ChatProviderError(message, "Answer cut off", Cause.STREAM_CUT, settings.llm_provider)
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The server's Retry-After in seconds, when it sent a number (an HTTP date is ignored)."""
+    try:
+        value = float(_retry_after(exc) or "")
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _stalled(settings: Settings) -> str:
+    where = _where(settings)
+    return (f"{where[0].upper() + where[1:]} stopped sending part-way: nothing for {settings.llm_timeout:g} s. "
+            "Try again, or raise llm_timeout (COACH_LLM_TIMEOUT).")
 
 
 def _classify(exc: BaseException, partial: bool) -> Cause:
@@ -74,6 +100,8 @@ def _classify(exc: BaseException, partial: bool) -> Cause:
         return _classify_status(status, exc)
     if names & _TIMEOUT_NAMES:
         return Cause.TIMEOUT
+    if names & _GARBLED_NAMES:
+        return Cause.BAD_RESPONSE
     if names & _CUT_NAMES or (partial and names & _CONNECT_NAMES):
         return Cause.STREAM_CUT
     if names & _CONNECT_NAMES:
@@ -184,9 +212,17 @@ def _explain(cause: Cause, exc: BaseException, settings: Settings) -> tuple[str,
         return _overflow(where, settings), "Too much text for the model"
     if cause is Cause.STREAM_CUT:
         return f"The answer from {where} stopped part-way; try again.", "Answer cut off"
+    if cause is Cause.BAD_RESPONSE:
+        return _garbled(subject, exc, settings), "Unreadable reply"
     if cause is Cause.BAD_REQUEST:
         return f"{subject} rejected the request (HTTP {status}): {_first_line(exc)}", "Request rejected"
     return f"{subject} failed: {type(exc).__name__}: {_first_line(exc)}", "Provider error"
+
+
+def _garbled(subject: str, exc: BaseException, settings: Settings) -> str:
+    kind = "an Ollama" if settings.llm_provider == "ollama" else "an OpenAI-compatible"
+    check = f" If it keeps happening, check that llm_base_url points at {kind} server." if settings.llm_base_url else ""
+    return f"{subject} sent a reply coach could not read ({_first_line(exc, 80)}). Try again.{check}"
 
 
 def _not_found(where: str, settings: Settings) -> str:

@@ -12,7 +12,9 @@ from coach.errors import ProviderError
 
 OLLAMA_URL = "http://127.0.0.1:11434"
 DEFAULT_MODELS = {"ollama": "llama3.2", "openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
-MAX_RETRIES = 2  # a couple of quick retries for blips; longer waits are the user's call
+# The SDKs' own retries are off: they retry timeouts too and honour Retry-After up to a minute, so
+# one ask could hang for minutes. coach.agent.model_stream retries 429/5xx itself, briefly, before any text.
+MAX_RETRIES = 0
 # OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) accept any key when they check none.
 LOCAL_DUMMY_KEY = "not-needed"
 _PIP_NAMES = {"ollama": "langchain-ollama", "openai": "langchain-openai", "anthropic": "langchain-anthropic"}
@@ -58,6 +60,11 @@ def describe_provider(settings: Settings) -> str:
         return f"{name} ({where})"
     privacy = "remote: your notes are sent to it" if settings.is_remote_llm else "local: on this machine"
     return f"{name} {where} ({privacy})"
+
+
+def model_path(settings: Settings) -> Path:
+    """The .gguf file the llamacpp provider loads (raises ModelError when the bundled one is missing)."""
+    return _gguf_path(settings)
 
 
 def _gguf_path(settings: Settings) -> Path:

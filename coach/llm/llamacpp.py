@@ -76,7 +76,14 @@ def _open(path: Path, n_ctx: int, n_threads: int) -> _Loaded:
             "for the bundled model, or set llm_model to an existing .gguf file.",
             "Chat model missing",
         )
-    from llama_cpp import Llama  # imported here: loading the native library costs time at startup
+    try:
+        from llama_cpp import Llama  # imported here: loading the native library costs time at startup
+    except ImportError as exc:
+        raise ModelError(
+            f"The local chat model needs the llama-cpp-python package, which is not installed ({exc}). "
+            "Run `make run` (or `pip install llama-cpp-python`), or set llm_provider to ollama or openai.",
+            "Chat model runtime missing",
+        ) from None
 
     try:
         llm = Llama(

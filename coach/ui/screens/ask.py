@@ -14,7 +14,7 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from coach.agent.events import DoneEvent, FailedEvent, SourcesEvent, TokenEvent
+from coach.agent.events import DoneEvent, FailedEvent, RetryingEvent, SourcesEvent, TokenEvent
 from coach.ui.safe import clean, one_line, plain
 from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.hits import source_prompt
@@ -45,6 +45,7 @@ class AskScreen(CoachScreen):
         Binding("escape", "stop_or_back", "Stop / back"),
         Binding("ctrl+s", "save_note", "Save as note"),
         Binding("ctrl+o", "focus_sources", "Sources"),
+        Binding("ctrl+r", "retry", "Retry"),  # only after a failed answer; otherwise the app's re-index
     ]
 
     def __init__(self) -> None:
@@ -56,6 +57,8 @@ class AskScreen(CoachScreen):
         self.answer_text = ""
         self._stream = None
         self._worker: Worker | None = None
+        self.retry_question: str | None = None  # the question whose answer failed, until it is asked again
+        self._questions: dict[int, str] = {}
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="ask-body"):
@@ -80,6 +83,8 @@ class AskScreen(CoachScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "save_note":
             return callable(getattr(self.app.service, "save_conversation", None))
+        if action == "retry":
+            return self.retry_question is not None and not self.streaming
         return True
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -91,6 +96,9 @@ class AskScreen(CoachScreen):
             return
         event.input.value = ""
         self.turn += 1
+        self._questions[self.turn] = question
+        self.retry_question = None
+        self.refresh_bindings()
         self.answer_text = ""
         chat = self.query_one("#chat", VerticalScroll)
         markdown = Markdown("", classes="answer", open_links=False)
@@ -142,16 +150,22 @@ class AskScreen(CoachScreen):
             await self._stream.write(clean(event.text))
         elif isinstance(event, DoneEvent):
             await self._finish(event.result, "")
+        elif isinstance(event, RetryingEvent):
+            self._status(f"{event.error.title}: trying again in {event.wait:g} s "
+                         f"({event.attempt} of {event.attempts})… esc stops")
         elif isinstance(event, FailedEvent):
             self.app.report_error(event.error)
-            await self._finish(event.partial, f"⚠ Unfinished: {one_line(event.error, 160)}")
+            self._offer_retry(message.turn)
+            await self._finish(event.partial, f"⚠ Unfinished: {one_line(event.error, 160)} ctrl+r retries.")
         elif isinstance(event, BaseException):
             self.app.report_error(event)
-            await self._finish(None, "⚠ Unfinished: the answer stopped with an error.")
+            self._offer_retry(message.turn)
+            await self._finish(None, "⚠ Unfinished: the answer stopped with an error. ctrl+r retries.")
 
     async def on_stream_ended(self, message: StreamEnded) -> None:
         if message.turn == self.turn and message.stopped and self._stream is not None:
-            await self._finish(None, "⏹ Stopped: the answer above is unfinished.")
+            self._offer_retry(message.turn)
+            await self._finish(None, "⏹ Stopped: the answer above is unfinished. ctrl+r asks again.")
 
     async def _finish(self, result, status: str) -> None:
         if self._stream is not None:
@@ -197,6 +211,19 @@ class AskScreen(CoachScreen):
         if source_list.highlighted is None:
             enabled = [i for i in range(source_list.option_count) if not source_list.get_option_at_index(i).disabled]
             source_list.highlighted = enabled[0] if enabled else None
+
+    def _offer_retry(self, turn: int) -> None:
+        self.retry_question = self._questions.get(turn)
+        self.refresh_bindings()
+
+    async def action_retry(self) -> None:
+        """Ask the failed question again; the unfinished answer stays above, marked (and out of the history)."""
+        question, self.retry_question = self.retry_question, None
+        if question is None or self.streaming:
+            return
+        box = self.query_one("#question-input", Input)
+        box.value = question
+        await box.action_submit()
 
     def action_stop_or_back(self) -> None:
         if self.streaming:

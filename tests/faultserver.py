@@ -1,0 +1,168 @@
+"""A real HTTP chat server on 127.0.0.1 that misbehaves on purpose: OpenAI SSE and Ollama NDJSON.
+
+Behaviours (set `server.behaviour`, or queue one per request in `server.script`):
+  ok         stream the answer and finish properly
+  hang       accept the request and never answer (a client timeout must fire)
+  429 / 500  an HTTP error (429 carries Retry-After: `retry_after`)
+  cut        send `cut_after` chunks, then drop the connection mid-body (no [DONE], no final chunk)
+  eof        send `cut_after` chunks, then end the body cleanly but without [DONE] or a finish reason
+  stall      send `cut_after` chunks, then go silent (a read timeout mid-answer)
+  malformed  send one good chunk, then a chunk that is not JSON
+`refuse()` closes the port (connection refused); `serve_again()` reopens it on the same port."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ANSWER = ("Ade said to give hard feedback early and in private [2025-09-12, Ade Okafor]. "
+          "He said to talk about the work, not the person. Then ask how it landed.")
+HANG_LIMIT = 30.0  # a hanging handler gives up after this even if nobody stops the server
+
+
+class FaultServer:
+    """Start with `start()`; `url` is the OpenAI base URL (…/v1), `ollama_url` the Ollama one."""
+
+    def __init__(self) -> None:
+        self.behaviour = "ok"
+        self.script: list[str] = []
+        self.answer = ANSWER
+        self.cut_after = 6
+        self.retry_after = "1"
+        self.requests: list[dict] = []
+        self.port = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._released = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def ollama_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> FaultServer:
+        handler = type("Handler", (_Handler,), {"fault": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._released.clear()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._released.set()  # hanging handlers return
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def refuse(self) -> None:
+        """Close the listening socket: connecting now fails with 'connection refused'."""
+        self.stop()
+
+    def serve_again(self, behaviour: str = "ok") -> None:
+        self.behaviour = behaviour
+        self.start()
+
+    def next_behaviour(self) -> str:
+        return self.script.pop(0) if self.script else self.behaviour
+
+    def wait_released(self, seconds: float) -> None:
+        self._released.wait(seconds)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # chunked bodies, as real servers send: a cut is then detectable
+    fault: FaultServer
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 — keep test output quiet
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        self.fault.requests.append({"path": self.path, "body": body})
+        behaviour = self.fault.next_behaviour()
+        ollama = self.path.startswith("/api/")
+        if behaviour == "hang":
+            self.fault.wait_released(HANG_LIMIT)
+            self.close_connection = True
+            return
+        if behaviour in ("429", "500"):
+            self._error(int(behaviour))
+            return
+        self._stream(behaviour, _ollama_lines if ollama else _openai_events)
+
+    def _error(self, status: int) -> None:
+        payload = json.dumps({"error": {"message": f"scripted HTTP {status}", "type": "scripted"}}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        if status == 429:
+            self.send_header("Retry-After", self.fault.retry_after)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _stream(self, behaviour: str, frames) -> None:
+        self.send_response(200)
+        ollama = frames is _ollama_lines
+        self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        pieces = _pieces(self.fault.answer)
+        early = behaviour in ("cut", "eof", "stall")
+        for number, frame in enumerate(frames(pieces, finish=not early), 1):
+            if behaviour == "malformed" and number == 2:
+                frame = b"data: {\"choices\": [{\"delta\": {\"content\": \"oops\n\n" if not ollama else b"{oops\n"
+            self._chunk(frame)
+            if early and number >= self.fault.cut_after:
+                break
+            time.sleep(0.005)
+        if behaviour == "cut":
+            self.close_connection = True  # no terminating zero-length chunk: the body is incomplete
+            return
+        if behaviour == "stall":
+            self.fault.wait_released(HANG_LIMIT)
+            self.close_connection = True
+            return
+        self._chunk(b"")
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+
+def _pieces(answer: str) -> list[str]:
+    words = answer.split(" ")
+    return [word + (" " if i < len(words) - 1 else "") for i, word in enumerate(words)]
+
+
+def _openai_events(pieces: list[str], finish: bool):
+    def event(delta: dict, reason: str | None = None) -> bytes:
+        data = {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 0, "model": "fault",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
+        return f"data: {json.dumps(data)}\n\n".encode()
+
+    yield event({"role": "assistant", "content": ""})
+    for piece in pieces:
+        yield event({"content": piece})
+    if finish:
+        yield event({}, "stop")
+        yield b"data: [DONE]\n\n"
+
+
+def _ollama_lines(pieces: list[str], finish: bool):
+    def line(content: str, done: bool) -> bytes:
+        data = {"model": "fault", "created_at": "2026-01-01T00:00:00Z",
+                "message": {"role": "assistant", "content": content}, "done": done}
+        if done:
+            data |= {"done_reason": "stop", "prompt_eval_count": 10, "eval_count": len(pieces)}
+        return (json.dumps(data) + "\n").encode()
+
+    for piece in pieces:
+        yield line(piece, False)
+    if finish:
+        yield line("", True)
