@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line (the terminal wraps it)
 
 
 def emit_json(data: object) -> None:
