@@ -57,8 +57,8 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     """API key for openai/anthropic; prefer the provider's own env var (OPENAI_API_KEY, ANTHROPIC_API_KEY)."""
 
-    llm_timeout: float = 60.0
-    """Seconds to wait for a provider before giving up with a clear message."""
+    llm_timeout: float = Field(60.0, gt=0)
+    """Seconds to wait for a chat server to connect or send the next part of an answer, then a clear message."""
 
     llm_temperature: float = 0.2
     """Sampling temperature; low keeps answers close to the notes."""

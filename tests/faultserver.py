@@ -79,10 +79,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # chunked bodies, as real servers send: a cut is then detectable
     fault: FaultServer
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 — keep test output quiet
+    def log_message(self, format, *args) -> None:  # keep test output quiet
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         self.fault.requests.append({"path": self.path, "body": body})
         behaviour = self.fault.next_behaviour()
@@ -94,7 +94,10 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour in ("429", "500"):
             self._error(int(behaviour))
             return
-        self._stream(behaviour, _ollama_lines if ollama else _openai_events)
+        try:
+            self._stream(behaviour, _ollama_lines if ollama else _openai_events)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (timeout, esc): expected here
 
     def _error(self, status: int) -> None:
         payload = json.dumps({"error": {"message": f"scripted HTTP {status}", "type": "scripted"}}).encode()

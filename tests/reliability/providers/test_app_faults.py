@@ -63,7 +63,7 @@ async def test_a_cut_answer_stays_marked_unfinished_and_ctrl_r_retries(app_for, 
 
 
 async def test_a_refused_connection_is_named_and_the_retry_answers(app_for, server):
-    app, service = app_for(**openai_at(server))
+    app, _ = app_for(**openai_at(server))
     server.refuse()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_ask(app, pilot)
@@ -78,7 +78,7 @@ async def test_a_refused_connection_is_named_and_the_retry_answers(app_for, serv
 
 async def test_a_rate_limit_shows_that_it_is_retrying(app_for, server, monkeypatch):
     monkeypatch.setattr(model_stream, "BACKOFF_SECONDS", (1.0, 1.0))
-    app, service = app_for(**openai_at(server))
+    app, _ = app_for(**openai_at(server))
     server.script, server.retry_after = ["429"], "1"
     seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:

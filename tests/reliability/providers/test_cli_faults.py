@@ -104,3 +104,15 @@ def test_retry_with_the_conversation_id_in_a_real_process(rig, server):
     shown = crashkit.run_coach("history", "show", conversation, "--json", env=env, timeout=120)
     turns = json.loads(shown.stdout)["turns"]
     assert [(t["question"], t["status"]) for t in turns] == [(QUESTION, "interrupted"), (QUESTION, "complete")]
+
+
+def test_a_timeout_that_is_not_positive_is_a_clear_setting_error(rig, monkeypatch, capsys):
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", "0")
+    monkeypatch.setattr("sys.argv", ["coach", "ask", QUESTION])
+    from coach.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert caught.value.code == 1
+    err = capsys.readouterr().err
+    assert "coach: Invalid setting — llm_timeout: Input should be greater than 0" in err and "Traceback" not in err

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 import time
 
-import pytest
 from typer.testing import CliRunner
 
 from coach.agent.doctor import run_checks
