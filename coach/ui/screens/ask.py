@@ -216,11 +216,16 @@ class AskScreen(CoachScreen):
         self.retry_question = self._questions.get(turn)
         self.refresh_bindings()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._worker:
+            self.refresh_bindings()  # Retry shows in the footer once the failed answer's worker has ended
+
     async def action_retry(self) -> None:
         """Ask the failed question again; the unfinished answer stays above, marked (and out of the history)."""
-        question, self.retry_question = self.retry_question, None
+        question = self.retry_question
         if question is None or self.streaming:
             return
+        self.retry_question = None
         box = self.query_one("#question-input", Input)
         box.value = question
         await box.action_submit()
