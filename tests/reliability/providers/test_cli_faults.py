@@ -11,7 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from coach.agent import model_stream
+from coach.agent.history import load_conversation
 from coach.cli import app
+from coach.config import load_settings
 from tests.reliability import crashkit
 from tests.reliability.providers.conftest import QUESTION
 
@@ -101,9 +103,8 @@ def test_retry_with_the_conversation_id_in_a_real_process(rig, server):
     assert retried.returncode == 0, retried.stderr
     answer = json.loads(retried.stdout)
     assert answer["status"] == "complete" and answer["conversation_id"] == conversation
-    shown = crashkit.run_coach("history", "show", conversation, "--json", env=env, timeout=120)
-    turns = json.loads(shown.stdout)["turns"]
-    assert [(t["question"], t["status"]) for t in turns] == [(QUESTION, "interrupted"), (QUESTION, "complete")]
+    turns = load_conversation(load_settings(data_dir=data), conversation).turns
+    assert [(t.question, t.status) for t in turns] == [(QUESTION, "interrupted"), (QUESTION, "complete")]
 
 
 def test_a_timeout_that_is_not_positive_is_a_clear_setting_error(rig, monkeypatch, capsys):
