@@ -1,4 +1,4 @@
-"""A real HTTP chat server on 127.0.0.1 that misbehaves on purpose: OpenAI SSE and Ollama NDJSON.
+"""A real HTTP chat server on 127.0.0.1 that misbehaves on purpose: OpenAI SSE, Ollama NDJSON, Anthropic SSE.
 
 Behaviours (set `server.behaviour`, or queue one per request in `server.script`):
   ok         stream the answer and finish properly
@@ -86,7 +86,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         self.fault.requests.append({"path": self.path, "body": body})
         behaviour = self.fault.next_behaviour()
-        ollama = self.path.startswith("/api/")
+        frames = _ollama_lines if self.path.startswith("/api/") else _openai_events
+        if self.path.endswith("/messages"):
+            frames = _anthropic_events
         if behaviour == "hang":
             self.fault.wait_released(HANG_LIMIT)
             self.close_connection = True
@@ -95,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(int(behaviour))
             return
         try:
-            self._stream(behaviour, _ollama_lines if ollama else _openai_events)
+            self._stream(behaviour, frames)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (timeout, esc): expected here
 
@@ -155,6 +157,23 @@ def _openai_events(pieces: list[str], finish: bool):
     if finish:
         yield event({}, "stop")
         yield b"data: [DONE]\n\n"
+
+
+def _anthropic_events(pieces: list[str], finish: bool):
+    def event(kind: str, data: dict) -> bytes:
+        return f"event: {kind}\ndata: {json.dumps({'type': kind, **data})}\n\n".encode()
+
+    message = {"id": "msg_fault", "type": "message", "role": "assistant", "model": "fault", "content": [],
+               "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 10, "output_tokens": 0}}
+    yield event("message_start", {"message": message})
+    yield event("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}})
+    for piece in pieces:
+        yield event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": piece}})
+    if finish:
+        yield event("content_block_stop", {"index": 0})
+        yield event("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                                      "usage": {"output_tokens": len(pieces)}})
+        yield event("message_stop", {})
 
 
 def _ollama_lines(pieces: list[str], finish: bool):

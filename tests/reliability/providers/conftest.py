@@ -75,3 +75,8 @@ def openai_at(server: FaultServer, timeout: float = 10.0) -> dict:
 
 def ollama_at(server: FaultServer, timeout: float = 10.0) -> dict:
     return {"llm_provider": "ollama", "llm_base_url": server.ollama_url, "llm_model": "fault", "llm_timeout": timeout}
+
+
+def anthropic_at(server: FaultServer, timeout: float = 10.0) -> dict:
+    return {"llm_provider": "anthropic", "llm_base_url": server.ollama_url, "llm_model": "fault",
+            "llm_api_key": "test-key", "llm_timeout": timeout}

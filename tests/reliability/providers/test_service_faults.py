@@ -12,7 +12,7 @@ import pytest
 from coach.agent import history, model_stream
 from coach.agent.events import DoneEvent, FailedEvent, RetryingEvent, SourcesEvent, TokenEvent
 from coach.llm.errors import Cause
-from tests.reliability.providers.conftest import QUESTION, ollama_at, openai_at
+from tests.reliability.providers.conftest import QUESTION, anthropic_at, ollama_at, openai_at
 
 SLOW = 1.0  # llm_timeout for the hang and stall cases: the test takes about this long
 
@@ -202,3 +202,21 @@ async def test_ollama_ok_answers(server, make_service):
     events = await collect(service)
     assert isinstance(events[-1], DoneEvent) and "hard feedback early" in events[-1].result.answer
     assert server.requests[-1]["path"] == "/api/chat"
+
+
+# -- the Anthropic provider, over its Messages SSE API ---------------------------------------------
+
+
+async def test_anthropic_ok_is_complete(server, make_service):
+    """Its stop_reason counts as the finish marker: a whole answer is never mistaken for a cut one."""
+    events = await collect(make_service(**anthropic_at(server)))
+    assert isinstance(events[-1], DoneEvent) and "hard feedback early" in events[-1].result.answer
+    assert server.requests[-1]["path"] == "/v1/messages"
+
+
+@pytest.mark.parametrize(("behaviour", "cause"), [("cut", Cause.STREAM_CUT), ("eof", Cause.STREAM_CUT),
+                                                  ("429", Cause.RATE_LIMITED)])
+async def test_anthropic_faults(server, make_service, behaviour, cause):
+    server.behaviour, server.cut_after, server.retry_after = behaviour, 18, "0"
+    failed = failure(await collect(make_service(**anthropic_at(server))))
+    assert failed.error.cause is cause and failed.partial.status == "interrupted"
