@@ -51,7 +51,8 @@ def test_two_indexers_one_writes_the_other_is_busy_at_once(shared):
     assert rc == 2
     assert "busy" in err and f"PID {winner.pid}" in err
     assert "Traceback" not in err
-    assert lost_after < 2.0, "told it is busy within 2 s of starting (interpreter start-up included)"
+    # Relative, not a wall-clock bar: on a loaded 2-core box interpreter start-up alone can pass 2 s.
+    assert lost_after < 15.0, "told it is busy soon after starting, without waiting for the lock"
     assert won_after > lost_after, "the loser gave up while the winner was still writing"
     report = next(s for s in json.loads(out)["sources"] if s["source"] == "notes")
     assert len(report["added"]) == 200
