@@ -63,6 +63,12 @@ class CoachService:
 
         return tracked_actions(self, status)
 
+    def mark_action(self, action_id: str, status: str):
+        """Mark a commitment done, dropped or open again: kept in the data dir, the notes are never edited."""
+        from coach.agent.marks import mark_commitment
+
+        return mark_commitment(self.settings, self.actions(), action_id, status, self.today)
+
     def themes(self) -> list:
         """Topics that recur across sessions, each with first/last date and its notes."""
         from coach.agent.themes import find_themes
