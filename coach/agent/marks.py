@@ -68,7 +68,7 @@ class MarkedCommitment(TrackedCommitment):
 def commitment_id(path: str, text: str) -> str:
     """Ten hex characters from the note path and the text without case, punctuation or extra spaces."""
     normalised = " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
-    return hashlib.sha256(f"{path}\n{normalised}".encode("utf-8")).hexdigest()[:10]
+    return hashlib.sha256(f"{path}\n{normalised}".encode()).hexdigest()[:10]
 
 
 def marks_path(settings) -> Path:
