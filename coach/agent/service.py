@@ -55,6 +55,24 @@ class CoachService:
 
         return answer_blocking(self, question, list(history))
 
+    def conversations(self) -> list:
+        """Past conversations, newest first (each with its turns)."""
+        from coach.agent.history import list_conversations
+
+        return list_conversations(self.settings)
+
+    def conversation(self, conversation_id: str):
+        """One past conversation, to read or to continue (its pairs() are a follow-up's history)."""
+        from coach.agent.history import load_conversation
+
+        return load_conversation(self.settings, conversation_id)
+
+    def save_conversation(self, conversation_id: str) -> str:
+        """Write a conversation as a new note (never overwriting) and index it; returns its path in the notes."""
+        from coach.agent.conversation_note import save_conversation
+
+        return save_conversation(self, conversation_id)
+
     # -- commitments and themes -----------------------------------------------------------------
 
     def actions(self, status: str | None = None) -> list:
