@@ -109,7 +109,7 @@ async def test_reopen_a_past_conversation_and_continue_it(real, monkeypatch):
         assert screen.query_one("#source-list", OptionList).option_count >= 1  # the last answer's sources
 
         await _ask(app, pilot, "When did she say it?")
-        question, history, conversation = asked[-1]
+        _, history, conversation = asked[-1]
         assert conversation == first_id
         assert history[0][0] == "What did Rosa say about hiring?" and "hire senior" in history[0][1]
     turns = load_conversation(service.settings, first_id).turns

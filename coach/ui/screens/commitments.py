@@ -80,9 +80,16 @@ class CommitmentsScreen(CoachScreen):
                      failed=lambda error: self._say("Commitments could not be read: see the message."))
 
     def _loaded(self, items: list) -> None:
+        selected = getattr(self._current(), "id", None)  # a background re-sync must not move the cursor
         self.items = sorted(items, key=lambda item: (item.date, item.path), reverse=True)
         self._fill()
+        self._select(selected)
         self.focus_main()
+
+    def _select(self, commitment_id: str | None) -> None:
+        rows = [i for i, item in enumerate(self.shown) if getattr(item, "id", None) == commitment_id]
+        if commitment_id and rows:
+            self.query_one("#commitment-table", DataTable).move_cursor(row=rows[0])
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
@@ -149,10 +156,10 @@ class CommitmentsScreen(CoachScreen):
 
     def _marked(self, marked) -> None:
         self.items = [marked if getattr(old, "id", None) == marked.id else old for old in self.items]
-        row = self.query_one("#commitment-table", DataTable).cursor_row
-        self._fill()
         table = self.query_one("#commitment-table", DataTable)
-        if table.row_count:
+        row = table.cursor_row
+        self._fill()
+        if table.row_count:  # the same place: the next row when the marked one left this filter
             table.move_cursor(row=min(row, table.row_count - 1))
         how = marked.status_note or f"back to what your notes say ({marked.status})"
         self.notify(one_line(f"{marked.text}: {how}", 200), title="Commitment", markup=False)
