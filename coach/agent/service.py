@@ -81,11 +81,14 @@ class CoachService:
 
         return tracked_actions(self, status)
 
-    def mark_action(self, action_id: str, status: str):
-        """Mark a commitment done, dropped or open again: kept in the data dir, the notes are never edited."""
+    def mark_action(self, action_id: str, status: str, among: Sequence | None = None):
+        """Mark a commitment done, dropped or open again: kept in the data dir, the notes are never edited.
+
+        `among`: the commitments the caller already has (from actions()), to skip tracking them again."""
         from coach.agent.marks import mark_commitment
 
-        return mark_commitment(self.settings, self.actions(), action_id, status, self.today)
+        items = list(among) if among is not None else self.actions()
+        return mark_commitment(self.settings, items, action_id, status, self.today)
 
     def themes(self) -> list:
         """Topics that recur across sessions, each with first/last date and its notes."""

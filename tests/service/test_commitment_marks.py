@@ -117,3 +117,13 @@ def test_a_damaged_marks_file_is_reported_not_ignored(service):
     (Path(service.settings.data_dir) / MARKS_FILE).write_text("{not json")
     with pytest.raises(CoachError, match="cannot be read.*Move it aside"):
         service.actions()
+
+
+def test_marking_among_known_items_gives_the_same_result(service):
+    items = service.actions()
+    handoff = next(i for i in items if "release planning" in i.text)
+    marked = service.mark_action(handoff.id, "dropped", among=items)
+    assert marked.status == "dropped" and marked.inferred_status == "open"
+    again = service.actions()  # the marked copy, reopened from the caller's list
+    back = service.mark_action(handoff.id, "open", among=again)
+    assert back.status == "open" and back.status_note is None and _marks_file(service)["marks"] == {}

@@ -152,7 +152,8 @@ class CommitmentsScreen(CoachScreen):
             self.notify(f"Already {status}.", markup=False)
             return
         service = self.app.service
-        self.run_job(lambda: service.mark_action(item.id, status), self._marked, group="mark")
+        items = list(self.items)  # already tracked: marking need not track them all again
+        self.run_job(lambda: service.mark_action(item.id, status, among=items), self._marked, group="mark")
 
     def _marked(self, marked) -> None:
         self.items = [marked if getattr(old, "id", None) == marked.id else old for old in self.items]
