@@ -67,6 +67,9 @@ async def test_save_as_note_writes_a_new_note_and_indexes_it(real):
         await wait_for(pilot, lambda: set(_hashes(notes)) - set(before), timeout=20)
         await wait_for(pilot, lambda: any("Saved as a new note" in n.message for n in notifications(app)),
                        timeout=20)
+        await pilot.press("ctrl+s")  # nothing new since: no second copy
+        await wait_for(pilot, lambda: any("Already saved as" in n.message for n in notifications(app)))
+        assert len(set(_hashes(notes)) - set(before)) == 1
     written = (set(_hashes(notes)) - set(before)).pop()
     assert written.startswith(f"{TODAY} coach conversation - what-did-rosa-say-about-hiring")
     assert any(written in n.message for n in notifications(app))

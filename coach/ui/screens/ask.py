@@ -60,6 +60,8 @@ class AskScreen(CoachScreen):
         self.answer_text = ""
         self._stream = None
         self._worker: Worker | None = None
+        self.saved_notes: dict[tuple[str, int], object] = {}
+        """(conversation id, turns) -> the note it was saved as, so saving again unchanged makes no copy."""
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="ask-body"):
@@ -215,15 +217,20 @@ class AskScreen(CoachScreen):
         if not callable(save) or self.conversation_id is None:
             self.notify("Ask something first; then the conversation can be saved as a note.", markup=False)
             return
+        key = (self.conversation_id, len(self.history))
+        if key in self.saved_notes:  # nothing new since: a second note would be a copy
+            self.notify(clean(f"Already saved as {self.saved_notes[key]}"), markup=False)
+            return
         conversation_id = self.conversation_id
 
         def job():
             with self.app.engine_lock:
                 return save(conversation_id)
 
-        self.run_job(job, self._saved, group="save")
+        self.run_job(job, lambda path: self._saved(key, path), group="save")
 
-    def _saved(self, path) -> None:
+    def _saved(self, key: tuple, path) -> None:
+        self.saved_notes[key] = path
         self.notify(clean(f"Saved as a new note: {path}"), title="Conversation saved", markup=False)
         self.app.refresh_screens()  # Home's recent notes
 
