@@ -227,6 +227,12 @@ class CoachApp(App):
         else:
             self.push_screen(screen_cls())
 
+    def action_past_conversations(self) -> None:
+        """Ask, with the list of past conversations open over it."""
+        self.action_open("ask")
+        if self.screen.__class__.__name__ == "AskScreen":
+            self.call_after_refresh(self.screen.run_action, "history")
+
     def go_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.pop_screen()

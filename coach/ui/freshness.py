@@ -99,7 +99,7 @@ class IndexKeeper:
     def _watch(self, folder: Path, stop: threading.Event) -> None:
         try:
             watch_folder(folder, lambda _count: self.app.call_from_thread(self.request_background_sync), stop)
-        except Exception as exc:  # no inotify watches left, folder gone, ...: fall back to a timer
+        except Exception as exc:  # noqa: BLE001 — no inotify watches left, folder gone...: fall back to a timer
             if not stop.is_set():
                 self.app.call_from_thread(self._watch_failed, exc)
 

@@ -131,3 +131,21 @@ async def test_palette_offers_the_conversation_actions_on_the_ask_screen(real):
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HistoryScreen")
         await pilot.press("escape")
         assert app.screen.__class__.__name__ == "AskScreen"
+
+
+async def test_past_conversations_from_the_home_palette(real):
+    app, _, _ = real
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(app, pilot, "What did Rosa say about hiring?")
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "HomeScreen"
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"past conversations")
+        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HistoryScreen")
+        assert app.screen.query_one("#history-list", OptionList).option_count == 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "AskScreen"
+                       and "hire senior" in _chat_text(app.screen))

@@ -117,3 +117,16 @@ async def test_a_busy_index_is_retried_quietly_later(build, notes_dir, monkeypat
         assert len(calls) >= 2
         assert len(notifications(app)) == shown  # a background retry does not nag
         assert app.screen.is_attached and Path(notes_dir / "2026-11-24 ade.md").exists()
+
+
+async def test_when_the_folder_cannot_be_watched_it_falls_back_to_periodic_sync(build, monkeypatch):
+    def cannot_watch(folder, on_change, stop):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr("coach.ui.freshness.watch_folder", cannot_watch)
+    app, _ = build(sync_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.keeper.mode == "periodic", timeout=30)
+        toast = next(n for n in notifications(app) if n.title == "Notes folder")
+        assert "inotify watch limit reached" in toast.message and "every 60 s" in toast.message
+        assert app.is_running
