@@ -74,7 +74,9 @@ class IndexKeeper:
         """(Re)start keeping fresh, for the current notes folder."""
         self.halt()
         settings = self.app.settings
-        if getattr(settings, "watch_notes", True) and settings.notes_dir is not None:
+        if settings.notes_dir is None:
+            return  # nothing to keep fresh until a folder is chosen (first run starts this again)
+        if getattr(settings, "watch_notes", True):
             self.stop = threading.Event()
             folder, stop = Path(settings.notes_dir), self.stop
             self.app.run_worker(lambda: self._watch(folder, stop), thread=True, exit_on_error=False,
