@@ -11,12 +11,13 @@ from langchain_core.messages import AIMessage
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Markdown, OptionList
 
-from coach.agent.history import load_conversation
+from coach.agent.events import AskResult
+from coach.agent.history import ConversationLog, load_conversation
 from coach.agent.service import CoachService
 from coach.notes.reader import read_note
 from coach.ui.app import build_app
 from coach.ui.sample import SAMPLE_DIR
-from tests.ui.conftest import SIZE, TODAY, notifications, visible_text, wait_for
+from tests.ui.conftest import SIZE, TODAY, notifications, screen_text, visible_text, wait_for
 
 ANSWERS = ["Rosa said to hire senior when the team needs someone to teach [2026-11-17, Rosa Delgado].",
            "She said it in the November session [2026-11-17, Rosa Delgado].",
@@ -149,3 +150,23 @@ async def test_past_conversations_from_the_home_palette(real):
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "AskScreen"
                        and "hire senior" in _chat_text(app.screen))
+
+
+async def test_hostile_text_in_a_past_conversation_renders_literally(real):
+    app, service, _ = real
+    log = ConversationLog(service.settings)
+    log.add_question("[@click=app.quit]x[/] and [bold]y \x1b[2J")
+    log.add_answer(AskResult("q", "Answer with [/] and [red]z[/]", [], [], True, "interrupted", log.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.index_state.search_ready, timeout=60)
+        await pilot.press("a", "ctrl+l")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HistoryScreen")
+        await pilot.pause(0.1)
+        assert "[@click=app.quit]x[/] and [bold]y" in screen_text(app)
+        await pilot.press("enter")
+        ask = app.screen
+        await wait_for(pilot, lambda: ask.__class__.__name__ == "AskScreen" and ask.conversation_id == log.id)
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/] and [bold]y" in text and "This answer was unfinished" in text
+        assert app.is_running
