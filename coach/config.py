@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 320
     """Upper bound on a generated answer's length."""
 
+    watch_notes: bool = True
+    """While the app runs, watch the notes folder and re-index notes changed outside coach within seconds.
+    Off: the app re-checks the folder every `sync_interval` seconds instead."""
+
+    sync_interval: float = 300.0
+    """Seconds between the app's background syncs when watch_notes is off (or the folder cannot be watched)."""
+
     @field_validator("notes_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

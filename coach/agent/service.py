@@ -55,6 +55,24 @@ class CoachService:
 
         return answer_blocking(self, question, list(history))
 
+    def conversations(self) -> list:
+        """Past conversations, newest first (each with its turns)."""
+        from coach.agent.history import list_conversations
+
+        return list_conversations(self.settings)
+
+    def conversation(self, conversation_id: str):
+        """One past conversation, to read or to continue (its pairs() are a follow-up's history)."""
+        from coach.agent.history import load_conversation
+
+        return load_conversation(self.settings, conversation_id)
+
+    def save_conversation(self, conversation_id: str) -> str:
+        """Write a conversation as a new note (never overwriting) and index it; returns its path in the notes."""
+        from coach.agent.conversation_note import save_conversation
+
+        return save_conversation(self, conversation_id)
+
     # -- commitments and themes -----------------------------------------------------------------
 
     def actions(self, status: str | None = None) -> list:
@@ -62,6 +80,15 @@ class CoachService:
         from coach.agent.tracking import tracked_actions
 
         return tracked_actions(self, status)
+
+    def mark_action(self, action_id: str, status: str, among: Sequence | None = None):
+        """Mark a commitment done, dropped or open again: kept in the data dir, the notes are never edited.
+
+        `among`: the commitments the caller already has (from actions()), to skip tracking them again."""
+        from coach.agent.marks import mark_commitment
+
+        items = list(among) if among is not None else self.actions()
+        return mark_commitment(self.settings, items, action_id, status, self.today)
 
     def themes(self) -> list:
         """Topics that recur across sessions, each with first/last date and its notes."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.agent.actions import TrackedCommitment, track_commitments
+from coach.agent.marks import MarkedCommitment, apply_marks, load_marks
 from coach.agent.writer import is_generated
 from coach.errors import CoachError
 from coach.notes.model import Note
@@ -15,18 +16,21 @@ def trackable(notes: list[Note]) -> list[Note]:
     return [n for n in notes if not (is_generated(n) and n.kind == "agenda")]
 
 
-def tracked_actions(service, status: str | None = None) -> list[TrackedCommitment]:
-    """Every commitment with its status as of service.today, optionally only one status."""
+def tracked_actions(service, status: str | None = None) -> list[MarkedCommitment]:
+    """Every commitment with its status as of service.today (the user's marks win over the notes'),
+    optionally only one status."""
     if status is not None and status not in STATUSES:
         raise CoachError(f"status must be one of {', '.join(STATUSES)} (got {status!r}).")
     notes = trackable(service.engine.scan_notes().notes)
-    tracked = track_commitments(notes, service.today, service.engine.query_embedder.embed)
+    inferred = track_commitments(notes, service.today, service.engine.query_embedder.embed)
+    tracked = apply_marks(inferred, load_marks(service.settings), service.today)
     return [t for t in tracked if status is None or t.status == status]
 
 
 def action_json(item: TrackedCommitment) -> dict:
     """The stable `coach actions --json` shape for one commitment."""
     return {
+        "id": getattr(item, "id", None),
         "text": item.text,
         "status": item.status,
         "owner": item.owner,
@@ -38,4 +42,6 @@ def action_json(item: TrackedCommitment) -> dict:
         "settled_by": item.status_path,
         "settled_on": item.status_date.isoformat() if item.status_date else None,
         "evidence": item.evidence,
+        "status_source": getattr(item, "status_source", "notes"),
+        "marked_on": item.marked_on.isoformat() if getattr(item, "marked_on", None) else None,
     }

@@ -100,11 +100,23 @@ def agenda(
 
 def actions(
     status: Annotated[str | None, typer.Option(help="open | done | dropped.")] = None,
+    done: Annotated[str | None, typer.Option("--done", metavar="ID", help="Mark this commitment done.")] = None,
+    drop: Annotated[str | None, typer.Option("--drop", metavar="ID", help="Mark this commitment dropped.")] = None,
+    reopen: Annotated[str | None, typer.Option("--reopen", metavar="ID", help="Mark it open again.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Commitments found in your notes, with their status carried across later sessions."""
+    """Commitments found in your notes, with their status carried across later sessions.
+
+    --done / --drop / --reopen ID record your own mark (ids are listed by `coach actions`; a unique
+    prefix is enough). Marks live in the data folder; your notes are never edited."""
     if status is not None:
         check_choice("status", status, STATUS_CHOICES)
+    marks = [(ref, mark) for ref, mark in ((done, "done"), (drop, "dropped"), (reopen, "open")) if ref]
+    if len(marks) > 1 or (marks and status):
+        raise CoachError("Give one of --done, --drop or --reopen at a time (without --status).")
+    if marks:
+        _show_marked(_service().mark_action(*marks[0]), as_json)
+        return
     _show_actions(_service().actions(status), as_json)
 
 
@@ -166,7 +178,21 @@ def _show_actions(items, as_json: bool) -> None:
     for item in items:
         owner = "" if item.owner == "me" else f" [{item.owner}]"
         out.print(plain(f"{item.status:8}", colours[item.status]) + plain(f"{item.text}{owner}"))
-        out.print(plain(f"         {item.date.isoformat()} {item.path} · {item.age_days} days", "dim"))
+        mark = f" · {item.status_note}" if getattr(item, "status_note", None) else ""
+        where = f"{item.date.isoformat()} {item.path} · {item.age_days} days{mark}"
+        out.print(plain(f"         {where} · id {getattr(item, 'id', '')}", "dim"))
+
+
+def _show_marked(item, as_json: bool) -> None:
+    from coach.agent.tracking import action_json
+    from coach.commands.output import emit_json, out, plain
+
+    if as_json:
+        emit_json({"marked": action_json(item)})
+        return
+    how = item.status_note or f"back to what your notes say ({item.status})"
+    out.print(plain(f"{item.text}", "bold") + plain(f"  [{item.id}]", "dim"))
+    out.print(plain(f"  {how} · from {item.date.isoformat()} {item.path}"))
 
 
 def _show_themes(found, as_json: bool) -> None:

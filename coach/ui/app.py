@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from coach.errors import CoachError, IndexBusyError
 from coach.paths import ensure_private_dir
 from coach.ui.commands import CoachCommands
+from coach.ui.freshness import IndexKeeper
 from coach.ui.messages import IndexFailed, IndexProgress, IndexSynced, NotesChanged
 from coach.ui.safe import clean, one_line
 from coach.ui.sample import has_notes
@@ -71,6 +72,8 @@ class CoachApp(App):
         self.model_lock = threading.Lock()
         self.home_facts = None
         """The home screen's last reading of the notes (mentors, last session), reused by other screens."""
+        self.keeper = IndexKeeper(self)
+        """Re-syncs when notes change outside coach (file watcher, or a periodic sync)."""
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -90,6 +93,10 @@ class CoachApp(App):
     def start_workers(self) -> None:
         self.sync_index()
         self.warm_models()
+        self.keeper.start()
+
+    def on_unmount(self) -> None:
+        self.keeper.halt()  # the watcher thread ends within its poll interval
 
     def show_first_run(self) -> None:
         from coach.ui.screens.first_run import FirstRunScreen
@@ -177,6 +184,7 @@ class CoachApp(App):
         self.index_state = IndexState(
             "ready", notes=message.notes, problems=message.problems, last_sync=datetime.now(), search_ready=True
         )
+        self.keeper.sync_finished()
         self.refresh_screens()
 
     def on_index_failed(self, message: IndexFailed) -> None:
@@ -186,7 +194,8 @@ class CoachApp(App):
             "failed", notes=self._note_count() if message.usable else 0, message=one_line(text, 60),
             search_ready=message.usable,
         )
-        self.report_error(error)
+        if not self.keeper.sync_finished(busy=isinstance(error, IndexBusyError)):
+            self.report_error(error)
         self.refresh_screens()
 
     def on_notes_changed(self, message: NotesChanged) -> None:
@@ -217,6 +226,12 @@ class CoachApp(App):
             self.switch_screen(screen_cls())
         else:
             self.push_screen(screen_cls())
+
+    def action_past_conversations(self) -> None:
+        """Ask, with the list of past conversations open over it."""
+        self.action_open("ask")
+        if self.screen.__class__.__name__ == "AskScreen":
+            self.call_after_refresh(self.screen.run_action, "history")
 
     def go_back(self) -> None:
         if len(self.screen_stack) > 1:

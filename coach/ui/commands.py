@@ -13,6 +13,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Prepare for the next meeting", "open('prepare')", "Draft an agenda for a mentor"),
     ("Search notes", "open('search')", "Live search over your notes and the principles"),
     ("Ask a question", "open('ask')", "A sourced answer from your notes"),
+    ("Past conversations", "past_conversations", "Reopen an earlier conversation and continue it"),
     ("Commitments", "open('commitments')", "Open, done and dropped commitments"),
     ("Browse notes", "open('notes')", "Every note by date and mentor"),
     ("Model and provider", "open('model')", "Choose the chat model (local or remote)"),

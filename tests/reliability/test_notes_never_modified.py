@@ -110,6 +110,10 @@ def test_every_command_leaves_existing_notes_untouched(dev_notes, tmp_path, fres
     for name in ("actions", "themes"):  # `agenda --save --json` below prints the agenda too
         if name in available:
             coach(name, "--json")
+    if "actions" in available:  # marks go to the data dir, never into the note they came from
+        first = json.loads(coach("actions", "--json").stdout)["actions"][0]["id"]
+        coach("actions", "--done", first, "--json")
+        coach("actions", "--reopen", first)
     if "reflect" in available:
         coach("reflect", "--answers", str(answers), "--json")
     if "agenda" in available:

@@ -17,6 +17,7 @@ from textual.worker import Worker, get_current_worker
 from coach.agent.events import DoneEvent, FailedEvent, RetryingEvent, SourcesEvent, TokenEvent
 from coach.ui.safe import clean, one_line, plain
 from coach.ui.screens.base import CoachScreen
+from coach.ui.screens.history import ConversationCommands, HistoryScreen, past_sources, past_turn_widgets
 from coach.ui.widgets.hits import source_prompt
 
 INTRO = "Ask about your notes, e.g. “What has Rosa said about hiring?” Follow-up questions keep the context."
@@ -41,11 +42,14 @@ class AskScreen(CoachScreen):
     """Turns stack up in the chat; `history` (finished AskResults) goes with every follow-up."""
 
     SCREEN_TITLE = "ask"
+    COMMANDS = {ConversationCommands}
     BINDINGS = [
         Binding("escape", "stop_or_back", "Stop / back"),
         Binding("ctrl+s", "save_note", "Save as note"),
         Binding("ctrl+o", "focus_sources", "Sources"),
         Binding("ctrl+r", "retry", "Retry"),  # only after a failed answer; otherwise the app's re-index
+        Binding("ctrl+l", "history", "History"),
+        Binding("ctrl+n", "new_conversation", "New"),
     ]
 
     def __init__(self) -> None:
@@ -59,6 +63,8 @@ class AskScreen(CoachScreen):
         self._worker: Worker | None = None
         self.retry_question: str | None = None  # the question whose answer failed, until it is asked again
         self._questions: dict[int, str] = {}
+        self.saved_notes: dict[tuple[str, int], object] = {}
+        """(conversation id, turns) -> the note it was saved as, so saving again unchanged makes no copy."""
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="ask-body"):
@@ -85,6 +91,8 @@ class AskScreen(CoachScreen):
             return callable(getattr(self.app.service, "save_conversation", None))
         if action == "retry":
             return self.retry_question is not None and not self.streaming
+        if action == "history":
+            return callable(getattr(self.app.service, "conversations", None))
         return True
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -241,14 +249,68 @@ class AskScreen(CoachScreen):
         if not callable(save) or self.conversation_id is None:
             self.notify("Ask something first; then the conversation can be saved as a note.", markup=False)
             return
+        key = (self.conversation_id, len(self.history))
+        if key in self.saved_notes:  # nothing new since: a second note would be a copy
+            self.notify(clean(f"Already saved as {self.saved_notes[key]}"), markup=False)
+            return
         conversation_id = self.conversation_id
 
         def job():
             with self.app.engine_lock:
                 return save(conversation_id)
 
-        self.run_job(job, lambda path: self.notify(clean(f"Saved as {getattr(path, 'name', path)}"),
-                                                   title="Conversation saved", markup=False), group="save")
+        self.run_job(job, lambda path: self._saved(key, path), group="save")
+
+    def _saved(self, key: tuple, path) -> None:
+        self.saved_notes[key] = path
+        self.notify(clean(f"Saved as a new note: {path}"), title="Conversation saved", markup=False)
+        self.app.refresh_screens()  # Home's recent notes
+
+    # -- past conversations ----------------------------------------------------------------------
+
+    def action_history(self) -> None:
+        """List past conversations (read in a worker); the chosen one is reopened here."""
+        if self._busy():
+            return
+        self.run_job(self.app.service.conversations, self._pick_conversation, group="history")
+
+    def _pick_conversation(self, conversations: list) -> None:
+        self.app.push_screen(HistoryScreen(conversations), callback=self._continue_conversation)
+
+    def _continue_conversation(self, conversation_id: str | None) -> None:
+        if conversation_id:
+            service = self.app.service
+            self.run_job(lambda: service.conversation(conversation_id), self._show_conversation, group="history")
+
+    async def _show_conversation(self, conversation) -> None:
+        """Show the past turns; the next question continues this conversation with their context."""
+        await self._reset_chat(past_turn_widgets(conversation))
+        self.history = conversation.pairs()
+        self.conversation_id = conversation.id
+        sources = past_sources(conversation)
+        self._show_sources(sources, any(s.source != "knowledge" for s in sources))
+        self.focus_main()
+
+    async def action_new_conversation(self) -> None:
+        if self._busy():
+            return
+        await self._reset_chat([Static(INTRO, classes="hint", markup=False)])
+        self.history, self.conversation_id = [], None
+        self.query_one("#source-list", OptionList).clear_options()
+        self.focus_main()
+
+    def _busy(self) -> bool:
+        if self.streaming:
+            self.notify("Wait for this answer, or press esc to stop it.", markup=False)
+        return self.streaming
+
+    async def _reset_chat(self, widgets: list) -> None:
+        chat = self.query_one("#chat", VerticalScroll)
+        await chat.remove_children()
+        await chat.mount_all(widgets)
+        self.answer_text, self._stream = "", None
+        self.retry_question = None  # the failed answer left the screen with its conversation
+        self.refresh_bindings()
 
 
 def _citation_note(result) -> str:

@@ -1,10 +1,13 @@
-"""Commitments: open / done / dropped, with the note each came from and its age; enter opens the source."""
+"""Commitments: open / done / dropped, with the note each came from and its age; enter opens the source;
+d / x / o mark the selected one done, dropped or open again (kept in coach's data, never in the notes)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
@@ -14,13 +17,44 @@ from coach.ui.screens.base import CoachScreen
 
 FILTERS = ("open", "done", "dropped", None)
 MARKS = {"open": "▢ open", "done": "✓ done", "dropped": "✗ dropped"}
+# (palette name, status, help) for marking the selected commitment.
+MARK_COMMANDS = (
+    ("Mark commitment done", "done", "The selected commitment is done (d)"),
+    ("Mark commitment dropped", "dropped", "You decided not to do it (x)"),
+    ("Reopen commitment", "open", "It is open again, whatever the notes say (o)"),
+)
+
+
+class MarkCommands(Provider):
+    """Palette entries for marking the selected commitment (only while the Commitments screen is open)."""
+
+    def _run(self, status: str) -> None:
+        screen = self.screen
+        self.app.call_later(lambda: screen.action_mark(status))
+
+    async def discover(self) -> Hits:
+        for name, status, help_text in MARK_COMMANDS:
+            yield DiscoveryHit(name, partial(self._run, status), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, status, help_text in MARK_COMMANDS:
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, status), text=name, help=help_text)
 
 
 class CommitmentsScreen(CoachScreen):
-    """`f` cycles the filter (open → done → dropped → all)."""
+    """`f` cycles the filter (open → done → dropped → all); d / x / o mark the selected commitment."""
 
     SCREEN_TITLE = "commitments"
-    BINDINGS = [Binding("f", "cycle_filter", "Filter"), Binding("enter", "open_source", "Open note", show=False)]
+    COMMANDS = {MarkCommands}
+    BINDINGS = [
+        Binding("f", "cycle_filter", "Filter"),
+        Binding("d", "mark('done')", "Done"),
+        Binding("x", "mark('dropped')", "Drop"),
+        Binding("o", "mark('open')", "Reopen"),
+        Binding("enter", "open_source", "Open note", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,9 +80,16 @@ class CommitmentsScreen(CoachScreen):
                      failed=lambda error: self._say("Commitments could not be read: see the message."))
 
     def _loaded(self, items: list) -> None:
+        selected = getattr(self._current(), "id", None)  # a background re-sync must not move the cursor
         self.items = sorted(items, key=lambda item: (item.date, item.path), reverse=True)
         self._fill()
+        self._select(selected)
         self.focus_main()
+
+    def _select(self, commitment_id: str | None) -> None:
+        rows = [i for i, item in enumerate(self.shown) if getattr(item, "id", None) == commitment_id]
+        if commitment_id and rows:
+            self.query_one("#commitment-table", DataTable).move_cursor(row=rows[0])
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
@@ -71,15 +112,20 @@ class CommitmentsScreen(CoachScreen):
             )
         counts = {status: sum(1 for i in self.items if i.status == status) for status in MARKS}
         summary = " · ".join(f"{n} {status}" for status, n in counts.items())
-        self._say(f"Showing {self.filter or 'all'} · {summary} · f filter · enter opens the note")
+        self._say(f"Showing {self.filter or 'all'} · {summary} · d done · x drop · o reopen · enter opens the note")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The whole commitment and where it was settled, under the table (columns cut long text)."""
         item = self._current()
         if item is None:
             return
+        self._show_detail(item)
+
+    def _show_detail(self, item) -> None:
         settled = getattr(item, "status_path", None)
         how = f" · {item.status} in {note_label(None, settled)}" if settled else ""
+        if getattr(item, "status_note", None):
+            how = f" · {item.status_note} (your notes: {item.inferred_status})"
         text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{how}"
         self.query_one("#commitment-detail", Static).update(plain(one_line(text, 400)))
 
@@ -95,6 +141,32 @@ class CommitmentsScreen(CoachScreen):
         item = self._current()
         if item is not None:
             self.app.open_note(item.path, item.line)
+
+    def action_mark(self, status: str) -> None:
+        """Mark the selected commitment; the service writes the status file in a worker."""
+        item = self._current()
+        if item is None or not getattr(item, "id", None):
+            self.notify("Select a commitment first.", markup=False)
+            return
+        if item.status == status:
+            self.notify(f"Already {status}.", markup=False)
+            return
+        service = self.app.service
+        items = list(self.items)  # already tracked: marking need not track them all again
+        self.run_job(lambda: service.mark_action(item.id, status, among=items), self._marked, group="mark")
+
+    def _marked(self, marked) -> None:
+        self.items = [marked if getattr(old, "id", None) == marked.id else old for old in self.items]
+        table = self.query_one("#commitment-table", DataTable)
+        row = table.cursor_row
+        self._fill()
+        if table.row_count:  # the same place: the next row when the marked one left this filter
+            table.move_cursor(row=min(row, table.row_count - 1))
+        how = marked.status_note or f"back to what your notes say ({marked.status})"
+        self.notify(one_line(f"{marked.text}: {how}", 200), title="Commitment", markup=False)
+        for screen in self.app.screen_stack:  # Home's open list, under this screen
+            if screen is not self and callable(getattr(screen, "reload", None)):
+                screen.reload()
 
     def _say(self, text: str) -> None:
         self.query_one("#commitments-status", Static).update(plain(text))

@@ -17,11 +17,14 @@ Anywhere
 
 Search       type to search · ctrl+f filters · enter opens
 Ask          enter sends · esc stops · ctrl+o sources
+             ctrl+s save as note · ctrl+l past conversations
+             ctrl+n new conversation
 Reflect      enter next · ctrl+j new line · ctrl+b back
              preview: enter saves · e edits · esc discards
 Prepare      j/k move · J/K reorder · e edit · d drop · o add
              s save as note · x export · y copy
 Commitments  f filter · enter opens the note
+             d done · x drop · o reopen (kept in coach, not the notes)
 Notes        enter reads · e opens $EDITOR
 
 Your notes stay on this machine unless the top bar says a

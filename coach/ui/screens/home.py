@@ -11,12 +11,14 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from coach.ui.facts import HomeFacts, age, days_since, home_facts
+from coach.ui.glance import Glance, pick_open
 from coach.ui.safe import one_line
 from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.index_status import IndexStatus
 
 ACTIONS = (("reflect", "Reflect", "r"), ("prepare", "Prepare", "p"), ("search", "Search / ask", "/"))
-MAX_OPEN = 5
+OPEN_ROWS = 10
+"""Lines inside the open-commitments card (#home-cards is 12 high): enough to see, few enough to read."""
 
 
 class HomeScreen(CoachScreen):
@@ -34,6 +36,9 @@ class HomeScreen(CoachScreen):
         Binding("f", "app.first_run", "Notes folder", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]
+
+    open_items: list | None = None
+    """The open commitments last read (shown again once the last session is known)."""
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="home-cards"):
@@ -73,6 +78,8 @@ class HomeScreen(CoachScreen):
         self.run_job(lambda: home_facts(service.engine.scan_notes().notes), self._show_facts, group="facts")
         # Commitments need the embedding model: wait for the start-up sync to load it (reload runs again then).
         if self.app.index_state.search_ready:
+            if self.open_items is None:
+                self.query_one("#open-list", Static).update("Reading commitments…")
             self.run_job(lambda: service.actions("open"), self._show_open, group="actions",
                          failed=self._actions_failed)
         elif self.app.index_state.phase != "failed":
@@ -83,11 +90,15 @@ class HomeScreen(CoachScreen):
         today = self.app.service.today
         self.query_one("#last-session", Static).update(_last_session(facts, today))
         self.query_one("#recent", Static).update(_recent(facts))
+        if self.open_items is not None:
+            self._show_open(self.open_items)  # now it is known which ones came from the last session
 
     def _show_open(self, items: list) -> None:
-        items = sorted(items, key=lambda item: -item.age_days)
+        self.open_items = items
+        facts = self.app.home_facts
+        since = facts.last_session.date if facts is not None and facts.last_session is not None else None
         self.query_one("#open-card").border_title = f"Open commitments ({len(items)})"
-        self.query_one("#open-list", Static).update(_open_items(items))
+        self.query_one("#open-list", Static).update(_open_items(pick_open(items, since, OPEN_ROWS), bool(items)))
 
     def _actions_failed(self, error: BaseException) -> None:
         self.query_one("#open-list", Static).update("Commitments could not be read just now.")
@@ -112,15 +123,24 @@ def _last_session(facts: HomeFacts, today) -> Content:
     return Content.assemble(*lines)
 
 
-def _open_items(items: list) -> Content:
-    if not items:
+def _open_items(glance: Glance, any_open: bool) -> Content:
+    if not any_open:
         return Content("Nothing open. Nice.")
-    # Age first and right-aligned: rows are cut at the card's edge, and the age must survive.
-    rows = [Content.assemble((f"{age(item.age_days):>8} ", "$text-muted"), "▢ ", one_line(item.text, 120))
-            for item in items[:MAX_OPEN]]
-    if len(items) > MAX_OPEN:
-        rows.append(Content(f"… and {len(items) - MAX_OPEN} more (c)"))
+    rows: list[Content] = []
+    if glance.recent:
+        rows.append(Content.styled("Since your last session", "bold"))
+        rows += [_open_row(item) for item in glance.recent]
+        if glance.oldest:
+            rows.append(Content.styled("Waiting longest", "bold"))
+    rows += [_open_row(item) for item in glance.oldest]
+    if glance.more:
+        rows.append(Content.styled(f"… and {glance.more} more — press c to see all", "$text-muted"))
     return Content("\n").join(rows)
+
+
+def _open_row(item) -> Content:
+    # Age first and right-aligned: rows are cut at the card's edge, and the age must survive.
+    return Content.assemble((f"{age(item.age_days):>8} ", "$text-muted"), "▢ ", one_line(item.text, 120))
 
 
 def _recent(facts: HomeFacts) -> Content:

@@ -1,0 +1,33 @@
+"""Which open commitments Home shows at a glance: those made since the last session, then the oldest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+RECENT_MAX = 3
+"""At most this many from the last session, so the oldest still get room."""
+
+
+@dataclass(frozen=True)
+class Glance:
+    """The picked commitments, in display order, and how many open ones are left out."""
+
+    recent: list = field(default_factory=list)
+    oldest: list = field(default_factory=list)
+    more: int = 0
+
+
+def pick_open(items: list, since: date | None, rows: int) -> Glance:
+    """Fill `rows` lines: a heading and the commitments dated on or after `since` (the last session),
+    newest first; a heading and the longest-open others; one line saying how many more there are."""
+    recent = sorted((i for i in items if since is not None and i.date >= since), key=lambda i: i.date, reverse=True)
+    oldest = sorted((i for i in items if i not in recent), key=lambda i: -i.age_days)
+    headings = int(bool(recent)) + int(bool(recent) and bool(oldest))
+    room = rows - headings
+    if len(items) > room:
+        room -= 1  # the "and N more" line
+    take_recent = min(len(recent), RECENT_MAX if oldest else room, room)
+    take_oldest = min(len(oldest), room - take_recent)
+    shown = take_recent + take_oldest
+    return Glance(recent[:take_recent], oldest[:take_oldest], len(items) - shown)

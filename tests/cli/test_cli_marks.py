@@ -1,0 +1,46 @@
+"""`coach actions --done / --drop / --reopen ID` as a user runs them: real processes, notes untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from tests.cli.test_cli_search import run_coach
+from tests.conftest import write_note
+
+
+def _json(result) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_mark_done_drop_and_reopen_from_the_cli(notes_dir):
+    write_note(notes_dir, "2026-01-05 session.md",
+               "# Delegation\n\n## Actions\n- [ ] Hand off release planning to Priya\n"
+               "- [ ] Book a skip-level with Tom\n", date="2026-01-05", mentor="Ade Okafor", kind="session")
+    before = hashlib.sha256((notes_dir / "2026-01-05 session.md").read_bytes()).hexdigest()
+    env = {"COACH_NOTES_DIR": str(notes_dir)}
+    assert run_coach("index", env_extra=env).returncode == 0
+    items = _json(run_coach("actions", "--json", env_extra=env))["actions"]
+    ids = {item["text"]: item["id"] for item in items}
+    handoff, skip = ids["Hand off release planning to Priya"], ids["Book a skip-level with Tom"]
+
+    marked = _json(run_coach("actions", "--done", handoff[:6], "--json", env_extra=env))["marked"]
+    assert (marked["id"], marked["status"], marked["status_source"]) == (handoff, "done", "coach")
+    text = run_coach("actions", "--drop", skip, env_extra=env)
+    assert text.returncode == 0 and "marked dropped in coach on" in text.stdout
+
+    listed = {a["id"]: a["status"] for a in _json(run_coach("actions", "--json", env_extra=env))["actions"]}
+    assert listed == {handoff: "done", skip: "dropped"}
+    assert _json(run_coach("actions", "--reopen", skip, "--json", env_extra=env))["marked"]["status"] == "open"
+    marks = json.loads((Path(os.environ["COACH_DATA_DIR"]) / "commitment-marks.json").read_text())
+    assert list(marks["marks"]) == [handoff]
+
+    wrong = run_coach("actions", "--done", "zzzz", env_extra=env)
+    assert wrong.returncode != 0 and "No commitment has the id 'zzzz'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    both = run_coach("actions", "--done", handoff, "--drop", skip, env_extra=env)
+    assert both.returncode != 0 and "one of --done, --drop or --reopen" in both.stderr
+    assert hashlib.sha256((notes_dir / "2026-01-05 session.md").read_bytes()).hexdigest() == before
