@@ -46,6 +46,8 @@ REPEAT_JACCARD = 0.5
 LABEL_WORDS = 4
 # A report sentence this short borrows its topic from the sentence after it ("Did the list. 41 things …").
 SHORT_REPORT_WORDS = 4
+# "Did the SBI conversation", "Marcus intro done": do/did/done stand in for the commitment's own verb.
+_PRO_VERB = re.compile(r"\b(?:did|done|do)\b", re.IGNORECASE)
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -162,14 +164,18 @@ class _Similarity:
     """IDF-weighted word overlap, plus cosine similarity when an embedding function was given."""
 
     def __init__(self, notes: list[Note], texts: Iterable[str], embed: Embed | None) -> None:
-        self.idf = _idf(notes)
-        self.idf_unseen = max(self.idf.values(), default=1.0)  # a word no note contains
+        self.df: Counter[str] = Counter(w for note in notes for w in content_words(note.body))
+        self.notes_read = len(notes)
         self.rows: dict[str, int] = {}
         self.vectors: np.ndarray | None = None
         if embed is not None:
             unique = list(dict.fromkeys(texts))
             self.rows = {text: i for i, text in enumerate(unique)}
             self.vectors = np.asarray(embed(unique), dtype=np.float32) if unique else None
+
+    def idf(self, word: str) -> float:
+        """Smoothed inverse document frequency over the notes (a word no note contains is rarest)."""
+        return math.log((1 + self.notes_read) / (1 + self.df.get(word, 0))) + 1
 
     def cosine(self, a: str, b: str) -> float | None:
         """Cosine of two texts seen at construction, or None without embeddings."""
@@ -179,8 +185,8 @@ class _Similarity:
 
     def weighted_containment(self, words: frozenset[str], other: frozenset[str]) -> float:
         """Share of `words`' IDF mass found in `other`: rare shared words count for more."""
-        total = sum(self.idf.get(w, self.idf_unseen) for w in words)
-        return sum(self.idf.get(w, self.idf_unseen) for w in words & other) / total if total else 0.0
+        total = sum(self.idf(w) for w in words)
+        return sum(self.idf(w) for w in words & other) / total if total else 0.0
 
     def lexical(self, commitment: str, followup: FollowUp) -> float:
         """Weighted share of the commitment's words (whole core or its head clause) in the report."""
@@ -193,16 +199,19 @@ class _Similarity:
 
     def about(self, commitment: str, followup: FollowUp) -> float:
         """How strongly the report is about the commitment (0 when it is not)."""
-        lexical = self.lexical(commitment, followup)
-        if labels(commitment, followup):
-            lexical = max(lexical, LEXICAL_MATCH)
+        labelled = labels(commitment, followup)
+        lexical = max(self.lexical(commitment, followup), LEXICAL_MATCH if labelled else 0.0)
         cosine = self.cosine(commitment, report_text(followup))
+        if cosine is not None and cosine >= COSINE_MATCH:
+            return max(cosine, (lexical + cosine) / 2)  # paraphrase territory: the meaning decides
+        if not (labelled or names_itself(commitment, followup)):
+            return 0.0  # a heading gives the topic, not the evidence ("## Hiring" is not "hired")
         if cosine is None:
             return lexical if lexical >= LEXICAL_MATCH else 0.0
         # With both signals, words alone no longer decide: an unrelated sentence that happens to
         # share words ("evidence", "raise") is vetoed by a low cosine.
         mean = (lexical + cosine) / 2
-        return max(cosine, mean) if cosine >= COSINE_MATCH or mean >= MEAN_MATCH else 0.0
+        return max(cosine, mean) if mean >= MEAN_MATCH else 0.0
 
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""
@@ -216,11 +225,13 @@ class _Similarity:
         return (self.cosine(a, b) or 0.0) >= REPEAT_COSINE
 
 
-def _idf(notes: list[Note]) -> dict[str, float]:
-    """Smoothed inverse document frequency of each content word over the notes."""
-    df: Counter[str] = Counter(w for note in notes for w in content_words(note.body))
-    n = len(notes)
-    return {w: math.log((1 + n) / (1 + count)) + 1 for w, count in df.items()}
+def names_itself(commitment: str, followup: FollowUp) -> bool:
+    """True when the report's own words (not its heading's) name the commitment: two of the
+    commitment's words, or one of them with do/did/done standing in for its verb."""
+    words = content_words(core_text(commitment)) | content_words(head_text(commitment))
+    shared = len(words & content_words(report_text(followup)))
+    needed = min(MIN_SHARED, len(words))
+    return shared >= needed or (shared >= 1 and _PRO_VERB.search(followup.text) is not None)
 
 
 def _status_from(item: _Item, followup: FollowUp) -> str | None:
