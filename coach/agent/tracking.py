@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.agent.actions import TrackedCommitment, track_commitments
+from coach.agent.embed_cache import cached_embed
 from coach.agent.writer import is_generated
 from coach.errors import CoachError
 from coach.notes.model import Note
@@ -15,12 +16,13 @@ def trackable(notes: list[Note]) -> list[Note]:
     return [n for n in notes if not (is_generated(n) and n.kind == "agenda")]
 
 
-def tracked_actions(service, status: str | None = None) -> list[TrackedCommitment]:
-    """Every commitment with its status as of service.today, optionally only one status."""
+def tracked_actions(service, status: str | None = None, notes: list[Note] | None = None) -> list[TrackedCommitment]:
+    """Every commitment with its status as of service.today, optionally only one status. Callers that
+    have scanned the folder already pass its notes (one scan per command)."""
     if status is not None and status not in STATUSES:
         raise CoachError(f"status must be one of {', '.join(STATUSES)} (got {status!r}).")
-    notes = trackable(service.engine.scan_notes().notes)
-    tracked = track_commitments(notes, service.today, service.engine.query_embedder.embed)
+    notes = trackable(service.engine.scan_notes().notes if notes is None else notes)
+    tracked = track_commitments(notes, service.today, cached_embed(service))
     return [t for t in tracked if status is None or t.status == status]
 
 
