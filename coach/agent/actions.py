@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from itertools import groupby
@@ -75,15 +75,11 @@ _NEGATIVE = re.compile(
 
 @dataclass(frozen=True)
 class TrackedCommitment:
-    """A commitment with its status as of `today`, and the later note that settled it."""
+    """A commitment with its status as of `today`, and the later note that settled it. The
+    commitment's own fields (text, owner, path, date, mentor, line, style) read through to it."""
 
-    text: str
-    owner: str
-    path: str
-    date: date
-    mentor: str | None
-    line: int
-    style: str
+    commitment: Commitment
+    """The first mention: what was said, by whom, where and when."""
     status: str
     """"open", "done" or "dropped"."""
     status_path: str | None
@@ -94,6 +90,14 @@ class TrackedCommitment:
     """The follow-up sentence that settled it."""
     mentions: tuple[tuple[str, int], ...] = ()
     """(path, line) of every mention, the first one included: repeats merge into one item."""
+
+    def __getattr__(self, name: str):
+        if name in _COMMITMENT_FIELDS:
+            return getattr(self.commitment, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+_COMMITMENT_FIELDS = frozenset(f.name for f in fields(Commitment))
 
 
 @dataclass
@@ -267,10 +271,7 @@ def _tracked(item: _Item, today: date) -> TrackedCommitment:
     first, settled = item.first, item.settled_by
     end = settled.date if settled else today
     return TrackedCommitment(
-        **{
-            name: getattr(first, name)
-            for name in ("text", "owner", "path", "date", "mentor", "line", "style")
-        },
+        first,
         status=item.status,
         status_path=settled.path if settled else None,
         status_date=settled.date if settled else None,

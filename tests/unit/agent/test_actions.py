@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import zlib
 from datetime import date
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from coach.agent.actions import TrackedCommitment, core_text, track_commitments
+from coach.notes.commitments import Commitment
 from coach.notes.model import Note
 
 TODAY = date(2024, 3, 1)
@@ -82,6 +84,8 @@ def test_tracked_items_keep_the_commitment_fields() -> None:
         "me",
     )
     assert venue.mentions == (("2024-01-01.md", 6),)
+    assert isinstance(venue.commitment, Commitment) and venue.commitment.text == venue.text
+    assert copy.deepcopy(venue) == venue and not hasattr(venue, "no_such_field")
 
 
 @pytest.mark.parametrize("embed", [None, fake_embed])
