@@ -8,11 +8,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import lru_cache
 from itertools import groupby
 
 import numpy as np
 
+from coach.agent.report_match import (
+    MIN_SHARED,
+    core_text,
+    head_text,
+    labels,
+    names_itself,
+    report_text,
+    report_words,
+)
 from coach.notes.commitments import (
     Commitment,
     FollowUp,
@@ -28,9 +36,8 @@ Embed = Callable[[list[str]], np.ndarray]
 
 # Thresholds, set from what the measures mean rather than fitted to any notes:
 # a report "is about" a commitment when at least half of the commitment's content words
-# reappear in it (and at least two, so one shared name is never enough) ...
+# reappear in it (and at least MIN_SHARED, so one shared name is never enough) ...
 LEXICAL_MATCH = 0.5
-MIN_SHARED = 2
 # ... or when sentence embeddings put them in paraphrase territory (for MiniLM-class models,
 # unrelated sentences sit below ~0.3, topical neighbours ~0.4-0.55, paraphrases above ~0.6).
 COSINE_MATCH = 0.6
@@ -41,33 +48,6 @@ MEAN_MATCH = 0.45
 REPEAT_COSINE = 0.8
 REPEAT_CONTAINMENT = 0.8
 REPEAT_JACCARD = 0.5
-# "Topic: status" lines name the commitment by a short label; a label of at most this many
-# words, all of them in the commitment, is enough to say what the line is about.
-LABEL_WORDS = 4
-# A report sentence this short borrows its topic from the sentence after it ("Did the list. 41 things …").
-SHORT_REPORT_WORDS = 4
-# "Did the SBI conversation", "Marcus intro done": do/did/done stand in for the commitment's own verb.
-_PRO_VERB = re.compile(r"\b(?:did|done|do)\b", re.IGNORECASE)
-
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-    "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_WHEN = (
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\w+days?|"
-    r"(?:week|month|quarter|year|session|meeting|retro|time|morning|afternoon|evening|weekend)s?"
-    r"|q[1-4]|h[12])"
-)
-# Scheduling ("by end of Feb", "this week", "before the next session") and asides in brackets
-# say when, not what: a later report names the what.
-_SCHEDULE = re.compile(
-    r"\((?:[^()]*)\)|\b(?:by|before|after|from|on|in|at|until|within|during|this|next|every|each|"
-    r"today|tomorrow|tonight)\b"
-    r"(?:\s+(?:the|end|of|next|this|our|my|a|an|first|last|couple|few|one|two|three|four|five|six|\d+))*"
-    rf"\s+{_WHEN}\b"
-    rf"|\b(?:today|tomorrow|tonight|this week|next week)\b",
-    re.IGNORECASE,
-)
 _NEGATIVE = re.compile(
     r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back)\b", re.IGNORECASE
 )
@@ -113,55 +93,6 @@ class _Item:
     def negative(self) -> bool:
         """A "stop …" commitment, for which "haven't …" / "no longer …" mean it was kept."""
         return bool(_NEGATIVE.match(self.first.text))
-
-
-@lru_cache(maxsize=16384)
-def core_text(commitment: str) -> str:
-    """The commitment without its schedule and bracketed asides: what a later report would name."""
-    core = _SCHEDULE.sub(" ", commitment)
-    return core if content_words(core) else commitment
-
-
-@lru_cache(maxsize=16384)
-def head_text(commitment: str) -> str:
-    """The first clause of the core ("Have coffee with Tom" from "…, and mostly ask questions")."""
-    head = re.split(r"[,;:]|\s-\s|\s(?:and|but|so|then)\s", core_text(commitment), maxsplit=1)[0]
-    return head if len(content_words(head)) >= MIN_SHARED else core_text(commitment)
-
-
-def report_text(followup: FollowUp) -> str:
-    """What a follow-up is embedded as: the sentence, and for a terse one the next sentence too."""
-    if len(content_words(followup.text)) < SHORT_REPORT_WORDS and followup.after:
-        return f"{followup.text}. {followup.after}"
-    return followup.text
-
-
-_LABEL = re.compile(r"^([^:]{1,40}):\s")
-
-
-def _label_names(commitment: str, label: str) -> bool:
-    """True when the label is one word written capitalised in the commitment: a person, who may
-    figure in several commitments, so the label alone does not say which one."""
-    words = label.split()
-    return len(words) == 1 and re.search(rf"\b{re.escape(words[0].capitalize())}", commitment) is not None
-
-
-def labels(commitment: str, followup: FollowUp) -> bool:
-    """True when the report opens with a short "Topic:" label naming this commitment
-    ("Rota: haven't touched it" for "Stop reviewing the rota")."""
-    match = _LABEL.match(followup.text)
-    if not match:
-        return False
-    words = content_words(match.group(1))
-    if not words or len(words) > LABEL_WORDS or _label_names(commitment, match.group(1).strip()):
-        return False
-    return words <= content_words(core_text(commitment))
-
-
-@lru_cache(maxsize=65536)
-def report_words(followup: FollowUp) -> frozenset[str]:
-    """What a follow-up is matched on lexically: its heading's words as well as the report's."""
-    return content_words(f"{followup.context} {report_text(followup)}")
 
 
 class _Similarity:
@@ -227,15 +158,6 @@ class _Similarity:
         if shared >= 3 and shared / len(wa | wb) >= REPEAT_JACCARD:
             return True
         return (self.cosine(a, b) or 0.0) >= REPEAT_COSINE
-
-
-def names_itself(commitment: str, followup: FollowUp) -> bool:
-    """True when the report's own words (not its heading's) name the commitment: two of the
-    commitment's words, or one of them with do/did/done standing in for its verb."""
-    words = content_words(core_text(commitment)) | content_words(head_text(commitment))
-    shared = len(words & content_words(report_text(followup)))
-    needed = min(MIN_SHARED, len(words))
-    return shared >= needed or (shared >= 1 and _PRO_VERB.search(followup.text) is not None)
 
 
 def _status_from(item: _Item, followup: FollowUp) -> str | None:
