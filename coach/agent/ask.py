@@ -99,6 +99,21 @@ def prompt_messages(service, question: str, history: list = ()) -> list:
     return _messages(question, asyncio.run(_gather(service, question, turns)), turns)
 
 
+def warm_up_messages() -> list:
+    """A minimal ask-shaped prompt: the real system text and a one-word question."""
+    from coach.llm.prompts import load_prompt
+
+    return load_prompt("ask").messages(history="", context="", question="Hello")
+
+
+def warm_up(service) -> None:
+    """Have the bundled local model read the ask system text once, ahead of the first question:
+    llama.cpp keeps it evaluated, so the first answer waits only for its notes and question.
+    Other providers are never called for this."""
+    if service.settings.llm_provider == "llamacpp":
+        service.chat_model.invoke(warm_up_messages(), max_tokens=1)
+
+
 def _messages(question: str, context, turns: list[tuple[str, str]]):
     from coach.llm.prompts import load_prompt
 
