@@ -16,8 +16,11 @@ pytestmark = pytest.mark.realmodel
 
 # The bundled model reads ~200-250 prompt tokens/s on one core: this keeps the first token near 2 s.
 MAX_PROMPT_TOKENS = 520
-QUESTIONS = ["What did Ade say about giving hard feedback?", "How should I ask for a raise?",
-             "What did Dev suggest for hiring?"]
+QUESTIONS = [
+    "What did Ade say about giving hard feedback?",
+    "How should I ask for a raise?",
+    "What did Dev suggest for hiring?",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +33,31 @@ def service(tmp_path_factory):
     notes = base / "notes"
     notes.mkdir()
     filler = " ".join(f"We also talked about topic {i} for a while, with examples." for i in range(25))
-    write_note(notes, "2025-09-12 ade.md", f"## Feedback\n\n{filler} Ade said to give hard feedback early, in "
-               f"private, about the work and not the person, using SBI: situation, behaviour, impact. {filler}\n",
-               date="2025-09-12", mentor="Ade Okafor", kind="session")
-    write_note(notes, "2025-10-03 rachel.md", f"## Raise\n\n{filler} Rachel said to ask for a raise with market "
-               "data and a written list of wins.\n", date="2025-10-03", mentor="Rachel", kind="session")
-    write_note(notes, "2025-11-14 dev.md", "## Hiring\n\nDev suggested structured interviews and a scorecard "
-               "written before the first CV.\n", date="2025-11-14", mentor="Dev", kind="session")
+    write_note(
+        notes,
+        "2025-09-12 ade.md",
+        f"## Feedback\n\n{filler} Ade said to give hard feedback early, in "
+        f"private, about the work and not the person, using SBI: situation, behaviour, impact. {filler}\n",
+        date="2025-09-12",
+        mentor="Ade Okafor",
+        kind="session",
+    )
+    write_note(
+        notes,
+        "2025-10-03 rachel.md",
+        f"## Raise\n\n{filler} Rachel said to ask for a raise with market data and a written list of wins.\n",
+        date="2025-10-03",
+        mentor="Rachel",
+        kind="session",
+    )
+    write_note(
+        notes,
+        "2025-11-14 dev.md",
+        "## Hiring\n\nDev suggested structured interviews and a scorecard written before the first CV.\n",
+        date="2025-11-14",
+        mentor="Dev",
+        kind="session",
+    )
     with pytest.MonkeyPatch.context() as patch:  # never read the developer's config file
         patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
         settings = load_settings(notes_dir=notes, data_dir=base / "data")

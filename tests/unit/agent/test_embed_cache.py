@@ -26,7 +26,9 @@ def test_only_new_texts_are_embedded_and_vectors_come_back_in_order(tmp_path):
     assert model.seen == ["book the venue", "write the charter"]
     again = EmbeddingCache(tmp_path / "cache" / "e.sqlite3", model, "fake")(["write the charter", "new one"])
     assert model.seen[2:] == ["new one"]
-    assert np.allclose(again[0], first[1]) and np.allclose(again, fake_embed(["write the charter", "new one"]))
+    assert np.allclose(again[0], first[1]) and np.allclose(
+        again, fake_embed(["write the charter", "new one"])
+    )
 
 
 def test_another_model_does_not_reuse_the_vectors(tmp_path):
