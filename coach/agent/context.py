@@ -158,9 +158,9 @@ def focus(text: str, question: str, limit: int) -> str:
         return text[:limit]  # matched on meaning alone: the opening is the best guess
     kept, used = set(), 0
     for i in sorted(range(len(pieces)), key=lambda i: (-overlap[i], i)):
-        if overlap[i] and used + len(pieces[i]) + 2 <= limit:
+        if overlap[i] and used + len(pieces[i]) + 3 <= limit:  # a space, and at most one "… " gap
             kept.add(i)
-            used += len(pieces[i]) + 2
+            used += len(pieces[i]) + 3
     return _join_kept(pieces, kept) if kept else text[:limit]
 
 
