@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     sync_interval: float = 300.0
     """Seconds between the app's background syncs when watch_notes is off (or the folder cannot be watched)."""
 
+    ask_context_tokens: int | None = Field(default=None, ge=100, le=100_000)
+    """Tokens of retrieved notes and principles an answer may use; default 300 for the bundled model
+    (keeps its first token within ~2 s on a CPU), else what llm_context leaves (at most 3000)."""
+
     @field_validator("notes_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

@@ -6,13 +6,21 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import lru_cache
 from itertools import groupby
 
 import numpy as np
 
+from coach.agent.report_match import (
+    MIN_SHARED,
+    core_text,
+    head_text,
+    labels,
+    names_itself,
+    report_text,
+    report_words,
+)
 from coach.notes.commitments import (
     Commitment,
     FollowUp,
@@ -28,9 +36,8 @@ Embed = Callable[[list[str]], np.ndarray]
 
 # Thresholds, set from what the measures mean rather than fitted to any notes:
 # a report "is about" a commitment when at least half of the commitment's content words
-# reappear in it (and at least two, so one shared name is never enough) ...
+# reappear in it (and at least MIN_SHARED, so one shared name is never enough) ...
 LEXICAL_MATCH = 0.5
-MIN_SHARED = 2
 # ... or when sentence embeddings put them in paraphrase territory (for MiniLM-class models,
 # unrelated sentences sit below ~0.3, topical neighbours ~0.4-0.55, paraphrases above ~0.6).
 COSINE_MATCH = 0.6
@@ -41,31 +48,6 @@ MEAN_MATCH = 0.45
 REPEAT_COSINE = 0.8
 REPEAT_CONTAINMENT = 0.8
 REPEAT_JACCARD = 0.5
-# "Topic: status" lines name the commitment by a short label; a label of at most this many
-# words, all of them in the commitment, is enough to say what the line is about.
-LABEL_WORDS = 4
-# A report sentence this short borrows its topic from the sentence after it ("Did the list. 41 things …").
-SHORT_REPORT_WORDS = 4
-
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-    "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_WHEN = (
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\w+days?|"
-    r"(?:week|month|quarter|year|session|meeting|retro|time|morning|afternoon|evening|weekend)s?"
-    r"|q[1-4]|h[12])"
-)
-# Scheduling ("by end of Feb", "this week", "before the next session") and asides in brackets
-# say when, not what: a later report names the what.
-_SCHEDULE = re.compile(
-    r"\((?:[^()]*)\)|\b(?:by|before|after|from|on|in|at|until|within|during|this|next|every|each|"
-    r"today|tomorrow|tonight)\b"
-    r"(?:\s+(?:the|end|of|next|this|our|my|a|an|first|last|couple|few|one|two|three|four|five|six|\d+))*"
-    rf"\s+{_WHEN}\b"
-    rf"|\b(?:today|tomorrow|tonight|this week|next week)\b",
-    re.IGNORECASE,
-)
 _NEGATIVE = re.compile(
     r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back)\b", re.IGNORECASE
 )
@@ -73,15 +55,11 @@ _NEGATIVE = re.compile(
 
 @dataclass(frozen=True)
 class TrackedCommitment:
-    """A commitment with its status as of `today`, and the later note that settled it."""
+    """A commitment with its status as of `today`, and the later note that settled it. The
+    commitment's own fields (text, owner, path, date, mentor, line, style) read through to it."""
 
-    text: str
-    owner: str
-    path: str
-    date: date
-    mentor: str | None
-    line: int
-    style: str
+    commitment: Commitment
+    """The first mention: what was said, by whom, where and when."""
     status: str
     """"open", "done" or "dropped"."""
     status_path: str | None
@@ -92,6 +70,14 @@ class TrackedCommitment:
     """The follow-up sentence that settled it."""
     mentions: tuple[tuple[str, int], ...] = ()
     """(path, line) of every mention, the first one included: repeats merge into one item."""
+
+    def __getattr__(self, name: str):
+        if name in _COMMITMENT_FIELDS:
+            return getattr(self.commitment, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+_COMMITMENT_FIELDS = frozenset(f.name for f in fields(Commitment))
 
 
 @dataclass
@@ -109,67 +95,22 @@ class _Item:
         return bool(_NEGATIVE.match(self.first.text))
 
 
-@lru_cache(maxsize=16384)
-def core_text(commitment: str) -> str:
-    """The commitment without its schedule and bracketed asides: what a later report would name."""
-    core = _SCHEDULE.sub(" ", commitment)
-    return core if content_words(core) else commitment
-
-
-@lru_cache(maxsize=16384)
-def head_text(commitment: str) -> str:
-    """The first clause of the core ("Have coffee with Tom" from "…, and mostly ask questions")."""
-    head = re.split(r"[,;:]|\s-\s|\s(?:and|but|so|then)\s", core_text(commitment), maxsplit=1)[0]
-    return head if len(content_words(head)) >= MIN_SHARED else core_text(commitment)
-
-
-def report_text(followup: FollowUp) -> str:
-    """What a follow-up is embedded as: the sentence, and for a terse one the next sentence too."""
-    if len(content_words(followup.text)) < SHORT_REPORT_WORDS and followup.after:
-        return f"{followup.text}. {followup.after}"
-    return followup.text
-
-
-_LABEL = re.compile(r"^([^:]{1,40}):\s")
-
-
-def _label_names(commitment: str, label: str) -> bool:
-    """True when the label is one word written capitalised in the commitment: a person, who may
-    figure in several commitments, so the label alone does not say which one."""
-    words = label.split()
-    return len(words) == 1 and re.search(rf"\b{re.escape(words[0].capitalize())}", commitment) is not None
-
-
-def labels(commitment: str, followup: FollowUp) -> bool:
-    """True when the report opens with a short "Topic:" label naming this commitment
-    ("Rota: haven't touched it" for "Stop reviewing the rota")."""
-    match = _LABEL.match(followup.text)
-    if not match:
-        return False
-    words = content_words(match.group(1))
-    if not words or len(words) > LABEL_WORDS or _label_names(commitment, match.group(1).strip()):
-        return False
-    return words <= content_words(core_text(commitment))
-
-
-@lru_cache(maxsize=65536)
-def report_words(followup: FollowUp) -> frozenset[str]:
-    """What a follow-up is matched on lexically: its heading's words as well as the report's."""
-    return content_words(f"{followup.context} {report_text(followup)}")
-
-
 class _Similarity:
     """IDF-weighted word overlap, plus cosine similarity when an embedding function was given."""
 
     def __init__(self, notes: list[Note], texts: Iterable[str], embed: Embed | None) -> None:
-        self.idf = _idf(notes)
-        self.idf_unseen = max(self.idf.values(), default=1.0)  # a word no note contains
+        self.df: Counter[str] = Counter(w for note in notes for w in content_words(note.body))
+        self.notes_read = len(notes)
         self.rows: dict[str, int] = {}
         self.vectors: np.ndarray | None = None
         if embed is not None:
             unique = list(dict.fromkeys(texts))
             self.rows = {text: i for i, text in enumerate(unique)}
             self.vectors = np.asarray(embed(unique), dtype=np.float32) if unique else None
+
+    def idf(self, word: str) -> float:
+        """Smoothed inverse document frequency over the notes (a word no note contains is rarest)."""
+        return math.log((1 + self.notes_read) / (1 + self.df.get(word, 0))) + 1
 
     def cosine(self, a: str, b: str) -> float | None:
         """Cosine of two texts seen at construction, or None without embeddings."""
@@ -179,8 +120,8 @@ class _Similarity:
 
     def weighted_containment(self, words: frozenset[str], other: frozenset[str]) -> float:
         """Share of `words`' IDF mass found in `other`: rare shared words count for more."""
-        total = sum(self.idf.get(w, self.idf_unseen) for w in words)
-        return sum(self.idf.get(w, self.idf_unseen) for w in words & other) / total if total else 0.0
+        total = sum(self.idf(w) for w in words)
+        return sum(self.idf(w) for w in words & other) / total if total else 0.0
 
     def lexical(self, commitment: str, followup: FollowUp) -> float:
         """Weighted share of the commitment's words (whole core or its head clause) in the report."""
@@ -193,16 +134,19 @@ class _Similarity:
 
     def about(self, commitment: str, followup: FollowUp) -> float:
         """How strongly the report is about the commitment (0 when it is not)."""
-        lexical = self.lexical(commitment, followup)
-        if labels(commitment, followup):
-            lexical = max(lexical, LEXICAL_MATCH)
+        labelled = labels(commitment, followup)
+        lexical = max(self.lexical(commitment, followup), LEXICAL_MATCH if labelled else 0.0)
         cosine = self.cosine(commitment, report_text(followup))
+        if cosine is not None and cosine >= COSINE_MATCH:
+            return max(cosine, (lexical + cosine) / 2)  # paraphrase territory: the meaning decides
+        if not (labelled or names_itself(commitment, followup)):
+            return 0.0  # a heading gives the topic, not the evidence ("## Hiring" is not "hired")
         if cosine is None:
             return lexical if lexical >= LEXICAL_MATCH else 0.0
         # With both signals, words alone no longer decide: an unrelated sentence that happens to
         # share words ("evidence", "raise") is vetoed by a low cosine.
         mean = (lexical + cosine) / 2
-        return max(cosine, mean) if cosine >= COSINE_MATCH or mean >= MEAN_MATCH else 0.0
+        return max(cosine, mean) if mean >= MEAN_MATCH else 0.0
 
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""
@@ -214,13 +158,6 @@ class _Similarity:
         if shared >= 3 and shared / len(wa | wb) >= REPEAT_JACCARD:
             return True
         return (self.cosine(a, b) or 0.0) >= REPEAT_COSINE
-
-
-def _idf(notes: list[Note]) -> dict[str, float]:
-    """Smoothed inverse document frequency of each content word over the notes."""
-    df: Counter[str] = Counter(w for note in notes for w in content_words(note.body))
-    n = len(notes)
-    return {w: math.log((1 + n) / (1 + count)) + 1 for w, count in df.items()}
 
 
 def _status_from(item: _Item, followup: FollowUp) -> str | None:
@@ -256,10 +193,7 @@ def _tracked(item: _Item, today: date) -> TrackedCommitment:
     first, settled = item.first, item.settled_by
     end = settled.date if settled else today
     return TrackedCommitment(
-        **{
-            name: getattr(first, name)
-            for name in ("text", "owner", "path", "date", "mentor", "line", "style")
-        },
+        first,
         status=item.status,
         status_path=settled.path if settled else None,
         status_date=settled.date if settled else None,

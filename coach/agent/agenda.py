@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from coach import paths
+from coach.agent.embed_cache import cached_embed
 from coach.agent.themes import Theme, find_themes
 from coach.agent.tracking import tracked_actions
 from coach.agent.writer import (
@@ -194,7 +195,7 @@ def _suggested_items(service, topics: list[_Topic]) -> list[AgendaItem]:
     principles = load_principles()
     if not principles or not topics:
         return []
-    embed = service.engine.query_embedder.embed
+    embed = cached_embed(service)
     texts = [f"{p.note.title}. {' '.join(p.note.tags)}. {p.note.body[:1200]}" for p in principles]
     doc_vectors = np.asarray(embed(texts))
     topic_vectors = np.asarray(embed([t.query for t in topics]))
@@ -224,8 +225,9 @@ def build_agenda(service, mentor: str | None = None) -> Agenda:
     notes, today = service.engine.scan_notes().notes, service.today
     mentor = resolve_mentor(notes, mentor, today, strict=True)
     last = last_session(notes, mentor, today)
-    open_items = [t for t in tracked_actions(service, "open") if t.mentor is None or mentor_matches(mentor, t.mentor)]
-    themes = _in_play(find_themes(service), notes, mentor, today)
+    open_items = [t for t in tracked_actions(service, "open", notes)
+                  if t.mentor is None or mentor_matches(mentor, t.mentor)]
+    themes = _in_play(find_themes(service, notes), notes, mentor, today)
     agenda = Agenda(mentor, today, note_source(last) if last else None)
     agenda.items += _commitment_items(open_items)
     agenda.items += _question_items(notes, mentor, last.date if last else None, today)

@@ -91,14 +91,34 @@ async def _gather(service, question: str, turns):
         raise
     except Exception as exc:  # the stream's contract: failures become events, never raises
         raise IndexStateError(f"Searching the notes failed: {exc}. `coach index --rebuild` may fix it.") from exc
-    return ctx_mod.build_context(notes, principles, ctx_mod.budget_chars(service.settings))
+    return ctx_mod.build_context(notes, principles, ctx_mod.budget_chars(service.settings), question=question)
+
+
+def prompt_messages(service, question: str, history: list = ()) -> list:
+    """The messages an ask would send the model now (for benchmarks and debugging)."""
+    turns = as_pairs(list(history))
+    return _messages(question, asyncio.run(_gather(service, question, turns)), turns)
+
+
+def warm_up_messages() -> list:
+    """A minimal ask-shaped prompt: the real system text and a one-word question."""
+    from coach.llm.prompts import load_prompt
+
+    return load_prompt("ask").messages(history="", context="", question="Hello")
+
+
+def warm_up(service) -> None:
+    """Have the bundled local model read the ask system text once, ahead of the first question:
+    llama.cpp keeps it evaluated, so the first answer waits only for its notes and question.
+    Other providers are never called for this."""
+    if service.settings.llm_provider == "llamacpp":
+        service.chat_model.invoke(warm_up_messages(), max_tokens=1)
 
 
 def _messages(question: str, context, turns: list[tuple[str, str]]):
     from coach.llm.prompts import load_prompt
 
     return load_prompt("ask").messages(
-        nonce=context.nonce,
         history=ctx_mod.history_text(turns),
         context=context.text,
         question=ctx_mod.escape_delimiters(question),

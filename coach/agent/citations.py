@@ -24,6 +24,9 @@ DELIMITER = re.compile(r"<</?(?:note|principle)\b[^<>]*>>?", re.IGNORECASE)
 _PRINCIPLE = re.compile(r"^\s*principle\s*:\s*(.+?)\s*$", re.IGNORECASE)
 HOLD_LIMIT = 300  # an unclosed '[' or '(' longer than this is prose, not a citation being written
 _DATED = re.compile(rf"^\s*({_DATE})\s*(?:[,;:–—-]\s*(.*?))?\s*$")
+# A bracket opening with a year written some other way ("[2019-JAN, 4/7]", "[2025/09/12, Ade]") is a
+# citation the model garbled: it can never be verified, so it goes like any invented one.
+_YEAR_FIRST = re.compile(r"^\s*(?:19|20)\d{2}(?:[-/.,\s]|$)")
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def verify(label: str) -> str | None:
     """'principle' or 'note' when the label has a citation's shape, else None."""
     if _PRINCIPLE.match(label):
         return "principle"
-    if _DATED.match(label):
+    if _DATED.match(label) or _YEAR_FIRST.match(label):
         return "note"
     return None
 
@@ -73,7 +76,7 @@ def _match(label: str, sources: list[Hit]) -> Hit | None:
     if principle:
         return _match_principle(principle.group(1), sources)
     dated = _DATED.match(label)
-    return _match_note(dated.group(1), dated.group(2) or "", sources)
+    return _match_note(dated.group(1), dated.group(2) or "", sources) if dated else None
 
 
 def _match_principle(title: str, sources: list[Hit]) -> Hit | None:

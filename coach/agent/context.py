@@ -7,12 +7,19 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from coach.notes.commitments import content_words, sentences
 from coach.retrieval.search import Hit
 
 PASSAGE_CHARS = 1200  # one chunk is at most ~256 word pieces; this keeps a runaway chunk from hogging
 MIN_PASSAGE_CHARS = 200  # a passage cut shorter than this tells the model nothing
+PASSAGES_PER_BUDGET = 3  # a small budget is shared by about this many passages (two notes, a principle)
+# The bundled 135M model evaluates ~200-250 prompt tokens/s on one core: this much context keeps the
+# first token within ~2 s. Larger or remote models get a budget from their window (or the setting).
+SMALL_MODEL_CONTEXT_TOKENS = 300
+LARGE_MODEL_CONTEXT_TOKENS = 3000
+CHARS_PER_TOKEN = 3.5  # English notes run ~4 chars a token; block headers (hex nonces) run fewer
 HISTORY_CHARS = 700  # follow-ups need the gist of the last turns, not their full text
-HEADER_CHARS = 160  # a block's header and footer
+HEADER_CHARS = 130  # a block's header and footer
 NO_NOTES = "(no relevant notes were found)"
 NO_PRINCIPLES = "(no relevant principles were found)"
 
@@ -84,16 +91,29 @@ class Context:
         )
 
 
+def context_tokens(settings) -> int:
+    """Tokens of retrieved text an ask may send: the setting, else small for the bundled local model
+    (prompt evaluation on the CPU is what delays the first token), else what the window leaves."""
+    if settings.ask_context_tokens:
+        return settings.ask_context_tokens
+    if settings.llm_provider == "llamacpp" and not settings.llm_model:
+        return SMALL_MODEL_CONTEXT_TOKENS
+    room = settings.llm_context - settings.llm_max_tokens - 700  # prompt, history and answer
+    return max(SMALL_MODEL_CONTEXT_TOKENS, min(room, LARGE_MODEL_CONTEXT_TOKENS))
+
+
 def budget_chars(settings) -> int:
-    """Context that fits the window after the prompt, history and answer (~2.5 chars a token, cautious)."""
-    tokens = settings.llm_context - settings.llm_max_tokens - 700
-    return int(min(max(tokens * 2.5, 1500), 8000))
+    """The context budget in characters."""
+    return int(context_tokens(settings) * CHARS_PER_TOKEN)
 
 
-def build_context(notes: list[Hit], principles: list[Hit], max_chars: int, nonce: str | None = None) -> Context:
-    """Fit the best hits into `max_chars`, notes first; hits arrive best first, so the tail is what drops."""
+def build_context(
+    notes: list[Hit], principles: list[Hit], max_chars: int, nonce: str | None = None, question: str = ""
+) -> Context:
+    """Fit the best hits into `max_chars`, notes first; hits arrive best first, so the tail is what drops.
+    Each passage is cut to its share of the budget, keeping the sentences closest to the question."""
     nonce = nonce or new_nonce()
-    budget = _Budget(max_chars)
+    budget = _Budget(max_chars, question)
     kept_notes = _fit(notes, budget, reserve=min(len(principles), 1) * (MIN_PASSAGE_CHARS + HEADER_CHARS))
     kept_principles = _fit(principles, budget, reserve=0)
     return Context(
@@ -106,21 +126,53 @@ def build_context(notes: list[Hit], principles: list[Hit], max_chars: int, nonce
 
 
 class _Budget:
-    def __init__(self, chars: int) -> None:
+    """Characters left, the most one passage may take, and the question passages are cut towards."""
+
+    def __init__(self, chars: int, question: str) -> None:
         self.left = chars
+        self.share = min(PASSAGE_CHARS, max(MIN_PASSAGE_CHARS, chars // PASSAGES_PER_BUDGET - HEADER_CHARS))
+        self.question = question
 
 
 def _fit(hits: list[Hit], budget: _Budget, reserve: int) -> list[tuple[Hit, str]]:
     kept = []
     for hit in hits:
-        body = as_data(hit.text)[:PASSAGE_CHARS]
-        room = budget.left - reserve - HEADER_CHARS
+        room = min(budget.share, budget.left - reserve - HEADER_CHARS)
         if room < MIN_PASSAGE_CHARS:
             break
-        body = body[:room]
+        body = focus(as_data(hit.text), budget.question, room)
         budget.left -= len(body) + HEADER_CHARS
         kept.append((hit, body))
     return kept
+
+
+def focus(text: str, question: str, limit: int) -> str:
+    """The passage within `limit` characters: only the sentences sharing words with the question,
+    most first, shown in their original order ("…" marks a gap); with none in common, the opening."""
+    if len(text) <= limit:
+        return text
+    pieces = [text[start:end].strip() for start, end in sentences(text)]
+    wanted = content_words(question)
+    overlap = [len(content_words(piece) & wanted) for piece in pieces]
+    if not any(overlap):
+        return text[:limit]  # matched on meaning alone: the opening is the best guess
+    kept, used = set(), 0
+    for i in sorted(range(len(pieces)), key=lambda i: (-overlap[i], i)):
+        if overlap[i] and used + len(pieces[i]) + 3 <= limit:  # a space, and at most one "… " gap
+            kept.add(i)
+            used += len(pieces[i]) + 3
+    return _join_kept(pieces, kept) if kept else text[:limit]
+
+
+def _join_kept(pieces: list[str], kept: set[int]) -> str:
+    """Kept sentences in order, with "…" where sentences between them were left out."""
+    out, previous = [], -1
+    for i in sorted(kept):
+        if i != previous + 1:
+            out.append("…")
+        out.append(pieces[i])
+        previous = i
+    return " ".join(out)
 
 
 def _blocks(kind: str, passages: list[tuple[Hit, str]], nonce: str, empty: str) -> str:
@@ -130,8 +182,8 @@ def _blocks(kind: str, passages: list[tuple[Hit, str]], nonce: str, empty: str) 
 
 
 def _block(kind: str, number: int, hit: Hit, body: str, nonce: str) -> str:
-    title = f' title="{_attr(hit.title)}"' if hit.title and kind == "note" else ""
-    head = f'<<{kind} id={number} nonce={nonce} cite="[{note_label(hit)}]"{title}>>'
+    # No title: the cite says which note it is, and every header token delays the first answer token.
+    head = f'<<{kind} id={number} nonce={nonce} cite="[{note_label(hit)}]">>'
     return f"{head}\n{body}\n<</{kind} nonce={nonce}>>"
 
 

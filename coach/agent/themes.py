@@ -301,7 +301,7 @@ def themes_from_notes(notes: list[Note], passages: list[Passage], limit: int = M
     return [theme for theme, _ in scored][:limit]
 
 
-def find_themes(service) -> list[Theme]:
-    """The service entry point: themes over the folder's notes up to service.today."""
-    notes = theme_notes(service.engine.scan_notes().notes, service.today)
+def find_themes(service, notes: list[Note] | None = None) -> list[Theme]:
+    """The service entry point: themes over the folder's notes (scanned now unless given) up to service.today."""
+    notes = theme_notes(service.engine.scan_notes().notes if notes is None else notes, service.today)
     return themes_from_notes(notes, indexed_passages(service.engine, notes))

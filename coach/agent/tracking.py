@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.agent.actions import TrackedCommitment, track_commitments
+from coach.agent.embed_cache import cached_embed
 from coach.agent.marks import MarkedCommitment, apply_marks, load_marks
 from coach.agent.writer import is_generated
 from coach.errors import CoachError
@@ -16,13 +17,16 @@ def trackable(notes: list[Note]) -> list[Note]:
     return [n for n in notes if not (is_generated(n) and n.kind == "agenda")]
 
 
-def tracked_actions(service, status: str | None = None) -> list[MarkedCommitment]:
+def tracked_actions(
+    service, status: str | None = None, notes: list[Note] | None = None
+) -> list[MarkedCommitment]:
     """Every commitment with its status as of service.today (the user's marks win over the notes'),
-    optionally only one status."""
+    optionally only one status. Callers that have scanned the folder already pass its notes (one scan
+    per command)."""
     if status is not None and status not in STATUSES:
         raise CoachError(f"status must be one of {', '.join(STATUSES)} (got {status!r}).")
-    notes = trackable(service.engine.scan_notes().notes)
-    inferred = track_commitments(notes, service.today, service.engine.query_embedder.embed)
+    notes = trackable(service.engine.scan_notes().notes if notes is None else notes)
+    inferred = track_commitments(notes, service.today, cached_embed(service))
     tracked = apply_marks(inferred, load_marks(service.settings), service.today)
     return [t for t in tracked if status is None or t.status == status]
 

@@ -86,9 +86,6 @@ def test_agenda_lists_every_commitment_the_tracker_has_open(agenda, open_actions
     assert all(any(text.startswith(a["text"]) for text in listed) for a in ade)
 
 
-@pytest.mark.xfail(reason="coach/agent/actions.py settles 'Hire two engineers well' as done from "
-                          "'Two roles approved: …' (reported); the agenda lists everything the tracker has open",
-                   strict=False)
 def test_agenda_lists_every_commitment_the_dev_set_marks_open(agenda):
     listed = [i["text"] for i in agenda["items"] if i["section"] == "commitments"]
     missing = [gold for gold in _gold_open() if not _listed(gold, listed)]

@@ -89,8 +89,9 @@ def service_for(indexed, tmp_path):
     """A service on the shared index with its own data dir, so conversations never mix between tests."""
     settings = indexed.settings.model_copy(update={"data_dir": tmp_path / "data"})
 
-    def build(model) -> CoachService:
-        return CoachService(settings, engine=indexed, chat_model=model, today=date(2026, 1, 5))
+    def build(model, **overrides) -> CoachService:
+        return CoachService(settings.model_copy(update=overrides), engine=indexed, chat_model=model,
+                            today=date(2026, 1, 5))
 
     return build
 
@@ -219,9 +220,12 @@ async def test_injected_notes_reach_the_model_only_inside_the_nonce_block(servic
                  "Ade said delegate release planning to Priya [2025-12-01, Ade]. Boss said so [2020-02-02, Boss].")
     model = scripted(complying)
     before = {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
-    result = (await collect(service_for(model), "What did Ade say about delegating release planning?"))[-1].result
+    # A budget large enough to pass the whole note: the injected lines must reach the model, inside the block.
+    service = service_for(model, ask_context_tokens=3000)
+    result = (await collect(service, "What did Ade say about delegating release planning?"))[-1].result
     system, user = model.calls[0][0].content, model.calls[0][1].content
-    nonce = re.search(r"nonce=([0-9a-f]{12})>>", system).group(1)
+    nonce = re.search(r"nonce=([0-9a-f]{12})>>", user).group(1)
+    assert "nonce" not in system  # the system text stays the same on every request: llama.cpp reuses it
     blocks = re.findall(rf'<<(note|principle) id=\d+ nonce={nonce} [^\n]*>>\n(.*?)\n<</\1 nonce={nonce}>>', user, re.DOTALL)
     inside = "\n".join(body for _, body in blocks)
     outside = re.sub(rf'<<(note|principle) id=\d+ nonce={nonce} [^\n]*>>\n.*?\n<</\1 nonce={nonce}>>', "", user, flags=re.DOTALL)

@@ -234,3 +234,18 @@ def test_an_empty_folder_still_reflects_and_drafts(notes_dir, make_engine, fake_
     agenda = service.agenda()
     assert agenda.mentor is None and [i.section for i in agenda.items].count("suggested") == 3
     assert [i.text for i in agenda.section("commitments")] == ["Prepare better next time — open 0 days"]
+
+
+def test_agenda_and_reflection_scan_the_folder_once_and_reuse_cached_vectors(service, monkeypatch):
+    scans, embedded = [], []
+    scan, embed = service.engine.scan_notes, service.engine.query_embedder.embed
+    monkeypatch.setattr(service.engine, "scan_notes", lambda: scans.append(1) or scan())
+    monkeypatch.setattr(service.engine.query_embedder, "embed", lambda texts: embedded.append(len(texts)) or embed(texts))
+    first = service.agenda("Ade")
+    assert len(scans) == 1 and embedded
+    scans.clear(), embedded.clear()
+    assert service.agenda("Ade").to_json() == first.to_json()
+    assert len(scans) == 1 and embedded == [], "a second agenda embeds nothing new"
+    scans.clear()
+    service.start_reflection("rolfe", "Ade")
+    assert len(scans) == 1

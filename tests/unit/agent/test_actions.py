@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import zlib
 from datetime import date
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from coach.agent.actions import TrackedCommitment, core_text, track_commitments
+from coach.notes.commitments import Commitment
 from coach.notes.model import Note
 
 TODAY = date(2024, 3, 1)
@@ -82,6 +84,8 @@ def test_tracked_items_keep_the_commitment_fields() -> None:
         "me",
     )
     assert venue.mentions == (("2024-01-01.md", 6),)
+    assert isinstance(venue.commitment, Commitment) and venue.commitment.text == venue.text
+    assert copy.deepcopy(venue) == venue and not hasattr(venue, "no_such_field")
 
 
 @pytest.mark.parametrize("embed", [None, fake_embed])
@@ -149,3 +153,28 @@ def test_the_core_drops_schedule_and_asides() -> None:
         "to",
         "Ana",
     ]
+
+
+# A report must name the commitment in its own words: a heading sets the topic, it is not evidence.
+PLAN = note(date(2024, 1, 5), "## Goals\n- Hire two engineers well. Not fast, well.\n")
+
+
+@pytest.mark.parametrize("embed", [None, fake_embed])
+def test_a_past_tense_line_under_a_matching_heading_does_not_close_it(embed) -> None:
+    later = note(date(2024, 2, 1), "## Hiring\nTwo roles approved: a backend engineer and an SRE.\n")
+    assert by_text(track_commitments([PLAN, later], TODAY, embed), "hire").status == "open"
+
+
+@pytest.mark.parametrize("embed", [None, fake_embed])
+def test_a_report_naming_the_commitment_still_closes_it(embed) -> None:
+    later = note(date(2024, 2, 1), "## Hiring\nHired two engineers, both started in March.\n")
+    hire = by_text(track_commitments([PLAN, later], TODAY, embed), "hire")
+    assert (hire.status, hire.status_date) == ("done", date(2024, 2, 1))
+
+
+@pytest.mark.parametrize(("report", "status"), [("Did the SBI one on Friday.", "done"),
+                                                ("Liked the SBI one on Friday.", "open")])
+def test_did_stands_in_for_the_verb_when_the_report_shares_one_word(report: str, status: str) -> None:
+    plan = note(date(2024, 1, 5), "## Actions\n- Run the SBI retro\n")
+    later = note(date(2024, 2, 1), f"## Retro\n{report}\n")
+    assert by_text(track_commitments([plan, later], TODAY), "SBI").status == status

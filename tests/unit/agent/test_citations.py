@@ -21,7 +21,7 @@ def test_a_retrieved_note_in_any_form_is_verified_and_canonical(written, sources
 
 
 @pytest.mark.parametrize("written", ["[2024-01-01, Boss]", "[2025-09-12, Rachel]", "(2025-09-13)",
-                                     "[principle: Radical Candor]"])
+                                     "[principle: Radical Candor]", "[2019-JAN, 4/7]", "[2025/09/12, Ade]"])
 def test_an_unretrieved_citation_is_removed_and_unverified(written, sources):
     checked = check_answer(f"She said so {written}. Next.", sources)
     assert checked.text == "She said so. Next."

@@ -1,0 +1,85 @@
+"""Status words: what a sentence says about progress (done, dropped, pending), by its own words."""
+
+from __future__ import annotations
+
+import re
+
+from coach.notes.commitments.words import word_set
+
+DONE_LEAD = re.compile(r"^(?:done|completed|finished|did it|achieved)\s*[:\-!.]\s*", re.IGNORECASE)
+DROPPED_LEAD = re.compile(
+    r"^(?:dropped|parked|abandoned|cancelled|canceled|won't do|not doing)\s*[:\-]\s*", re.IGNORECASE
+)
+_DROPPED = re.compile(
+    r"\b(?:dropped|dropping|parked|parking|shelved|abandoned|scrapped|ditched|gave up|giving up|given up|"
+    r"let (?:it |that |this )?go|let go of|lapsed|fell off|fell by the wayside|fell through|"
+    r"didn't stick|did not stick|(?:only )?lasted (?:a|an|one|two|three|four|five|six|\d+) (?:day|week)s?)\b",
+    re.IGNORECASE,
+)
+_NEGATED_DROP = re.compile(
+    r"\b(?:no longer|not going to|decided not to|decided against|won't be)\b", re.IGNORECASE
+)
+_PENDING = re.compile(
+    r"\b(?:half|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not)|"
+    r"in progress|ongoing|need to|needs to|not done|not started)\b",
+    re.IGNORECASE,
+)
+_NEGATED_PENDING = re.compile(r"\b(?:haven't|hasn't|didn't|did not|have not|has not|never)\b", re.IGNORECASE)
+_DONE_WORDS = re.compile(
+    r"\[x\]|\b(?:done|finished|completed|sorted|shipped|submitted|merged|booked|sent|delivered|"
+    r"accepted|achieved|handled|fixed|in place|is live|is working|are working|is helping|"
+    r"going (?:well|fine|great|ok))\b|\b(?:have|has|got)\b[^.;]*\bnow\b",
+    re.IGNORECASE,
+)
+_PARTICIPLES = (
+    "done|got|gotten|taken|written|given|gone|seen|begun|sent|made|built|kept|left|met|paid|"
+    "run|won|told|bought|brought|found|held|heard|chosen|spoken|grown|shown|known"
+)
+# "have been + -ing" is ongoing, not finished, so "been" is deliberately not a participle here.
+_PERFECT = re.compile(
+    rf"\b(?:I've|I have|we've|we have|has|have|'s) (?:\w+ed|{_PARTICIPLES})\b", re.IGNORECASE
+)
+_IRREGULAR_PAST = word_set(
+    """
+    did went took had made got sent met wrote told gave ran began bought brought built chose came
+    drew drove found flew forgot kept knew led left lost paid saw sold spoke spent stood taught
+    threw understood woke won held heard rang rode sat shook stuck swore tore
+    """
+)
+_NOT_PAST = word_set(
+    """
+    tired scared worried interested excited surprised pleased embarrassed annoyed relieved stressed
+    overwhelmed confused bored frustrated disappointed exhausted motivated energised energized
+    supposed used based related concerned detailed limited mixed complicated dedicated experienced
+    skilled hundred wicked naked sacred
+    """
+)
+
+
+def _is_past(word: str) -> bool:
+    """A past-tense verb by form (regular -ed or a common irregular)."""
+    word = word.lower()
+    if word in _IRREGULAR_PAST or word in ("agreed", "freed"):
+        return True
+    # need/proceed end in -ed without being past; short words (red, bed) rarely are.
+    return len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST and not word.endswith("eed")
+
+
+def _reports_progress(masked: str) -> bool:
+    """Done-words, a perfect tense or a past-tense verb in the sentence."""
+    if _DONE_WORDS.search(masked) or _PERFECT.search(masked):
+        return True
+    return any(_is_past(word) for word in re.findall(r"[A-Za-z]+", masked))
+
+
+def cue(masked: str) -> tuple[str, bool] | None:
+    """(status, negated) the sentence's own words give, or None when it reports nothing."""
+    if _DROPPED.search(masked):
+        return "dropped", False
+    if _NEGATED_DROP.search(masked):
+        return "dropped", True
+    if _PENDING.search(masked):
+        return "pending", False
+    if _NEGATED_PENDING.search(masked):
+        return "pending", True
+    return ("done", False) if _reports_progress(masked) else None

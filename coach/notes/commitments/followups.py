@@ -1,0 +1,136 @@
+"""Follow-ups in one note: checked boxes and sentences reporting earlier commitments done, dropped or pending."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from coach.notes.commitments.blocks import Block, line_at, parse_blocks
+from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue
+from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
+from coach.notes.commitments.markup import mask_quotes, sentences
+from coach.notes.model import Note
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A statement reporting progress on some earlier commitment."""
+
+    text: str
+    status: str
+    """"done" or "dropped"; "pending" ("half done", "haven't yet") only when asked for."""
+    path: str
+    date: date
+    line: int
+    context: str = ""
+    """The heading or label the statement sits under ("Follow-ups", "Rota")."""
+    after: str = ""
+    """The next sentence in the same paragraph or item, which often names the topic."""
+    negated: bool = False
+    """Status comes from a negation ("no longer", "haven't"): for "stop …" commitments that means done."""
+
+
+# Someone else's words ("Ade said …", "His advice: …") are advice, not the author's progress.
+_SPEECH = re.compile(
+    r"^(?!I\b)(?:[A-Z][\w'-]*|[Hh]e|[Ss]he|[Tt]hey|[Yy]ou)(?: [a-z]\w*)?\s+(?:said|says|suggested|suggests|"
+    r"thinks|reckons|told me|recommended|recommends|advised|pointed out|asked|wants|warned|argued|replied)\b"
+    r"|^(?:his|her|their|[A-Z][\w-]*'s) "
+    r"(?:line|advice|point|take|rule|reaction|view|suggestion|feedback|words|answer|response)s?\b",
+)
+# Sections that hold someone's advice ("What Ade said", "His rules") report nobody's progress.
+_ADVICE_HEADING = re.compile(
+    r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended)\b",
+    re.IGNORECASE,
+)
+
+
+def _mentor_label(note: Note) -> re.Pattern[str] | None:
+    """'Ade:' / "Ade's take:" at the start of a line reports the mentor's advice, not progress."""
+    if not note.mentor:
+        return None
+    first = re.escape(note.mentor.split()[0])
+    return re.compile(rf"^{first}(?:'s \w+)?\s*:", re.IGNORECASE)
+
+
+def _not_a_report(masked: str, advice: re.Pattern[str] | None) -> bool:
+    """Questions, plans, hypotheticals and other people's advice are not progress reports."""
+    body = masked[skip_filler(masked) :].strip()
+    if not body or body.endswith("?") or HYPOTHETICAL.match(body) or _SPEECH.match(body):
+        return True
+    if advice is not None and advice.match(body):
+        return True
+    return read_lead(body, (INLINE_STYLES | {"intend"}) - {"agreed"}) is not None
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence of a block, with what it says about progress."""
+
+    offset: int
+    text: str
+    reportable: bool
+    cue: tuple[str, bool] | None
+
+
+def _read_sentence(block: Block, start: int, end: int, advice: re.Pattern[str] | None) -> _Sentence:
+    """Classify one sentence: an explicit 'Done:'/'Dropped:' lead, a cue, or not a report."""
+    sentence, masked = block.text[start:end].strip(), mask_quotes(block.text[start:end]).strip()
+    for lead, status in ((DONE_LEAD, "done"), (DROPPED_LEAD, "dropped")):
+        if match := lead.match(sentence):
+            return _Sentence(start, sentence[match.end() :], True, (status, False))
+    if _not_a_report(masked, advice):
+        return _Sentence(start, sentence, False, None)
+    return _Sentence(start, sentence, True, cue(masked))
+
+
+def _settle_in_progress_section(following: _Sentence | None) -> tuple[str, bool]:
+    """A cue-less sentence under a 'Follow-ups' heading: the next sentence's warning, else done."""
+    if following is not None and following.cue is not None and following.cue[0] != "done":
+        return following.cue
+    return ("done", False)
+
+
+def _may_report(block: Block) -> bool:
+    """Blocks whose sentences can be progress reports: not a new action list, not advice."""
+    if block.section == "action" and block.kind != "heading":
+        return False  # items of a new action list are plans, even when they mention the past
+    return not _ADVICE_HEADING.search(block.context)
+
+
+def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None) -> tuple[str, bool] | None:
+    """A sentence's cue; under a progress heading a cue-less statement still reports progress."""
+    if (
+        sentence.cue is None
+        and sentence.reportable
+        and block.section == "progress"
+        and block.kind != "heading"
+    ):
+        return _settle_in_progress_section(following)
+    return sentence.cue
+
+
+def _block_followups(note: Note, block: Block, advice: re.Pattern[str] | None) -> Iterator[FollowUp]:
+    """Follow-ups from one block: a checked box, or sentences that report progress."""
+    if block.checkbox == "x":
+        text = finish_text(block.text.split("\n")[0])
+        yield FollowUp(text, "done", note.path, note.date, block.line, block.context)
+        return
+    if not _may_report(block):
+        return
+    read = [_read_sentence(block, start, end, advice) for start, end in sentences(block.text)]
+    for sentence, following in zip(read, [*read[1:], None], strict=True):
+        cue = _sentence_cue(block, sentence, following)
+        if cue is not None:
+            after = finish_text(following.text) if following else ""
+            line = line_at(block, sentence.offset)
+            text = finish_text(sentence.text)
+            yield FollowUp(text, cue[0], note.path, note.date, line, block.context, after, cue[1])
+
+
+def extract_followups(note: Note, include_pending: bool = False) -> list[FollowUp]:
+    """Statements in the note that report an earlier commitment done or dropped (or, optionally, pending)."""
+    advice = _mentor_label(note)
+    found = [f for block in parse_blocks(note) for f in _block_followups(note, block, advice)]
+    return [f for f in found if include_pending or f.status != "pending"]
