@@ -111,7 +111,9 @@ def warm_up(service) -> None:
     """Have the bundled local model read the ask system text once, ahead of the first question:
     llama.cpp keeps it evaluated, so the first answer waits only for its notes and question.
     Other providers are never called for this."""
-    if service.settings.llm_provider == "llamacpp":
+    from coach.llm.llamacpp import ChatLlamaCpp
+
+    if service.settings.llm_provider == "llamacpp" and isinstance(service.chat_model, ChatLlamaCpp):
         service.chat_model.invoke(warm_up_messages(), max_tokens=1)
 
 

@@ -66,3 +66,16 @@ def test_context_overflow_maps_to_a_clear_error():
     error = provider_error(info.value, load_settings(llm_context=128))
     assert error.cause is Cause.CONTEXT_OVERFLOW
     assert "llm_context" in error.message
+
+
+def test_warm_up_leaves_the_ask_system_text_evaluated_in_the_bundled_model():
+    from coach.agent.ask import warm_up
+    from coach.agent.service import CoachService
+    from coach.config import Settings
+    from coach.llm.llamacpp import _CACHE
+
+    model = ChatLlamaCpp(max_tokens=1, temperature=0.0, seed=1, n_ctx=1536, busy_timeout=5)  # its own copy
+    warm_up(CoachService(Settings(llm_provider="llamacpp"), engine=object(), chat_model=model))
+    loaded = next(v for k, v in _CACHE.items() if k[1] == 1536)
+    # llama.cpp keeps the evaluated tokens: the next prompt with the same system text reuses them.
+    assert loaded.llm.n_tokens > 30

@@ -19,11 +19,15 @@ class Recording(FakeListChatModel):
         return super()._call(messages, stop, run_manager, **kwargs)
 
 
-def test_the_local_model_reads_the_ask_system_text_once():
+def test_a_model_other_than_the_bundled_llamacpp_is_not_called():
+    """Only the in-process llama.cpp model keeps an evaluated prefix; a stand-in (as in tests) is left alone."""
     model = Recording(responses=["ok"])
     warm_up(CoachService(Settings(llm_provider="llamacpp"), engine=object(), chat_model=model))
-    (messages,) = model.calls
-    assert messages[0].content == load_prompt("ask").system == warm_up_messages()[0].content
+    assert model.calls == []
+
+
+def test_the_warm_up_prompt_is_the_ask_system_text():
+    assert warm_up_messages()[0].content == load_prompt("ask").system
 
 
 def test_other_providers_are_not_called():
