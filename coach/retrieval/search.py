@@ -35,9 +35,10 @@ class SearchFilters:
     kind: str | None = None
     tags: tuple[str, ...] = ()
     source: str = "all"  # notes | knowledge | all
+    role: str | None = None  # mentee | reverse | mentor (a note without `role` is the user's own: mentee)
 
     def sources(self) -> tuple[str, ...]:
-        notes_only = self.mentor or self.since or self.until or self.kind
+        notes_only = self.mentor or self.since or self.until or self.kind or self.role
         if self.source == "knowledge" and not notes_only:
             return ("knowledge",)
         return ("notes",) if notes_only or self.source == "notes" else store.SOURCES
@@ -49,6 +50,7 @@ class SearchFilters:
             and (self.until is None or entry.date <= self.until.isoformat())
             and (self.kind is None or entry.kind == self.kind.lower())
             and all(tag.lower() in {t.lower() for t in entry.tags} for tag in self.tags)
+            and (self.role is None or (entry.role or "mentee") == self.role)
         )
 
 

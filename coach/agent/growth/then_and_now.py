@@ -1,0 +1,99 @@
+"""Then and now: for each recurring theme, an early sentence and a later one on the same theme, both quoted
+verbatim from the notes, ranked by how far the mentee moved (worry → intention → action → confidence)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.agent.growth.statements import Statement, mentee_notes, note_statements
+from coach.agent.themes import Theme
+from coach.notes.commitments import content_words
+from coach.notes.model import Note
+
+MAX_PAIRS = 6
+# Movement matters most; within the same movement, a longer stretch of time shows more.
+MIN_MOVEMENT = 1
+# A pair where one side is about the theme only through its note's title or tags must show a big move.
+MIN_WEAK_MOVEMENT = 3
+
+
+@dataclass(frozen=True)
+class Pair:
+    """An earlier and a later statement on one theme; the later is dated after the earlier."""
+
+    theme: str
+    then: Statement
+    now: Statement
+
+    @property
+    def movement(self) -> int:
+        return self.now.level - self.then.level
+
+    @property
+    def days(self) -> int:
+        return (self.now.date - self.then.date).days
+
+    def to_json(self) -> dict:
+        return {"theme": self.theme, "movement": f"{self.then.stance} → {self.now.stance}",
+                "steps": self.movement, "days": self.days, "then": self.then.to_json(), "now": self.now.to_json()}
+
+
+def _term_words(theme: Theme) -> list[frozenset[str]]:
+    """Each label term as its stemmed words ("public speaking" needs both words)."""
+    found = [content_words(term.replace("-", " ")) for term in (theme.terms or tuple(theme.label.split(" / ")))]
+    return [words for words in found if words]
+
+
+def _about(statement: Statement, terms: list[frozenset[str]]) -> tuple[frozenset[str], bool] | None:
+    """The first theme term the sentence (or its heading) names: (term, True). A feeling (worry or
+    confidence) in a note whose title or tags name the term is about it too, less surely: (term, False)."""
+    words = statement.words
+    strong = next((term for term in terms if term <= words), None)
+    if strong is not None:
+        return strong, True
+    if statement.stance in ("worry", "confidence"):
+        weak = next((term for term in terms if term <= statement.topic), None)
+        if weak is not None:
+            return weak, False
+    return None
+
+
+def _supported(then: Statement, then_sure: bool, now: Statement, now_sure: bool) -> bool:
+    """Both sides name the theme, or one does and the move is the whole way (worry to confidence)."""
+    if then_sure and now_sure:
+        return True
+    return (then_sure or now_sure) and now.level - then.level >= MIN_WEAK_MOVEMENT
+
+
+def _best_pair(theme: Theme, statements: list[Statement], used: set[tuple[str, int]]) -> Pair | None:
+    """The pair on this theme that names it most surely, then moved most, then over the longest time;
+    both sides unused and about the same theme term."""
+    terms = _term_words(theme)
+    # A sentence that names the theme counts from any note; a feeling only inside the theme's notes.
+    on_theme = [(s, found) for s in statements if (found := _about(s, terms)) and (found[1] or s.path in theme.notes)]
+    best: tuple | None = None
+    for then, (term, then_sure) in on_theme:
+        for now, (other, now_sure) in on_theme:
+            if other != term or now.date <= then.date or now.level - then.level < MIN_MOVEMENT:
+                continue
+            if not _supported(then, then_sure, now, now_sure) or {(then.path, then.line), (now.path, now.line)} & used:
+                continue
+            sure = int(then_sure) + int(now_sure)
+            key = (sure, now.level - then.level, (now.date - then.date).days, -then.line, now.line)
+            if best is None or key > best[0]:
+                best = (key, Pair(theme.label, then, now))
+    return best[1] if best else None
+
+
+def then_and_now(themes: list[Theme], notes: list[Note], limit: int = MAX_PAIRS) -> list[Pair]:
+    """At most one pair per theme, strongest movement first; no sentence is quoted twice."""
+    statements = [s for note in mentee_notes(notes) for s in note_statements(note)]
+    used: set[tuple[str, int]] = set()
+    pairs = []
+    for theme in themes:
+        pair = _best_pair(theme, statements, used)
+        if pair is not None:
+            pairs.append(pair)
+            used |= {(pair.then.path, pair.then.line), (pair.now.path, pair.now.line)}
+    pairs.sort(key=lambda p: (-p.movement, -p.days, p.theme))
+    return pairs[:limit]
