@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -26,6 +26,7 @@ from coach.agent.writer import (
     resolve_mentor,
     sessions,
     short,
+    with_roles,
     write_new_note,
 )
 from coach.notes.commitments import mask_quotes, parse_blocks, sentences
@@ -231,6 +232,8 @@ def build_agenda(service, mentor: str | None = None) -> Agenda:
     agenda.items += _question_items(notes, mentor, last.date if last else None, today)
     agenda.items += _theme_items(themes)
     agenda.items += _suggested_items(service, _topics(themes, open_items, last))
+    roles = {n.path: n.role for n in notes if n.role in ("reverse", "mentor")}
+    agenda.items = [replace(item, sources=with_roles(item.sources, roles)) for item in agenda.items]
     return agenda
 
 
@@ -238,8 +241,12 @@ _HEADINGS = {"commitments": "Report back on", "questions": "Questions from my no
              "themes": "Recurring themes", "suggested": "Questions to ask"}
 
 
+_ROLE_NOTES = {"reverse": "reverse mentoring", "mentor": "you mentor"}
+
+
 def _line(item: AgendaItem) -> str:
-    where = ", ".join(f"{s.path}" + (f" ({s.date})" if s.date else "") for s in item.sources)
+    where = ", ".join(f"{s.path}" + (f" ({s.date})" if s.date else "") + (f" [{_ROLE_NOTES[s.role]}]" if s.role else "")
+                      for s in item.sources)
     return f"- {item.text}" + (f"  \n  _from {where}_" if where else "")
 
 

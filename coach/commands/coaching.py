@@ -128,7 +128,9 @@ def _show_saved(saved, as_json: bool) -> None:
 
 
 def _sources(item) -> str:
-    return ", ".join(s.path + (f" ({s.date})" if s.date else "") for s in item.sources)
+    roles = {"reverse": " [reverse mentoring]", "mentor": " [you mentor]"}
+    return ", ".join(s.path + (f" ({s.date})" if s.date else "") + roles.get(getattr(s, "role", None) or "", "")
+                     for s in item.sources)
 
 
 def _show_agenda(drafted, saved, as_json: bool) -> None:

@@ -255,7 +255,7 @@ def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: s
 
 def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | None:
     """The note paths a filter admits, or None when nothing is filtered."""
-    if not (filters.mentor or filters.since or filters.until or filters.kind or filters.tags):
+    if not (filters.mentor or filters.since or filters.until or filters.kind or filters.tags or filters.role):
         return None
     return {path for path, entry in manifest.notes.items() if filters.allows(entry)}
 

@@ -48,11 +48,15 @@ class Progress:
             "mentoring": [n.to_json() for n in self.mentoring],
             "next_steps": [self._labelled_step(s) for s in self.steps],
             "timeline": [m.to_json() for m in self.months],
-            "themes": [t.to_json() for t in self.themes],
+            "themes": [self._labelled_theme(t) for t in self.themes],
         }
 
     def role_of(self, path: str) -> str:
         return self.roles.get(path, "mentee")
+
+    def _labelled_theme(self, theme: Theme) -> dict:
+        notes = [{"path": p, "date": d.isoformat(), "role": self.role_of(p)} for p, d in zip(theme.notes, theme.dates)]
+        return {"label": theme.label, "first": theme.first.isoformat(), "last": theme.last.isoformat(), "notes": notes}
 
     def _labelled_pair(self, pair: Pair) -> dict:
         data = pair.to_json()
