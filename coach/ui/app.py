@@ -33,6 +33,7 @@ SCREENS_BY_ACTION = {
     "commitments": ("coach.ui.screens.commitments", "CommitmentsScreen"),
     "notes": ("coach.ui.screens.notes", "NotesScreen"),
     "model": ("coach.ui.screens.model", "ModelScreen"),
+    "growth": ("coach.ui.screens.growth", "GrowthScreen"),
 }
 
 
@@ -54,6 +55,7 @@ class CoachApp(App):
         Binding("a", "open('ask')", "Ask", show=False),
         Binding("c", "open('commitments')", "Commitments", show=False),
         Binding("n", "open('notes')", "Notes", show=False),
+        Binding("g", "open('growth')", "Growth", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+r", "sync", "Re-index", show=False),
     ]

@@ -15,6 +15,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Ask a question", "open('ask')", "A sourced answer from your notes"),
     ("Commitments", "open('commitments')", "Open, done and dropped commitments"),
     ("Browse notes", "open('notes')", "Every note by date and mentor"),
+    ("Growth", "open('growth')", "Then and now, kept promises, your mentor's words, the next step"),
     ("Model and provider", "open('model')", "Choose the chat model (local or remote)"),
     ("Re-index notes now", "sync", "Bring the index up to date with the notes folder"),
     ("Choose notes folder", "first_run", "Point coach at another folder, or the sample notes"),

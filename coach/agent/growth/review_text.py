@@ -4,7 +4,15 @@ never reads its own review back as new commitments or themes."""
 from __future__ import annotations
 
 from coach.agent.growth.review import PASS_ON_PRINCIPLE, ROLE_LABELS, Review
-from coach.agent.writer import GENERATOR, SavedNote, file_name, first_name, front_matter, quoted, write_new_note
+from coach.agent.writer import (
+    GENERATOR,
+    SavedNote,
+    file_name,
+    first_name,
+    front_matter,
+    quoted,
+    write_new_note,
+)
 
 
 def _cite(progress, path: str, day: str | None) -> str:
