@@ -71,7 +71,7 @@ def review(
 def _plot(found, path: Path) -> Path:
     from coach.agent.growth.chart import write_timeline
 
-    since = found.since.isoformat() if found.since else "the start"
+    since = found.since.isoformat() if found.since else "the first note"
     return write_timeline(path, found.months, f"Sessions and commitments, {since} to {found.until.isoformat()}")
 
 

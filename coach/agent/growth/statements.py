@@ -21,7 +21,7 @@ _WORRY = re.compile(
     r"overwhelm\w*|stuck|struggl\w*|frustrat\w*|guilty|embarrass\w*|terrif\w*|fraud|awkward|"
     r"uncomfortable|exhausted|drowning|not sure|unsure|no idea|doubt\w*|out of my depth|"
     r"(?:don't|do not|didn't) know (?:how|what|if|whether|where)|hard|difficult|feared|"
-    r"bad at|failing|intern|I feel like|I felt like)\b",
+    r"bad at|fail(?:ed|ing)?|relaps\w*|lapsed|intern|I feel like|I felt like)\b",
     re.IGNORECASE,
 )
 # "wasn't nervous", "don't feel like an imposter", "no longer dread": a worry named to say it has gone.
@@ -51,6 +51,9 @@ _IRREGULAR_PAST = frozenset(
     "went brought bought chose drew found paid sold won shared handed".split()
 )
 _I_PAST = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|finally\s+|even\s+|also\s+|then\s+)?([a-z]+)\b")
+_LABEL = re.compile(r"^[^:]{1,30}:\s+")
+# The subject and verb of a sentence's main clause sit within its first few words ("Today I finally booked").
+MAIN_CLAUSE_WORDS = 5
 _LEAD_PAST = re.compile(r"^\W*([A-Z][a-z]+)\b")
 _COUNTERFACTUAL = re.compile(r"\b(?:would|could|should|might|must)(?: not|n't)? have\b|\b(?:would|could|should)'ve\b",
                              re.IGNORECASE)
@@ -98,8 +101,11 @@ def _is_past(word: str) -> bool:
 
 
 def _acts(masked: str) -> bool:
-    """'I booked …', 'we shipped …', or a note-style 'Booked the …' (the I left out)."""
-    if any(_is_past(m.group(1)) for m in _I_PAST.finditer(masked)):
+    """'I booked …', 'Today we shipped …', or a note-style 'Booked the …' (the I left out): the action
+    leads the sentence; 'Nobody knew, because I kept replying' is not the mentee acting."""
+    masked = _LABEL.sub("", masked)
+    opening = " ".join(masked.split()[:MAIN_CLAUSE_WORDS])
+    if any(_is_past(m.group(1)) for m in _I_PAST.finditer(opening)):
         return True
     lead = _LEAD_PAST.match(masked)
     return bool(lead) and _is_past(lead.group(1))

@@ -137,3 +137,20 @@ def test_timeline_svg_is_well_formed_and_has_three_series(tmp_path):
         write_timeline(tmp_path / "t.txt", months, "x")
     with pytest.raises(CoachError, match="Nothing to plot"):
         write_timeline(tmp_path / "e.svg", [], "x")
+
+
+def test_timeline_png_through_matplotlib(tmp_path):
+    pytest.importorskip("matplotlib")
+    months = timeline([note("a.md", "2025-01-02", "")], ITEMS, None, date(2025, 12, 1))
+    written = write_timeline(tmp_path / "t.png", months, "Sessions and commitments")
+    assert written.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_progress_cli_module_does_not_import_matplotlib_for_svg():
+    import subprocess
+    import sys
+
+    code = ("import sys; from coach.agent.growth.chart import timeline_svg; from coach.commands import growth; "
+            "print('matplotlib' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
