@@ -8,8 +8,10 @@ from datetime import date
 
 from coach.agent.growth.next_step import NextStep, growth_topics, next_steps, open_topics, theme_topics
 from coach.agent.growth.promises import Promises, kept_promises
+from coach.agent.growth.promise_pairs import kept_promise_pairs
 from coach.agent.growth.recognition import MentorWords, mentor_words
 from coach.agent.growth.relationships import RoleNote, notes_with_role, roles_by_path
+from coach.agent.growth.statements import mentee_notes
 from coach.agent.growth.then_and_now import Pair, then_and_now
 from coach.agent.growth.timeline import Month, timeline
 from coach.agent.themes import Theme, find_themes
@@ -86,7 +88,7 @@ def build_progress(service, since: date | None = None) -> Progress:
     period = _in_period(notes, since, today)
     progress = Progress(since, today, mentor, roles=roles_by_path(notes), themes=themes)
     progress.sessions = sum(1 for n in period if n.kind == "session" and n.role != "mentor")
-    progress.pairs = then_and_now(themes, period)
+    progress.pairs = then_and_now(themes, period, kept_promise_pairs(tracked, mentee_notes(period)))
     progress.promises = kept_promises(tracked, since)
     progress.words = mentor_words(period)
     progress.taught = notes_with_role(notes, "reverse", since)

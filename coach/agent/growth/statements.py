@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.agent.writer import is_generated
-from coach.notes.commitments import content_words, mask_quotes, sentences
+from coach.notes.commitments import content_words, fold, mask_quotes, sentences, stem
 from coach.notes.model import Note
 
 # How far a sentence shows the mentee has moved on something, lowest first.
@@ -60,7 +60,7 @@ _COUNTERFACTUAL = re.compile(r"\b(?:would|could|should|might|must)(?: not|n't)? 
 # "waiting to feel confident" is not feeling it yet.
 _WISH = re.compile(r"\b(?:wait\w*|want\w*|wish\w*|hop(?:e|ed|ing)|tr(?:y|ied|ying)) to\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|mine)\b")
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\[[ xX]?\]\s*)?")
+BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\[[ xX]?\]\s*)?")
 _SKIP_LINE = re.compile(r"^\s*(?:#|>|```|~~~|\||---)")
 
 
@@ -86,11 +86,17 @@ class Statement:
 
     @property
     def words(self) -> frozenset[str]:
-        return content_words(f"{self.context} {self.text}")
+        """Every word of the sentence and its heading, stemmed (stop words kept: "one-pager" needs "one")."""
+        return stems(f"{self.context} {self.text}")
 
     def to_json(self) -> dict:
         return {"quote": self.text, "path": self.path, "date": self.date.isoformat(), "line": self.line,
                 "stance": self.stance}
+
+
+def stems(text: str) -> frozenset[str]:
+    """All words of a text, stemmed the way the themes stem their terms."""
+    return frozenset(stem(word) for word in re.findall(r"[a-z0-9]+", fold(text).lower()))
 
 
 def _is_past(word: str) -> bool:
@@ -136,6 +142,15 @@ def _heading(line: str) -> str | None:
     return match.group(1).strip("*_ ") if match else None
 
 
+def heading_above(lines: list[str], index: int) -> str:
+    """The nearest heading above line `index` (empty when none)."""
+    for line in reversed(lines[:index]):
+        heading = _heading(line)
+        if heading is not None:
+            return heading
+    return ""
+
+
 def note_statements(note: Note) -> list[Statement]:
     """Every first-person sentence with a stance, quoted exactly as the file has it (one line each)."""
     found: list[Statement] = []
@@ -148,13 +163,13 @@ def note_statements(note: Note) -> list[Statement]:
             context = heading
         if fenced or heading is not None or _SKIP_LINE.match(line):
             continue
-        text = line[_BULLET.match(line).end():] if _BULLET.match(line) else line
+        text = line[BULLET.match(line).end():] if BULLET.match(line) else line
         for start, end in sentences(text):
             found += _statement(note, text[start:end].strip(), note.body_offset + index, context)
     return found
 
 
-def _whole(sentence: str) -> bool:
+def whole_sentence(sentence: str) -> bool:
     """A complete sentence of the author's: not a label ("Things that worked:"), not a piece of a quotation."""
     if sentence.endswith(":") or sentence[:1] in "\"“”'‘":
         return False
@@ -163,12 +178,12 @@ def _whole(sentence: str) -> bool:
 
 def _statement(note: Note, sentence: str, line: int, context: str) -> list[Statement]:
     words = sentence.split()
-    if not MIN_WORDS <= len(words) <= MAX_WORDS or not _whole(sentence):
+    if not MIN_WORDS <= len(words) <= MAX_WORDS or not whole_sentence(sentence):
         return []
     where = stance(sentence)
     if where is None:
         return []
-    topic = content_words(" ".join((note.title, *note.tags)).replace("-", " "))
+    topic = stems(" ".join((note.title, *note.tags)))
     return [Statement(sentence, note.path, note.date, line, where, context, note.mentor, topic)]
 
 
