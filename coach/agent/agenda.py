@@ -68,6 +68,8 @@ class Agenda:
     since: Source | None = None
     """The last session with this mentor: the mentee's questions are collected from there on."""
     items: list[AgendaItem] = field(default_factory=list)
+    role: str = "mentee"
+    """The user's role with this person: "mentee", or "mentor" when the user mentors them."""
 
     def section(self, name: str) -> list[AgendaItem]:
         return [item for item in self.items if item.section == name]
@@ -75,7 +77,7 @@ class Agenda:
     def to_json(self) -> dict:
         return {"mentor": self.mentor, "date": self.date.isoformat(),
                 "last_session": self.since.to_json() if self.since else None,
-                "items": [item.to_json() for item in self.items]}
+                "items": [item.to_json() for item in self.items], "role": self.role}
 
 
 # --------------------------------------------------------------------------- sections
@@ -220,19 +222,48 @@ def _closest(questions: tuple[str, ...], vector: np.ndarray, embed) -> str:
 # --------------------------------------------------------------------------- build and save
 
 
+def _within(themes: list[Theme], paths: set[str]) -> list[Theme]:
+    """The themes as they show in these notes only (a theme no such note has is left out)."""
+    kept = []
+    for theme in themes:
+        pairs = [(p, d) for p, d in zip(theme.notes, theme.dates) if p in paths]
+        if pairs:
+            kept.append(replace(theme, notes=tuple(p for p, _ in pairs), dates=tuple(d for _, d in pairs),
+                                first=pairs[0][1], last=pairs[-1][1]))
+    return kept
+
+
+def _own(notes: list[Note]) -> list[Note]:
+    """The user's notes as mentee (reverse-mentoring sessions included)."""
+    return [n for n in notes if n.role != "mentor"]
+
+
+def _relationship(notes: list[Note], person: str | None) -> tuple[list[Note], str]:
+    """The notes on this side of the relationship, and the user's role in it: with someone the user mentors
+    (every note naming them has `role: mentor`) only those notes; otherwise the user's own notes as mentee."""
+    theirs = [n for n in notes if person and n.mentor and mentor_matches(person, n.mentor)]
+    if theirs and all(n.role == "mentor" for n in theirs):
+        return [n for n in notes if n.role == "mentor"], "mentor"
+    return _own(notes), "mentee"
+
+
 def build_agenda(service, mentor: str | None = None) -> Agenda:
     """The draft agenda for the next meeting with this mentor (default: the latest session's mentor)."""
-    notes, today = service.engine.scan_notes().notes, service.today
-    mentor = resolve_mentor(notes, mentor, today, strict=True)
+    everything, today = service.engine.scan_notes().notes, service.today
+    # By default, the user's own mentor: a note where the user mentors someone names the mentee.
+    mentor = resolve_mentor(everything if mentor else _own(everything), mentor, today, strict=True)
+    notes, role = _relationship(everything, mentor)
+    paths = {n.path for n in notes}
     last = last_session(notes, mentor, today)
-    open_items = [t for t in tracked_actions(service, "open") if t.mentor is None or mentor_matches(mentor, t.mentor)]
-    themes = _in_play(find_themes(service), notes, mentor, today)
-    agenda = Agenda(mentor, today, note_source(last) if last else None)
+    open_items = [t for t in tracked_actions(service, "open") if t.path in paths
+                  and (t.mentor is None or mentor_matches(mentor, t.mentor))]
+    themes = _in_play(_within(find_themes(service), paths), notes, mentor, today)
+    agenda = Agenda(mentor, today, note_source(last) if last else None, role=role)
     agenda.items += _commitment_items(open_items)
     agenda.items += _question_items(notes, mentor, last.date if last else None, today)
     agenda.items += _theme_items(themes)
     agenda.items += _suggested_items(service, _topics(themes, open_items, last))
-    roles = {n.path: n.role for n in notes if n.role in ("reverse", "mentor")}
+    roles = {n.path: n.role for n in everything if n.role in ("reverse", "mentor")}
     agenda.items = [replace(item, sources=with_roles(item.sources, roles)) for item in agenda.items]
     return agenda
 
@@ -254,6 +285,8 @@ def agenda_text(agenda: Agenda) -> str:
     """The agenda as a Markdown note. Headings avoid words ("actions", "done") that would make
     coach read the lines back as new commitments or progress reports."""
     title = f"Agenda for the next meeting with {agenda.mentor}" if agenda.mentor else "Agenda for the next meeting"
+    if agenda.role == "mentor":
+        title += " (you are the mentor)"
     head = front_matter({"date": agenda.date, "mentor": agenda.mentor, "kind": "agenda", "title": title,
                          "created_by": GENERATOR})
     parts = [f"{head}\n# {title}\n"]

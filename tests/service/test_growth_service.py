@@ -118,3 +118,14 @@ def test_review_save_writes_exactly_one_valid_note_and_changes_nothing(service, 
     assert [(a.text, a.status) for a in service.actions()] == actions_before
     # The next review starts after this one.
     assert service.review().period_from == date(2025, 12, 2)
+
+
+def test_agendas_are_per_person_and_keep_mentoring_notes_apart(service):
+    mine = service.agenda()
+    assert mine.mentor == "Ade Okafor" and mine.role == "mentee"  # Jo's later session is not the user's mentor
+    cited = {s.path for item in mine.items for s in item.sources if s.origin == "notes"}
+    assert "2025-10-01 jo.md" not in cited
+    assert all(s.role == "reverse" for item in mine.items for s in item.sources if s.path == "2025-09-20 passkeys.md")
+    theirs = service.agenda("Jo")
+    assert theirs.mentor == "Jo Park" and theirs.role == "mentor" and theirs.to_json()["role"] == "mentor"
+    assert {s.path for item in theirs.items for s in item.sources if s.origin == "notes"} <= {"2025-10-01 jo.md"}

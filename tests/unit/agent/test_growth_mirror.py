@@ -154,3 +154,19 @@ def test_progress_cli_module_does_not_import_matplotlib_for_svg():
             "print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_kept_promise_pairs_quote_the_promise_and_the_report_verbatim():
+    from coach.agent.growth.promise_pairs import kept_promise_pairs
+
+    made = note("a.md", "2025-01-01", "# Plan\n\n## Actions\n- [ ] Start a **brag doc** this week\n", body_offset=4)
+    report = note("b.md", "2025-02-01", "# Later\n\n- Brag doc: started, *three* entries so far. More soon.\n")
+    item = SimpleNamespace(text="Start a brag doc this week", owner="me", status="done", path="a.md", line=4,
+                           status_path="b.md", evidence="Brag doc: started, three entries so far")
+    (then, now), = kept_promise_pairs([item], [made, report])
+    assert (then.text, then.line, then.stance) == ("Start a **brag doc** this week", 7, "intention")
+    assert (now.text, now.path, now.stance) == ("Brag doc: started, *three* entries so far.", "b.md", "action")
+    assert then.context == "Actions" and now.date > then.date
+    someone_else = SimpleNamespace(**{**vars(item), "owner": "Ade"})
+    still_open = SimpleNamespace(**{**vars(item), "status": "open"})
+    assert kept_promise_pairs([someone_else, still_open], [made, report]) == []
