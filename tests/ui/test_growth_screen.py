@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from textual.widgets import Sparkline, Static
@@ -17,7 +18,7 @@ from coach.agent.growth.then_and_now import Pair
 from coach.agent.growth.timeline import Month
 from coach.agent.writer import Source
 from coach.ui.app import build_app
-from tests.ui.conftest import SIZE, screen_text, visible_text, wait_for
+from tests.ui.conftest import SIZE, notifications, screen_text, visible_text, wait_for
 
 
 def fake_progress(since=None) -> Progress:
@@ -47,7 +48,15 @@ def growth_service(service):
         service.progress_calls += 1
         return fake_progress(since)
 
-    service.progress = progress
+    def review(since=None):
+        return SimpleNamespace(progress=fake_progress(since))
+
+    def save_review(review):
+        service.saved_reviews.append(review)
+        return SimpleNamespace(path="2026-11-25 review - up to 2026-11-25.md", kind="review")
+
+    service.saved_reviews = []
+    service.progress, service.review, service.save_review = progress, review, save_review
     return service
 
 
@@ -68,6 +77,9 @@ async def test_growth_from_home_key_shows_timeline_cards_words_and_steps(setting
         assert "(reverse mentoring)" in visible_text(screen.query_one("#taught", Static))
         assert "principle: next-appropriate-step.md" in visible_text(screen.query_one("#steps", Static))
         assert "What Rosa Delgado saw" in screen_text(app)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any("Saved review" in n.message for n in notifications(app)))
+        assert len(growth_service.saved_reviews) == 1
         await pilot.press("escape")
         assert app.screen.__class__.__name__ == "HomeScreen"
 
@@ -110,3 +122,12 @@ def test_growth_snapshot(settings, growth_service, snap_compare):
         await pilot.pause(0.1)
 
     assert snap_compare(build_app(settings, growth_service), terminal_size=(80, 24), run_before=shown)
+
+
+def test_search_hits_are_labelled_with_their_role():
+    from coach.ui.widgets.hits import hit_label
+
+    reverse = SimpleNamespace(source="notes", date="2025-09-26", mentor="Ade Okafor", kind="session", role="reverse")
+    mine = SimpleNamespace(**{**vars(reverse), "role": None})
+    assert hit_label(reverse) == "2025-09-26 · Ade Okafor · session · reverse mentoring"
+    assert hit_label(mine) == "2025-09-26 · Ade Okafor · session"

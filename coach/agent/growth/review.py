@@ -15,6 +15,9 @@ from coach.notes.model import Note
 # Principles about the relationship's next stage: their questions close the review.
 NEXT_STAGE = ("next-appropriate-step.md", "setting-relationship-goals.md", "ending-or-renewing.md")
 PASS_ON_PRINCIPLE = "paying-it-forward.md"
+# A move this far (e.g. worry to action) is worth passing on; at most this many are named.
+PASS_ON_MOVEMENT = 2
+MAX_PASS_ON = 3
 ROLE_LABELS = {"reverse": "reverse mentoring: you taught", "mentor": "you were the mentor"}
 
 
@@ -50,8 +53,9 @@ def _stage_questions() -> list[tuple[str, str]]:
 
 def _pass_on(progress: Progress) -> list[str]:
     """What the user could pass on: where they moved furthest, and what they already teach."""
-    found = [f"You went from {p.then.stance} to {p.now.stance} on {p.theme}: someone a step behind you could "
-             "use what helped." for p in progress.pairs if p.now.stance == "confidence"]
+    moved = [p for p in progress.pairs if p.movement >= PASS_ON_MOVEMENT][:MAX_PASS_ON]
+    found = [f"You went from {p.then.stance} to {p.now.stance} on {p.theme} ({p.then.date.isoformat()} to "
+             f"{p.now.date.isoformat()}): someone a step behind you could use what helped." for p in moved]
     if progress.taught:
         found.append(f"You already teach: {len(progress.taught)} reverse-mentoring session(s) "
                      f"({', '.join(n.title for n in progress.taught[:3])}).")

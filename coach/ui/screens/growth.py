@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
+from coach.ui.messages import NotesChanged
 from coach.ui.safe import clean, note_label, one_line
 from coach.ui.screens.base import CoachScreen
 
@@ -22,6 +24,7 @@ class GrowthScreen(CoachScreen):
     """Read-only; the data comes from the service's `progress()` in a worker."""
 
     SCREEN_TITLE = "growth"
+    BINDINGS = [Binding("s", "save_review", "Save a review")]
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="growth-body"):
@@ -56,6 +59,22 @@ class GrowthScreen(CoachScreen):
         service = self.app.service
         self.run_job(service.progress, self._show, group="growth",
                      failed=lambda error: self._say("Growth could not be read just now."))
+
+    def action_save_review(self) -> None:
+        """Write a periodic review (since the last one) as a new note, in a worker; the index is updated too."""
+        service, lock = self.app.service, self.app.engine_lock
+
+        def save():
+            with lock:  # the save re-indexes: never alongside the background sync
+                return service.save_review(service.review())
+
+        self._say("Writing your review…")
+        self.run_job(save, self._saved, group="save-review",
+                     failed=lambda error: self._say("The review was not saved: see the message."))
+
+    def _saved(self, saved) -> None:
+        self.app.notify(f"Saved review: {clean(saved.path)}", title="Review", markup=False)
+        self.app.post_message(NotesChanged())
 
     async def _show(self, progress) -> None:
         self.progress = progress
