@@ -21,7 +21,7 @@ _WORRY = re.compile(
     r"overwhelm\w*|stuck|struggl\w*|frustrat\w*|guilty|embarrass\w*|terrif\w*|fraud|awkward|"
     r"uncomfortable|exhausted|drowning|not sure|unsure|no idea|doubt\w*|out of my depth|"
     r"(?:don't|do not|didn't) know (?:how|what|if|whether|where)|hard|difficult|feared|"
-    r"bad at|fail(?:ed|ing)?|relaps\w*|lapsed|intern|I feel like|I felt like)\b",
+    r"bad at|fail(?:ed|ing)?|relaps\w*|lapsed|I feel like|I felt like)\b",
     re.IGNORECASE,
 )
 # "wasn't nervous", "don't feel like an imposter", "no longer dread": a worry named to say it has gone.
@@ -44,7 +44,7 @@ _INTENT = re.compile(
 _NOT_ACTIONS = frozenset(
     "wanted needed hoped felt thought realised realized noticed worried wondered liked loved hated "
     "guessed assumed imagined expected used seemed tried feared promoted matched based supposed "
-    "scheduled called named booked-in".split()
+    "scheduled called named".split()
 )
 _IRREGULAR_PAST = frozenset(
     "did gave told said ran wrote sent led taught spoke held kept met got built made took "
@@ -119,7 +119,7 @@ def _acts(masked: str) -> bool:
 
 def stance(sentence: str) -> str | None:
     """Where a first-person sentence stands, or None when it is someone else's or says nothing of the kind."""
-    masked = mask_quotes(sentence)  # quoted speech is someone else's words
+    masked = fold(mask_quotes(sentence))  # quoted speech is someone else's words; ’ read as '
     lead = _LEAD_PAST.match(masked)
     if _COUNTERFACTUAL.search(masked):
         return None  # "I would have been pleased" did not happen

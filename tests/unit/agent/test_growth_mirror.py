@@ -170,3 +170,8 @@ def test_kept_promise_pairs_quote_the_promise_and_the_report_verbatim():
     someone_else = SimpleNamespace(**{**vars(item), "owner": "Ade"})
     still_open = SimpleNamespace(**{**vars(item), "status": "open"})
     assert kept_promise_pairs([someone_else, still_open], [made, report]) == []
+
+
+def test_stance_reads_curly_apostrophes_like_straight_ones():
+    assert stance("I’ll book the room for Friday.") == "intention"
+    assert stance("I don’t feel nervous about it now.") == "confidence"
