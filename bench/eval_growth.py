@@ -79,6 +79,14 @@ def _mentions(data, path: str, found: list) -> list:
     return found
 
 
+def count_words(progress: dict, notes: Path) -> dict:
+    """Not a bar: how many of the mentor's words are quoted verbatim, and how many are recognition."""
+    words = progress["mentor_words"]
+    verbatim = sum(w["quote"] in (notes / w["path"]).read_text(encoding="utf-8-sig") for w in words)
+    return {"mentor_words": len(words), "verbatim": verbatim,
+            "recognition": sum(w["kind"] == "recognition" for w in words)}
+
+
 def check_reverse(outputs: dict[str, dict], reverse: list[str]) -> dict:
     seen, problems = 0, []
     for name, data in outputs.items():
@@ -141,6 +149,9 @@ def evaluate(folder: Path, reverse: list[str] | None) -> dict:
             outputs[f"search {title!r}"] = run(notes, data, "search", title, "--json")
         return {"then_and_now": check_pairs(progress, notes, dates), "reverse": check_reverse(outputs, reverse),
                 "review_save": check_review(notes, data), "next_steps": check_steps(progress, notes),
+                "figures": count_words(progress, notes) | {
+                    "kept_promise_pairs": sum(p["kind"] == "kept" for p in progress["then_and_now"]),
+                    "promises": progress["promises"]["totals"], "taught": len(progress["taught"])},
                 "examples": [{"theme": p["theme"], "movement": p["movement"], "then": p["then"]["quote"],
                               "now": p["now"]["quote"]} for p in progress["then_and_now"]]}
 
@@ -152,7 +163,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     report = evaluate(args.folder, args.reverse)
-    bars = {k: v for k, v in report.items() if isinstance(v, dict)}
+    bars = {k: v for k, v in report.items() if isinstance(v, dict) and "ok" in v}
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -161,6 +172,7 @@ def main() -> None:
             print(f"{'PASS' if result['ok'] else 'FAIL'}  {name}: {json.dumps(figures, ensure_ascii=False)}")
             for problem in result["problems"]:
                 print(f"      {problem}")
+        print(f"      figures: {json.dumps(report['figures'], ensure_ascii=False)}")
         for example in report["examples"]:
             print(f"  {example['theme']} ({example['movement']}): “{example['then']}” → “{example['now']}”")
     sys.exit(0 if all(result["ok"] for result in bars.values()) else 1)

@@ -175,3 +175,14 @@ def test_kept_promise_pairs_quote_the_promise_and_the_report_verbatim():
 def test_stance_reads_curly_apostrophes_like_straight_ones():
     assert stance("I’ll book the room for Friday.") == "intention"
     assert stance("I don’t feel nervous about it now.") == "confidence"
+
+
+def test_mentor_words_include_reported_recognition_but_not_reported_advice():
+    body = ('Ade said "teaching is a skill too, you know". Then he pointed out that I wasn\'t nervous at all.\n'
+            "He said I should book the room earlier.\n"
+            "Rachel noticed that I was calm.\n")
+    found = note_mentor_words(note("a.md", "2025-01-01", body, mentor="Ade Okafor", body_offset=1))
+    assert [(w.quote, w.kind, w.line) for w in found] == [
+        ("teaching is a skill too, you know", "challenge", 1),
+        ("Then he pointed out that I wasn't nervous at all.", "recognition", 1),
+    ]
