@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 
 from coach import paths
-from coach.agent.themes import Theme, find_themes
+from coach.agent.themes import Theme, find_themes, themes_within
 from coach.agent.tracking import tracked_actions
 from coach.agent.writer import (
     GENERATOR,
@@ -222,17 +222,6 @@ def _closest(questions: tuple[str, ...], vector: np.ndarray, embed) -> str:
 # --------------------------------------------------------------------------- build and save
 
 
-def _within(themes: list[Theme], paths: set[str]) -> list[Theme]:
-    """The themes as they show in these notes only (a theme no such note has is left out)."""
-    kept = []
-    for theme in themes:
-        pairs = [(p, d) for p, d in zip(theme.notes, theme.dates) if p in paths]
-        if pairs:
-            kept.append(replace(theme, notes=tuple(p for p, _ in pairs), dates=tuple(d for _, d in pairs),
-                                first=pairs[0][1], last=pairs[-1][1]))
-    return kept
-
-
 def _own(notes: list[Note]) -> list[Note]:
     """The user's notes as mentee (reverse-mentoring sessions included)."""
     return [n for n in notes if n.role != "mentor"]
@@ -257,7 +246,7 @@ def build_agenda(service, mentor: str | None = None) -> Agenda:
     last = last_session(notes, mentor, today)
     open_items = [t for t in tracked_actions(service, "open") if t.path in paths
                   and (t.mentor is None or mentor_matches(mentor, t.mentor))]
-    themes = _in_play(_within(find_themes(service), paths), notes, mentor, today)
+    themes = _in_play(themes_within(find_themes(service), paths), notes, mentor, today)
     agenda = Agenda(mentor, today, note_source(last) if last else None, role=role)
     agenda.items += _commitment_items(open_items)
     agenda.items += _question_items(notes, mentor, last.date if last else None, today)

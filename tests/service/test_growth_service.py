@@ -92,6 +92,7 @@ def test_progress_since_limits_the_period(service):
     assert 0 < found.promises.totals.made == len(later) < len(mine)
     assert found.sessions == 2 and [n.path for n in found.taught] == ["2025-09-20 passkeys.md"]
     assert service.progress(date(2025, 9, 21)).taught == []
+    assert all(t.first >= date(2025, 8, 1) for t in found.themes)  # themes as they show in the period
 
 
 def test_search_labels_and_filters_by_role(service):
@@ -112,6 +113,7 @@ def test_review_save_writes_exactly_one_valid_note_and_changes_nothing(service, 
     text = (folder / saved.path).read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])
     assert meta["kind"] == "review" and meta["date"] == TODAY and meta["created_by"] == "coach"
+    assert meta["period_to"] == TODAY and "&id" not in text.split("---\n")[1]  # plain YAML, no aliases
     assert "(reverse mentoring: you taught)" in text and "## What you could pass on" in text
     # Indexed at once, and never read back as new commitments.
     assert service.engine.search("review", filters=SearchFilters(kind="review")).hits[0].path == saved.path

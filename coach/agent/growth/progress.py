@@ -14,7 +14,7 @@ from coach.agent.growth.relationships import RoleNote, notes_with_role, roles_by
 from coach.agent.growth.statements import mentee_notes
 from coach.agent.growth.then_and_now import Pair, then_and_now
 from coach.agent.growth.timeline import Month, timeline
-from coach.agent.themes import Theme, find_themes
+from coach.agent.themes import Theme, find_themes, themes_within
 from coach.agent.tracking import tracked_actions
 from coach.agent.writer import resolve_mentor
 from coach.notes.model import Note
@@ -84,8 +84,8 @@ def build_progress(service, since: date | None = None) -> Progress:
     notes = service.engine.scan_notes().notes
     mentor = resolve_mentor([n for n in notes if n.role != "mentor"], None, today, strict=False)
     tracked = tracked_actions(service)
-    themes = find_themes(service)
     period = _in_period(notes, since, today)
+    themes = themes_within(find_themes(service), {n.path for n in period})
     progress = Progress(since, today, mentor, roles=roles_by_path(notes), themes=themes)
     progress.sessions = sum(1 for n in period if n.kind == "session" and n.role != "mentor")
     progress.pairs = then_and_now(themes, period, kept_promise_pairs(tracked, mentee_notes(period)))

@@ -3,6 +3,8 @@ never reads its own review back as new commitments or themes."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from coach.agent.growth.review import PASS_ON_PRINCIPLE, ROLE_LABELS, Review
 from coach.agent.writer import (
     GENERATOR,
@@ -78,7 +80,8 @@ def review_text(review: Review) -> str:
     progress, who = review.progress, first_name(review.mentor) if review.mentor else "your mentor"
     title = f"Review: {_period(review)}"
     head = front_matter({"date": progress.until, "kind": "review", "title": title, "mentor": review.mentor,
-                         "period_from": review.period_from, "period_to": progress.until,
+                         # A copy of the date: the same object twice would be written as a YAML alias.
+                         "period_from": review.period_from, "period_to": date.fromordinal(progress.until.toordinal()),
                          "sessions": progress.sessions, "created_by": GENERATOR})
     parts = [head, f"# {title}", "", f"Period covered: {_period(review)} · {progress.sessions} sessions", "",
              "## Themes", "", *_themes(review), "## Then and now", "", *_then_and_now(review),
