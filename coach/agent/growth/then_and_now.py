@@ -46,17 +46,17 @@ def _term_words(theme: Theme) -> list[frozenset[str]]:
 
 
 def _about(statement: Statement, terms: list[frozenset[str]]) -> tuple[frozenset[str], bool] | None:
-    """The first theme term the sentence (or its heading) names: (term, True). A feeling (worry or
-    confidence) in a note whose title or tags name the term is about it too, less surely: (term, False)."""
-    words = statement.words
-    strong = next((term for term in terms if term <= words), None)
+    """The first theme term the sentence itself names: (term, True). A term only in its heading, or a
+    feeling (worry or confidence) in a note whose title or tags name the term, is about it less surely:
+    (term, False)."""
+    own = stems(statement.text)
+    strong = next((term for term in terms if term <= own), None)
     if strong is not None:
         return strong, True
-    if statement.stance in ("worry", "confidence"):
+    weak = next((term for term in terms if term <= statement.words), None)
+    if weak is None and statement.stance in ("worry", "confidence"):
         weak = next((term for term in terms if term <= statement.topic), None)
-        if weak is not None:
-            return weak, False
-    return None
+    return (weak, False) if weak is not None else None
 
 
 def _supported(then: Statement, then_sure: bool, now: Statement, now_sure: bool) -> bool:
