@@ -186,3 +186,15 @@ def test_mentor_words_include_reported_recognition_but_not_reported_advice():
         ("teaching is a skill too, you know", "challenge", 1),
         ("Then he pointed out that I wasn't nervous at all.", "recognition", 1),
     ]
+
+
+def test_a_theme_word_only_in_a_heading_needs_the_whole_move():
+    theme = Theme("hand", date(2025, 1, 1), date(2025, 3, 1), ("a.md", "b.md"), (date(2025, 1, 1), date(2025, 3, 1)),
+                  ("hand",))
+    then = note("a.md", "2025-01-01", "I'm going to hand the reviews to Priya.\n")
+    now = note("b.md", "2025-03-01", "# The all-hands talk\n\nI opened with the mismatch story.\n")
+    assert then_and_now([theme], [then, now]) == []
+    calm = note("b.md", "2025-03-01", "# The all-hands talk\n\nI opened with the story.\n\nI was calm and enjoyed it.\n")
+    worried = note("a.md", "2025-01-01", "I'm nervous I can't hand the reviews over.\n")
+    (pair,) = then_and_now([theme], [worried, calm])
+    assert (pair.then.stance, pair.now.stance) == ("worry", "confidence")
