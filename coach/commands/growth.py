@@ -28,15 +28,14 @@ def progress(
     as_json: JsonOpt = False,
 ) -> None:
     """Evidence of growth over time: then and now, kept promises, your mentor's words, next steps."""
-    from coach.agent.growth.chart import FORMATS
+    from coach.agent.growth.chart import check_target
 
     start = date_opt("since", since)
-    if plot is not None and plot.suffix.lower() not in FORMATS:
-        from coach.errors import CoachError
-
-        raise CoachError(f"--plot needs a file ending in .svg or .png (got {plot.name!r}).")
-    found = _service().progress(start)
-    written = _plot(found, plot) if plot is not None else None
+    service = _service()
+    if plot is not None:  # a bad target fails before the slow part
+        check_target(plot, service.settings.notes_dir)
+    found = service.progress(start)
+    written = _plot(found, plot, service.settings.notes_dir) if plot is not None else None
     if as_json:
         from coach.commands.output import emit_json
 
@@ -68,11 +67,12 @@ def review(
         out.print(plain(f"Saved review: {saved.path}", "bold green"))
 
 
-def _plot(found, path: Path) -> Path:
+def _plot(found, path: Path, notes_dir) -> Path:
     from coach.agent.growth.chart import write_timeline
 
     since = found.since.isoformat() if found.since else "the first note"
-    return write_timeline(path, found.months, f"Sessions and commitments, {since} to {found.until.isoformat()}")
+    title = f"Sessions and commitments, {since} to {found.until.isoformat()}"
+    return write_timeline(path, found.months, title, notes_dir)
 
 
 # --------------------------------------------------------------------------- text output

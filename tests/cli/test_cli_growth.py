@@ -52,13 +52,14 @@ def test_progress_text_labels_reverse_mentoring(folder):
 @pytest.mark.parametrize(("args", "message"), [
     (("progress", "--since", "June"), "--since needs a date like 2025-06-01"),
     (("progress", "--plot", "timeline.txt"), "--plot needs a file ending in .svg or .png"),
+    (("progress", "--plot", "/nonexistent-folder/t.svg"), "does not exist"),
     (("review", "--since", "2025-13-01"), "--since needs a date"),
     (("search", "x", "--role", "boss"), "--role must be one of mentee, reverse, mentor"),
 ])
 def test_bad_input_is_one_clear_line(folder, args, message):
     _, env, _ = folder
     result = run_coach(*args, env_extra=env)
-    assert result.returncode != 0 and message in result.stderr
+    assert result.returncode != 0 and message in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -73,3 +74,12 @@ def test_review_save_json_names_the_one_new_note(folder):
     assert all(after[name] == content for name, content in before.items())
     assert data["period"]["from"] is None and data["questions"]
     assert after[data["saved"]].startswith(b"---\n") and b"kind: review" in after[data["saved"]]
+
+
+def test_plot_never_replaces_a_file_in_the_notes_folder(folder):
+    notes, env, _ = folder
+    picture = notes / "whiteboard.png"
+    picture.write_bytes(b"a user's attachment")
+    result = run_coach("progress", "--plot", str(picture), env_extra=env)
+    assert result.returncode == 1 and "never replaces a file there" in " ".join(result.stderr.split())
+    assert picture.read_bytes() == b"a user's attachment"

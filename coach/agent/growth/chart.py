@@ -76,11 +76,32 @@ def _png(months: list, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_timeline(path: Path, months: list, title: str) -> Path:
-    """Write the timeline picture to `path` (.svg or .png), atomically."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def check_target(path: Path, notes_dir: Path | None = None) -> None:
+    """A picture goes to a new or replaceable file in an existing folder; inside the notes folder coach
+    never replaces a file (it may be one of the user's attachments)."""
+    if path.suffix.lower() not in FORMATS:
         raise CoachError(f"--plot needs a file ending in .svg or .png (got {path.name!r}).", "Plot")
+    if not path.parent.is_dir():
+        raise CoachError(f"--plot: the folder {path.parent} does not exist.", "Plot")
+    if path.is_dir():
+        raise CoachError(f"--plot: {path} is a folder; name a file.", "Plot")
+    if notes_dir is not None and path.exists() and _inside(path, notes_dir):
+        raise CoachError(f"--plot: {path.name} already exists in your notes folder; coach never replaces "
+                         "a file there. Choose another name.", "Plot")
+
+
+def write_timeline(path: Path, months: list, title: str, notes_dir: Path | None = None) -> Path:
+    """Write the timeline picture to `path` (.svg or .png), atomically."""
+    check_target(path, notes_dir)
+    suffix = path.suffix.lower()
     if not months:
         raise CoachError("Nothing to plot yet: no sessions or commitments in this period.", "Plot")
     data = timeline_svg(months, title).encode("utf-8") if suffix == ".svg" else _png(months, title)
