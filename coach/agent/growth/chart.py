@@ -29,8 +29,8 @@ def timeline_svg(months: list, title: str) -> str:
     """Three lines (sessions, commitments made, commitments done) over the months, with axes and a legend."""
     peak = max((getattr(m, key) for m in months for key, _, _ in SERIES), default=0)
     point = _scale(months, peak)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-             f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+              f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">'),
              f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
              f'<text x="{PAD}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>']
     base_y = point(0, 0)[1]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.agent.writer import is_generated
-from coach.notes.commitments import content_words, fold, mask_quotes, sentences, stem
+from coach.notes.commitments import fold, mask_quotes, sentences, stem
 from coach.notes.model import Note
 
 # How far a sentence shows the mentee has moved on something, lowest first.
