@@ -276,8 +276,10 @@ def agenda_text(agenda: Agenda) -> str:
     title = f"Agenda for the next meeting with {agenda.mentor}" if agenda.mentor else "Agenda for the next meeting"
     if agenda.role == "mentor":
         title += " (you are the mentor)"
+    # An agenda with someone the user mentors is on that side of the relationship too.
+    role = "mentor" if agenda.role == "mentor" else None
     head = front_matter({"date": agenda.date, "mentor": agenda.mentor, "kind": "agenda", "title": title,
-                         "created_by": GENERATOR})
+                         "role": role, "created_by": GENERATOR})
     parts = [f"{head}\n# {title}\n"]
     for section in SECTIONS:
         lines = [_line(item) for item in agenda.section(section)]

@@ -131,3 +131,10 @@ def test_agendas_are_per_person_and_keep_mentoring_notes_apart(service):
     theirs = service.agenda("Jo")
     assert theirs.mentor == "Jo Park" and theirs.role == "mentor" and theirs.to_json()["role"] == "mentor"
     assert {s.path for item in theirs.items for s in item.sources if s.origin == "notes"} <= {"2025-10-01 jo.md"}
+
+
+def test_a_saved_agenda_for_someone_you_mentor_stays_on_that_side(service, folder):
+    saved = service.save_agenda(service.agenda("Jo"))
+    text = (folder / saved.path).read_text(encoding="utf-8")
+    assert yaml.safe_load(text.split("---\n")[1])["role"] == "mentor"
+    assert service.agenda("Jo").role == "mentor" and service.agenda().mentor == "Ade Okafor"
