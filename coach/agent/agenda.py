@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 
 from coach import paths
 from coach.agent.embed_cache import cached_embed
-from coach.agent.themes import Theme, find_themes
+from coach.agent.themes import Theme, find_themes, themes_within
 from coach.agent.tracking import tracked_actions
 from coach.agent.writer import (
     GENERATOR,
@@ -27,6 +27,7 @@ from coach.agent.writer import (
     resolve_mentor,
     sessions,
     short,
+    with_roles,
     write_new_note,
 )
 from coach.notes.commitments import mask_quotes, parse_blocks, sentences
@@ -68,6 +69,8 @@ class Agenda:
     since: Source | None = None
     """The last session with this mentor: the mentee's questions are collected from there on."""
     items: list[AgendaItem] = field(default_factory=list)
+    role: str = "mentee"
+    """The user's role with this person: "mentee", or "mentor" when the user mentors them."""
 
     def section(self, name: str) -> list[AgendaItem]:
         return [item for item in self.items if item.section == name]
@@ -75,7 +78,7 @@ class Agenda:
     def to_json(self) -> dict:
         return {"mentor": self.mentor, "date": self.date.isoformat(),
                 "last_session": self.since.to_json() if self.since else None,
-                "items": [item.to_json() for item in self.items]}
+                "items": [item.to_json() for item in self.items], "role": self.role}
 
 
 # --------------------------------------------------------------------------- sections
@@ -220,19 +223,38 @@ def _closest(questions: tuple[str, ...], vector: np.ndarray, embed) -> str:
 # --------------------------------------------------------------------------- build and save
 
 
+def _own(notes: list[Note]) -> list[Note]:
+    """The user's notes as mentee (reverse-mentoring sessions included)."""
+    return [n for n in notes if n.role != "mentor"]
+
+
+def _relationship(notes: list[Note], person: str | None) -> tuple[list[Note], str]:
+    """The notes on this side of the relationship, and the user's role in it: with someone the user mentors
+    (every note naming them has `role: mentor`) only those notes; otherwise the user's own notes as mentee."""
+    theirs = [n for n in notes if person and n.mentor and mentor_matches(person, n.mentor)]
+    if theirs and all(n.role == "mentor" for n in theirs):
+        return [n for n in notes if n.role == "mentor"], "mentor"
+    return _own(notes), "mentee"
+
+
 def build_agenda(service, mentor: str | None = None) -> Agenda:
     """The draft agenda for the next meeting with this mentor (default: the latest session's mentor)."""
-    notes, today = service.engine.scan_notes().notes, service.today
-    mentor = resolve_mentor(notes, mentor, today, strict=True)
+    everything, today = service.engine.scan_notes().notes, service.today
+    # By default, the user's own mentor: a note where the user mentors someone names the mentee.
+    mentor = resolve_mentor(everything if mentor else _own(everything), mentor, today, strict=True)
+    notes, role = _relationship(everything, mentor)
+    paths = {n.path for n in notes}
     last = last_session(notes, mentor, today)
-    open_items = [t for t in tracked_actions(service, "open", notes)
-                  if t.mentor is None or mentor_matches(mentor, t.mentor)]
-    themes = _in_play(find_themes(service, notes), notes, mentor, today)
-    agenda = Agenda(mentor, today, note_source(last) if last else None)
+    open_items = [t for t in tracked_actions(service, "open", everything) if t.path in paths
+                  and (t.mentor is None or mentor_matches(mentor, t.mentor))]
+    themes = _in_play(themes_within(find_themes(service, everything), paths), notes, mentor, today)
+    agenda = Agenda(mentor, today, note_source(last) if last else None, role=role)
     agenda.items += _commitment_items(open_items)
     agenda.items += _question_items(notes, mentor, last.date if last else None, today)
     agenda.items += _theme_items(themes)
     agenda.items += _suggested_items(service, _topics(themes, open_items, last))
+    roles = {n.path: n.role for n in everything if n.role in ("reverse", "mentor")}
+    agenda.items = [replace(item, sources=with_roles(item.sources, roles)) for item in agenda.items]
     return agenda
 
 
@@ -240,8 +262,12 @@ _HEADINGS = {"commitments": "Report back on", "questions": "Questions from my no
              "themes": "Recurring themes", "suggested": "Questions to ask"}
 
 
+_ROLE_NOTES = {"reverse": "reverse mentoring", "mentor": "you mentor"}
+
+
 def _line(item: AgendaItem) -> str:
-    where = ", ".join(f"{s.path}" + (f" ({s.date})" if s.date else "") for s in item.sources)
+    where = ", ".join(f"{s.path}" + (f" ({s.date})" if s.date else "") + (f" [{_ROLE_NOTES[s.role]}]" if s.role else "")
+                      for s in item.sources)
     return f"- {item.text}" + (f"  \n  _from {where}_" if where else "")
 
 
@@ -249,8 +275,12 @@ def agenda_text(agenda: Agenda) -> str:
     """The agenda as a Markdown note. Headings avoid words ("actions", "done") that would make
     coach read the lines back as new commitments or progress reports."""
     title = f"Agenda for the next meeting with {agenda.mentor}" if agenda.mentor else "Agenda for the next meeting"
+    if agenda.role == "mentor":
+        title += " (you are the mentor)"
+    # An agenda with someone the user mentors is on that side of the relationship too.
+    role = "mentor" if agenda.role == "mentor" else None
     head = front_matter({"date": agenda.date, "mentor": agenda.mentor, "kind": "agenda", "title": title,
-                         "created_by": GENERATOR})
+                         "role": role, "created_by": GENERATOR})
     parts = [f"{head}\n# {title}\n"]
     for section in SECTIONS:
         lines = [_line(item) for item in agenda.section(section)]

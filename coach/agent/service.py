@@ -120,3 +120,23 @@ class CoachService:
         from coach.agent.agenda import save_agenda
 
         return save_agenda(self, agenda)
+
+    # -- growth ---------------------------------------------------------------------------------
+
+    def progress(self, since: date | None = None):
+        """The growth mirror: then-and-now pairs, kept promises, the mentor's words, next steps, timeline."""
+        from coach.agent.growth.progress import build_progress
+
+        return build_progress(self, since)
+
+    def review(self, since: date | None = None):
+        """A periodic review (default period: since the last saved review)."""
+        from coach.agent.growth.review import build_review
+
+        return build_review(self, since)
+
+    def save_review(self, review):
+        """Write the review as a new note (kind: review), never overwriting, and index it at once."""
+        from coach.agent.growth.review_text import save_review
+
+        return save_review(self, review)

@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -281,8 +281,9 @@ def _theme(group: list[str], seeds: dict[str, set[int]], docs: list[_Doc], surfa
 
 
 def theme_notes(notes: list[Note], today: date | None = None) -> list[Note]:
-    """What themes are found in: sessions and reflections (coach's included), not agendas, which only plan."""
-    return [n for n in notes if n.kind not in ("agenda", "principle") and (today is None or n.date <= today)]
+    """What themes are found in: sessions and reflections (coach's included), not agendas, which only plan,
+    nor reviews, which only look back on the others."""
+    return [n for n in notes if n.kind not in ("agenda", "principle", "review") and (today is None or n.date <= today)]
 
 
 def themes_from_notes(notes: list[Note], passages: list[Passage], limit: int = MAX_THEMES) -> list[Theme]:
@@ -299,6 +300,18 @@ def themes_from_notes(notes: list[Note], passages: list[Passage], limit: int = M
     scored = [(theme, score) for theme, score in scored if len(set(theme.dates)) >= 2]
     scored.sort(key=lambda pair: (-len(set(pair[0].dates)), -pair[1], pair[0].label))
     return [theme for theme, _ in scored][:limit]
+
+
+def themes_within(themes: list[Theme], paths: set[str]) -> list[Theme]:
+    """The themes as they show in these notes only (a period, one relationship); a theme none of them has
+    is left out."""
+    kept = []
+    for theme in themes:
+        pairs = [(p, d) for p, d in zip(theme.notes, theme.dates) if p in paths]
+        if pairs:
+            kept.append(replace(theme, notes=tuple(p for p, _ in pairs), dates=tuple(d for _, d in pairs),
+                                first=pairs[0][1], last=pairs[-1][1]))
+    return kept
 
 
 def find_themes(service, notes: list[Note] | None = None) -> list[Theme]:

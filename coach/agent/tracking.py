@@ -13,8 +13,8 @@ STATUSES = ("open", "done", "dropped")
 
 
 def trackable(notes: list[Note]) -> list[Note]:
-    """Notes whose commitments count: coach's own agendas only repeat earlier commitments."""
-    return [n for n in notes if not (is_generated(n) and n.kind == "agenda")]
+    """Notes whose commitments count: coach's own agendas and reviews only repeat earlier ones."""
+    return [n for n in notes if not (is_generated(n) and n.kind in ("agenda", "review"))]
 
 
 def tracked_actions(

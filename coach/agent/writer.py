@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -40,9 +40,18 @@ class Source:
     path: str
     date: str | None
     origin: str = "notes"  # "notes" | "knowledge"
+    role: str | None = None
+    """The note's relationship role when it is not the default: "reverse" or "mentor"."""
 
     def to_json(self) -> dict:
-        return {"path": self.path, "date": self.date, "source": self.origin}
+        data = {"path": self.path, "date": self.date, "source": self.origin}
+        return data | ({"role": self.role} if self.role else {})
+
+
+def with_roles(sources: tuple[Source, ...], roles: dict[str, str | None]) -> tuple[Source, ...]:
+    """The sources labelled with their notes' roles (reverse mentoring, mentoring others)."""
+    return tuple(replace(s, role=roles.get(s.path)) if s.origin == "notes" and roles.get(s.path) else s
+                 for s in sources)
 
 
 def note_source(note: Note) -> Source:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 
 # Each module defines `register(app)`. Kept as names so a missing optional area never breaks the rest.
-MODULES = ("coach.commands.library", "coach.commands.ask", "coach.commands.doctor", "coach.commands.coaching")
+MODULES = (
+    "coach.commands.library", "coach.commands.ask", "coach.commands.doctor", "coach.commands.coaching",
+    "coach.commands.growth",
+)
 
 
 def register_all(app) -> None:

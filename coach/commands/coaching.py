@@ -140,7 +140,9 @@ def _show_saved(saved, as_json: bool) -> None:
 
 
 def _sources(item) -> str:
-    return ", ".join(s.path + (f" ({s.date})" if s.date else "") for s in item.sources)
+    roles = {"reverse": " [reverse mentoring]", "mentor": " [you mentor]"}
+    return ", ".join(s.path + (f" ({s.date})" if s.date else "") + roles.get(getattr(s, "role", None) or "", "")
+                     for s in item.sources)
 
 
 def _show_agenda(drafted, saved, as_json: bool) -> None:
@@ -150,7 +152,8 @@ def _show_agenda(drafted, saved, as_json: bool) -> None:
     if as_json:
         emit_json(drafted.to_json() | ({"saved": saved.path} if saved else {}))
         return
-    out.print(plain(f"Next meeting with {drafted.mentor or 'your mentor'}", "bold"))
+    mentoring = " (you are the mentor)" if getattr(drafted, "role", "mentee") == "mentor" else ""
+    out.print(plain(f"Next meeting with {drafted.mentor or 'your mentor'}{mentoring}", "bold"))
     for section in SECTIONS:
         items = drafted.section(section)
         out.print(plain(f"\n{_TITLES[section]} ({len(items)})", "bold cyan"))

@@ -43,6 +43,9 @@ def search(
         Optional[list[str]], typer.Option("--tag", help="Only notes with this tag (repeatable).")
     ] = None,
     source: Annotated[str, typer.Option(help="notes | knowledge | all.")] = "all",
+    role: Annotated[
+        Optional[str], typer.Option(help="mentee | reverse | mentor: whose mentoring the note records.")
+    ] = None,
     mode: Annotated[str, typer.Option(help="hybrid | dense | keyword.")] = "hybrid",
     as_json: JsonOpt = False,
 ) -> None:
@@ -52,8 +55,10 @@ def search(
 
     check_choice("source", source, ("notes", "knowledge", "all"))
     check_choice("mode", mode, ("hybrid", "dense", "keyword"))
+    if role is not None:
+        check_choice("role", role, ("mentee", "reverse", "mentor"))
     filters = SearchFilters(
-        mentor, date_opt("since", since), date_opt("until", until), kind, tuple(tag or ()), source
+        mentor, date_opt("since", since), date_opt("until", until), kind, tuple(tag or ()), source, role
     )
     engine = common.engine()
     cli_views.require_index(engine)

@@ -88,7 +88,8 @@ def show_search(response, as_json: bool) -> None:
 
 def _hit_header(rank: int, hit) -> Text:
     label = "principle" if hit.source == "knowledge" else hit.kind
-    parts = [p for p in (hit.date, hit.mentor, label) if p]
+    role = {"reverse": "reverse mentoring", "mentor": "you mentor"}.get(hit.role or "")
+    parts = [p for p in (hit.date, hit.mentor, label, role) if p]
     header = Text(f"{rank}. ", style="bold")
     header.append_text(plain(hit.title or hit.path, "bold cyan"))
     header.append_text(plain(f"  ({' · '.join(parts)})", "green"))

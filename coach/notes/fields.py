@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from coach.notes.dates import coerce_date, date_from_filename
 from coach.notes.model import KINDS
+from coach.notes.roles import ROLES, infer_role, role_value
 
 HANDLED_KEYS = frozenset({"date", "mentor", "mentors", "kind", "tags", "role", "title"})
 _SCALARS = (str, int, float, bool, date)
@@ -170,11 +171,14 @@ def parse_tags(value: object, warn: list[str]) -> tuple[str, ...]:
 
 
 def parse_role(value: object, warn: list[str]) -> str | None:
-    """Front-matter role, lowercased."""
+    """Front-matter role: mentee, reverse or mentor (lowercased); anything else warns and is ignored."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return value.strip().lower() or None
+    if isinstance(value, str) and value.strip():
+        role = role_value(value)
+        if role is None:
+            warn.append(f"front matter 'role' must be one of {', '.join(ROLES)}: {_show(value)}; ignored")
+        return role
     warn.append(f"front matter 'role' is not text: {_show(value)}; ignored")
     return None
 
@@ -217,14 +221,17 @@ def describe(fields: dict, body: str, rel_path: str, mtime: float) -> dict:
     kind = front_matter_kind(meta.get("kind"), warn) or infer_kind(
         stem, heading, mentor
     )
+    tags = parse_tags(meta.get("tags"), warn)
+    title = choose_title(meta.get("title"), heading, stem, warn)
+    role = parse_role(meta.get("role"), warn) or infer_role(title, stem, tags, body, mentor)
     return {
         "date": day,
         "date_source": source,
         "mentor": mentor,
         "kind": kind,
-        "tags": parse_tags(meta.get("tags"), warn),
-        "role": parse_role(meta.get("role"), warn),
-        "title": choose_title(meta.get("title"), heading, stem, warn),
+        "tags": tags,
+        "role": role,
+        "title": title,
         "extra": extra_fields(fields),
         "warnings": warn,
     }

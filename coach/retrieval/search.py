@@ -35,9 +35,10 @@ class SearchFilters:
     kind: str | None = None
     tags: tuple[str, ...] = ()
     source: str = "all"  # notes | knowledge | all
+    role: str | None = None  # mentee | reverse | mentor (a note without `role` is the user's own: mentee)
 
     def sources(self) -> tuple[str, ...]:
-        notes_only = self.mentor or self.since or self.until or self.kind
+        notes_only = self.mentor or self.since or self.until or self.kind or self.role
         if self.source == "knowledge" and not notes_only:
             return ("knowledge",)
         return ("notes",) if notes_only or self.source == "notes" else store.SOURCES
@@ -49,6 +50,7 @@ class SearchFilters:
             and (self.until is None or entry.date <= self.until.isoformat())
             and (self.kind is None or entry.kind == self.kind.lower())
             and all(tag.lower() in {t.lower() for t in entry.tags} for tag in self.tags)
+            and (self.role is None or (entry.role or "mentee") == self.role)
         )
 
 
@@ -253,7 +255,7 @@ def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: s
 
 def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | None:
     """The note paths a filter admits, or None when nothing is filtered."""
-    if not (filters.mentor or filters.since or filters.until or filters.kind or filters.tags):
+    if not (filters.mentor or filters.since or filters.until or filters.kind or filters.tags or filters.role):
         return None
     return {path for path, entry in manifest.notes.items() if filters.allows(entry)}
 

@@ -34,6 +34,7 @@ SCREENS_BY_ACTION = {
     "commitments": ("coach.ui.screens.commitments", "CommitmentsScreen"),
     "notes": ("coach.ui.screens.notes", "NotesScreen"),
     "model": ("coach.ui.screens.model", "ModelScreen"),
+    "growth": ("coach.ui.screens.growth", "GrowthScreen"),
 }
 
 
@@ -55,6 +56,7 @@ class CoachApp(App):
         Binding("a", "open('ask')", "Ask", show=False),
         Binding("c", "open('commitments')", "Commitments", show=False),
         Binding("n", "open('notes')", "Notes", show=False),
+        Binding("g", "open('growth')", "Growth", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+r", "sync", "Re-index", show=False),
     ]

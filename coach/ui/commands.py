@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Past conversations", "past_conversations", "Reopen an earlier conversation and continue it"),
     ("Commitments", "open('commitments')", "Open, done and dropped commitments"),
     ("Browse notes", "open('notes')", "Every note by date and mentor"),
+    ("Growth", "open('growth')", "Then and now, kept promises, your mentor's words, the next step"),
     ("Model and provider", "open('model')", "Choose the chat model (local or remote)"),
     ("Re-index notes now", "sync", "Bring the index up to date with the notes folder"),
     ("Choose notes folder", "first_run", "Point coach at another folder, or the sample notes"),

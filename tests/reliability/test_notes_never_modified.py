@@ -21,7 +21,7 @@ import yaml
 from tests.reliability import crashkit
 
 EVAL_NOTES = 4
-OPTIONAL = ("ask", "reflect", "agenda", "actions", "themes")
+OPTIONAL = ("ask", "reflect", "agenda", "actions", "themes", "progress", "review")
 ANSWERS = """We met to talk about handing off the release process.
 ---
 I felt unsure whether the team would take it on; it went better than I feared.
@@ -118,6 +118,10 @@ def test_every_command_leaves_existing_notes_untouched(dev_notes, tmp_path, fres
         coach("reflect", "--answers", str(answers), "--json")
     if "agenda" in available:
         coach("agenda", "--save", "--json")
+    if "progress" in available:  # the picture goes where asked, outside the notes
+        coach("progress", "--json", "--plot", str(tmp_path / "timeline.svg"))
+    if "review" in available:
+        coach("review", "--save", "--json")
     if "ask" in available:
         asked = json.loads(coach("ask", "What did Ade say about delegation?", "--json").stdout)
         coach("history", "list", "--json")
@@ -141,7 +145,7 @@ def test_every_command_leaves_existing_notes_untouched(dev_notes, tmp_path, fres
         if name == "evalset":
             assert added == [], "eval indexes into its own temporary folder"
     added = sorted(set(after["notes"]) - set(before["notes"]))
-    expected = ("reflect" in available) + ("agenda" in available) + ("ask" in available)
+    expected = ("reflect" in available) + ("agenda" in available) + ("ask" in available) + ("review" in available)
     assert len(added) == expected, added
     print(f"\nnotes added by coach: {added} (network namespace: {bool(prefix)}); {', '.join(timings)}")
     missing = sorted(set(OPTIONAL) - available)

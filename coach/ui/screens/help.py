@@ -12,6 +12,7 @@ HELP = """\
 Anywhere
   r  reflect         p  prepare         /  search
   a  ask             c  commitments     n  notes
+  g  growth
   ?  this help       ctrl+p  commands   ctrl+r  re-index
   esc  back          ctrl+q  quit
 

@@ -33,6 +33,7 @@ class HomeScreen(CoachScreen):
         Binding("a", "app.open('ask')", "Ask"),
         Binding("c", "app.open('commitments')", "Commitments"),
         Binding("n", "app.open('notes')", "Notes"),
+        Binding("g", "app.open('growth')", "Growth"),
         Binding("f", "app.first_run", "Notes folder", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]

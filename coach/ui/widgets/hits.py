@@ -7,11 +7,16 @@ from textual.content import Content
 from coach.ui.safe import highlighted, one_line
 
 
+ROLE_LABELS = {"reverse": "reverse mentoring", "mentor": "you mentor"}
+
+
 def hit_label(hit) -> str:
-    """`2026-09-15 · Rosa Delgado · session` for a note, `principle` for the library."""
+    """`2026-09-15 · Rosa Delgado · session` for a note (plus `reverse mentoring` / `you mentor` when the
+    note says whose mentoring it records), `principle` for the library."""
     if hit.source == "knowledge":
         return "principle"
-    return " · ".join(part for part in (hit.date, hit.mentor, hit.kind) if part)
+    role = ROLE_LABELS.get(getattr(hit, "role", None) or "")
+    return " · ".join(part for part in (hit.date, hit.mentor, hit.kind, role) if part)
 
 
 def hit_prompt(hit, width: int = 120) -> Content:

@@ -1,0 +1,100 @@
+"""`coach progress`: the growth mirror assembled — timeline, then-and-now pairs, kept promises, the mentor's
+words, what the user taught and mentors, and the next appropriate step; every item cites its notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from coach.agent.growth.next_step import NextStep, growth_topics, next_steps, open_topics, theme_topics
+from coach.agent.growth.promise_pairs import kept_promise_pairs
+from coach.agent.growth.promises import Promises, kept_promises
+from coach.agent.growth.recognition import MentorWords, mentor_words
+from coach.agent.growth.relationships import RoleNote, notes_with_role, roles_by_path
+from coach.agent.growth.statements import mentee_notes
+from coach.agent.growth.then_and_now import Pair, then_and_now
+from coach.agent.growth.timeline import Month, timeline
+from coach.agent.themes import Theme, find_themes, themes_within
+from coach.agent.tracking import tracked_actions
+from coach.agent.writer import resolve_mentor
+from coach.notes.model import Note
+
+
+@dataclass
+class Progress:
+    """Evidence of growth over a period, from the notes only."""
+
+    since: date | None
+    until: date
+    mentor: str | None
+    sessions: int = 0
+    themes: list[Theme] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)
+    promises: Promises = field(default_factory=Promises)
+    words: list[MentorWords] = field(default_factory=list)
+    taught: list[RoleNote] = field(default_factory=list)
+    mentoring: list[RoleNote] = field(default_factory=list)
+    steps: list[NextStep] = field(default_factory=list)
+    months: list[Month] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)
+    """path -> role of every note, so every citation can say whose mentoring it records."""
+
+    def to_json(self) -> dict:
+        return {
+            "since": self.since.isoformat() if self.since else None, "until": self.until.isoformat(),
+            "mentor": self.mentor, "sessions": self.sessions,
+            "then_and_now": [self._labelled_pair(p) for p in self.pairs],
+            "promises": self.promises.to_json(),
+            "mentor_words": [w.to_json() for w in self.words],
+            "taught": [n.to_json() for n in self.taught],
+            "mentoring": [n.to_json() for n in self.mentoring],
+            "next_steps": [self._labelled_step(s) for s in self.steps],
+            "timeline": [m.to_json() for m in self.months],
+            "themes": [self._labelled_theme(t) for t in self.themes],
+        }
+
+    def role_of(self, path: str) -> str:
+        return self.roles.get(path, "mentee")
+
+    def _labelled_theme(self, theme: Theme) -> dict:
+        notes = [{"path": p, "date": d.isoformat(), "role": self.role_of(p)} for p, d in zip(theme.notes, theme.dates)]
+        return {"label": theme.label, "first": theme.first.isoformat(), "last": theme.last.isoformat(), "notes": notes}
+
+    def _labelled_pair(self, pair: Pair) -> dict:
+        data = pair.to_json()
+        for side in ("then", "now"):
+            data[side]["role"] = self.role_of(data[side]["path"])
+        return data
+
+    def _labelled_step(self, step: NextStep) -> dict:
+        data = step.to_json()
+        for source in data["sources"]:
+            if source["source"] == "notes":
+                source["role"] = self.role_of(source["path"])
+        return data
+
+
+def _in_period(notes: list[Note], since: date | None, today: date) -> list[Note]:
+    return [n for n in notes if n.date <= today and (since is None or n.date >= since)]
+
+
+def build_progress(service, since: date | None = None) -> Progress:
+    """Everything the growth mirror shows, for notes dated from `since` (default: all) to service.today."""
+    today = service.today
+    notes = service.engine.scan_notes().notes
+    mentor = resolve_mentor([n for n in notes if n.role != "mentor"], None, today, strict=False)
+    tracked = tracked_actions(service)
+    period = _in_period(notes, since, today)
+    themes = themes_within(find_themes(service), {n.path for n in period})
+    progress = Progress(since, today, mentor, roles=roles_by_path(notes), themes=themes)
+    progress.sessions = sum(1 for n in period if n.kind == "session" and n.role != "mentor")
+    progress.pairs = then_and_now(themes, period, kept_promise_pairs(tracked, mentee_notes(period)))
+    progress.promises = kept_promises(tracked, since)
+    progress.words = mentor_words(period)
+    progress.taught = notes_with_role(notes, "reverse", since)
+    progress.mentoring = notes_with_role(notes, "mentor", since)
+    progress.months = timeline(notes, tracked, since, today)
+    moved = {p.theme for p in progress.pairs}
+    progress.steps = next_steps(service.engine.query_embedder.embed, mentor, growth_topics(progress.pairs),
+                                open_topics(progress.promises.longest_open), theme_topics(themes, moved))
+    return progress

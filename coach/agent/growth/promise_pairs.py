@@ -1,0 +1,57 @@
+"""Kept promises as then-and-now evidence: the commitment as the mentee wrote it, and the later sentence that
+reported it done — both found verbatim in their files through the line the commitment tracker recorded."""
+
+from __future__ import annotations
+
+from coach.agent.growth.statements import BULLET, Statement, heading_above, whole_sentence
+from coach.notes.commitments import sentences, strip_markup
+from coach.notes.model import Note
+
+# How much of the tracker's (markup-free) evidence must match a sentence of the file to be that sentence.
+EVIDENCE_PREFIX = 40
+
+
+def _plain(text: str) -> str:
+    return " ".join(strip_markup(text).split()).casefold()
+
+
+def _promise(item, note: Note) -> Statement | None:
+    """The commitment's own line, as written (list marker and checkbox left out)."""
+    lines = note.body.split("\n")
+    if not 1 <= item.line <= len(lines):
+        return None
+    line = lines[item.line - 1]
+    text = line[BULLET.match(line).end():].strip() if BULLET.match(line) else line.strip()
+    if not text or _plain(item.text)[:EVIDENCE_PREFIX // 2] not in _plain(text):
+        return None
+    return Statement(text, note.path, note.date, note.body_offset + item.line - 1, "intention",
+                     heading_above(lines, item.line - 1), note.mentor)
+
+
+def _report(item, note: Note) -> Statement | None:
+    """The sentence in the settling note that the tracker took as the report."""
+    wanted = _plain(item.evidence or "")[:EVIDENCE_PREFIX]
+    if not wanted:
+        return None
+    lines = note.body.split("\n")
+    for index, line in enumerate(lines):
+        text = line[BULLET.match(line).end():] if BULLET.match(line) else line
+        for start, end in sentences(text):
+            sentence = text[start:end].strip()
+            if _plain(sentence).startswith(wanted) and whole_sentence(sentence):
+                return Statement(sentence, note.path, note.date, note.body_offset + index, "action",
+                                 heading_above(lines, index), note.mentor)
+    return None
+
+
+def kept_promise_pairs(tracked: list, notes: list[Note]) -> list[tuple[Statement, Statement]]:
+    """(promise, report) for each of the mentee's commitments reported done on a later day."""
+    by_path = {note.path: note for note in notes}
+    pairs = []
+    for item in tracked:
+        if item.owner != "me" or item.status != "done" or item.status_path not in by_path or item.path not in by_path:
+            continue
+        then, now = _promise(item, by_path[item.path]), _report(item, by_path[item.status_path])
+        if then is not None and now is not None and now.date > then.date:
+            pairs.append((then, now))
+    return pairs

@@ -1,0 +1,200 @@
+"""The growth mirror's pure parts: stances, then-and-now pairs, promises, the mentor's words, timeline, chart."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from coach.agent.growth.chart import timeline_svg, write_timeline
+from coach.agent.growth.promises import kept_promises
+from coach.agent.growth.recognition import note_mentor_words
+from coach.agent.growth.statements import note_statements, stance
+from coach.agent.growth.then_and_now import then_and_now
+from coach.agent.growth.timeline import timeline
+from coach.agent.themes import Theme
+from coach.errors import CoachError
+from coach.notes.model import Note
+
+
+def note(path: str, day: str, body: str, **fields) -> Note:
+    fields.setdefault("kind", "session")
+    return Note(path=path, title=fields.pop("title", path), body=body, date=date.fromisoformat(day),
+                date_source="front_matter", body_offset=fields.pop("body_offset", 5), **fields)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("I'm really nervous about the talk.", "worry"),
+    ("Honestly I feel like I got the job by accident.", "worry"),
+    ("I'll hand the rota to Luis next week.", "intention"),
+    ("I handed the rota to Luis on Monday.", "action"),
+    ("Booked proper 1:1s with all six.", "action"),
+    ("I didn't feel nervous once.", "confidence"),
+    ("I answered it calmly and even got a laugh.", "confidence"),
+    ("I keep waiting to feel confident.", None),
+    ("He said the rota was fine.", None),                  # not the mentee's own
+    ("I would have been pleased with myself.", None),      # did not happen
+])
+def test_stance(sentence, expected):
+    assert stance(sentence) == expected
+
+
+def test_statements_are_verbatim_lines_with_file_line_numbers():
+    body = "# Talk\n\n- I'm **really** nervous about the talk. It is big.\n> I'm nervous (a quote block)\n"
+    found = note_statements(note("a.md", "2025-01-01", body, body_offset=5))
+    assert [(s.text, s.line, s.context) for s in found] == [("I'm **really** nervous about the talk.", 7, "Talk")]
+
+
+THEME = Theme("public speaking", date(2025, 1, 1), date(2025, 6, 1), ("a.md", "b.md", "c.md"),
+              (date(2025, 1, 1), date(2025, 3, 1), date(2025, 6, 1)), ("public speaking",))
+NOTES = [
+    note("a.md", "2025-01-01", "Public speaking scares me: I'm nervous about public speaking at the all-hands.\n"),
+    note("b.md", "2025-03-01", "I'll practise public speaking at the lunch-and-learn.\n"),
+    note("c.md", "2025-06-01", "I gave the talk and I wasn't nervous about public speaking at all.\n"),
+    note("d.md", "2025-07-01", "I'm nervous about the budget.\n"),
+]
+
+
+def test_then_and_now_pairs_the_biggest_move_on_one_theme():
+    pairs = then_and_now([THEME], NOTES)
+    assert len(pairs) == 1
+    pair = pairs[0]
+    assert (pair.then.path, pair.then.stance, pair.now.path, pair.now.stance) == ("a.md", "worry", "c.md", "confidence")
+    assert pair.now.date > pair.then.date and pair.movement == 3
+    for side in (pair.then, pair.now):
+        assert side.text in next(n.body for n in NOTES if n.path == side.path)
+
+
+def test_then_and_now_never_pairs_backwards_or_off_theme():
+    backwards = [note("a.md", "2025-06-01", NOTES[0].body), note("c.md", "2025-01-01", NOTES[2].body)]
+    assert then_and_now([THEME], backwards) == []
+    assert then_and_now([THEME], [NOTES[0], NOTES[3]]) == []  # the budget worry is another topic
+
+
+def test_coach_written_and_mentor_role_notes_are_not_the_mentees_voice():
+    generated = note("c.md", "2025-06-01", NOTES[2].body, extra={"created_by": "coach"})
+    mentoring = note("c.md", "2025-06-01", NOTES[2].body, role="mentor")
+    assert [p for p in then_and_now([THEME], [NOTES[0], NOTES[1], generated]) if p.now.path == "c.md"] == []
+    assert [p for p in then_and_now([THEME], [NOTES[0], NOTES[1], mentoring]) if p.now.path == "c.md"] == []
+
+
+def tracked(text, status, day, mentor="Ade Okafor", owner="me", settled=None, age=10):
+    return SimpleNamespace(text=text, status=status, date=date.fromisoformat(day), mentor=mentor, owner=owner,
+                           status_date=date.fromisoformat(settled) if settled else None, age_days=age,
+                           path=f"{day}.md", line=3)
+
+
+ITEMS = [tracked("Book 1:1s", "done", "2025-01-05", settled="2025-02-01"),
+         tracked("Start a brag doc", "open", "2025-01-20", age=300),
+         tracked("Write the guide", "dropped", "2025-02-03", mentor=None),
+         tracked("Ade sends the deck", "open", "2025-02-03", owner="Ade"),
+         tracked("Draft the map", "open", "2025-02-10", age=200)]
+
+
+def test_kept_promises_per_month_and_mentor_with_the_longest_open_named_kindly():
+    found = kept_promises(ITEMS).to_json()
+    assert found["totals"] == {"made": 4, "done": 1, "dropped": 1, "open": 2}  # Ade's own promise is not the user's
+    assert found["by_month"] == [{"month": "2025-01", "made": 2, "done": 1, "dropped": 0, "open": 1},
+                                 {"month": "2025-02", "made": 2, "done": 0, "dropped": 1, "open": 1}]
+    assert [m["mentor"] for m in found["by_mentor"]] == ["Ade Okafor", "no mentor named"]
+    assert [o["text"] for o in found["longest_open"]] == ["Start a brag doc", "Draft the map"]
+    assert "tell Ade where it stands" in found["longest_open"][0]["next_step"]
+    assert kept_promises(ITEMS, since=date(2025, 2, 1)).totals.made == 2
+
+
+def test_timeline_counts_sessions_and_commitments_per_month_including_quiet_months():
+    notes = [note("a.md", "2025-01-02", ""), note("b.md", "2025-03-02", ""), note("m.md", "2025-03-09", "", role="mentor")]
+    months = timeline(notes, ITEMS, None, date(2025, 12, 1))
+    assert [m.to_json() for m in months] == [
+        {"month": "2025-01", "sessions": 1, "made": 2, "done": 0},
+        {"month": "2025-02", "sessions": 0, "made": 2, "done": 1},
+        {"month": "2025-03", "sessions": 1, "made": 0, "done": 0},
+    ]
+
+
+def test_mentor_words_are_the_mentors_quotes_to_the_mentee():
+    body = ('Ade: "You passed. The real test is when you are not there."\n'
+            'Rachel said "you are on the list" to everyone.\n'
+            '## What Ade said\n\n"Your job is to make the room better."\n'
+            'I said "could you help me out with reviews" to Priya.\n')
+    found = note_mentor_words(note("a.md", "2025-01-01", body, mentor="Ade Okafor"))
+    assert [(w.quote, w.kind, w.line) for w in found] == [
+        ("You passed. The real test is when you are not there.", "recognition", 5),
+        ("Your job is to make the room better.", "challenge", 9),
+    ]
+    assert note_mentor_words(note("b.md", "2025-01-01", body)) == []  # no mentor, no mentor's words
+
+
+def test_timeline_svg_is_well_formed_and_has_three_series(tmp_path):
+    months = timeline([note("a.md", "2025-01-02", "")], ITEMS, None, date(2025, 12, 1))
+    root = ET.fromstring(timeline_svg(months, "Sessions <& commitments>"))
+    assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 3
+    written = write_timeline(tmp_path / "t.svg", months, "x")
+    assert written.read_text(encoding="utf-8").startswith("<svg")
+    with pytest.raises(CoachError, match=".svg or .png"):
+        write_timeline(tmp_path / "t.txt", months, "x")
+    with pytest.raises(CoachError, match="Nothing to plot"):
+        write_timeline(tmp_path / "e.svg", [], "x")
+
+
+def test_timeline_png_through_matplotlib(tmp_path):
+    pytest.importorskip("matplotlib")
+    months = timeline([note("a.md", "2025-01-02", "")], ITEMS, None, date(2025, 12, 1))
+    written = write_timeline(tmp_path / "t.png", months, "Sessions and commitments")
+    assert written.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_progress_cli_module_does_not_import_matplotlib_for_svg():
+    import subprocess
+    import sys
+
+    code = ("import sys; from coach.agent.growth.chart import timeline_svg; from coach.commands import growth; "
+            "print('matplotlib' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_kept_promise_pairs_quote_the_promise_and_the_report_verbatim():
+    from coach.agent.growth.promise_pairs import kept_promise_pairs
+
+    made = note("a.md", "2025-01-01", "# Plan\n\n## Actions\n- [ ] Start a **brag doc** this week\n", body_offset=4)
+    report = note("b.md", "2025-02-01", "# Later\n\n- Brag doc: started, *three* entries so far. More soon.\n")
+    item = SimpleNamespace(text="Start a brag doc this week", owner="me", status="done", path="a.md", line=4,
+                           status_path="b.md", evidence="Brag doc: started, three entries so far")
+    (then, now), = kept_promise_pairs([item], [made, report])
+    assert (then.text, then.line, then.stance) == ("Start a **brag doc** this week", 7, "intention")
+    assert (now.text, now.path, now.stance) == ("Brag doc: started, *three* entries so far.", "b.md", "action")
+    assert then.context == "Actions" and now.date > then.date
+    someone_else = SimpleNamespace(**{**vars(item), "owner": "Ade"})
+    still_open = SimpleNamespace(**{**vars(item), "status": "open"})
+    assert kept_promise_pairs([someone_else, still_open], [made, report]) == []
+
+
+def test_stance_reads_curly_apostrophes_like_straight_ones():
+    assert stance("I’ll book the room for Friday.") == "intention"
+    assert stance("I don’t feel nervous about it now.") == "confidence"
+
+
+def test_mentor_words_include_reported_recognition_but_not_reported_advice():
+    body = ('Ade said "teaching is a skill too, you know". Then he pointed out that I wasn\'t nervous at all.\n'
+            "He said I should book the room earlier.\n"
+            "Rachel noticed that I was calm.\n")
+    found = note_mentor_words(note("a.md", "2025-01-01", body, mentor="Ade Okafor", body_offset=1))
+    assert [(w.quote, w.kind, w.line) for w in found] == [
+        ("teaching is a skill too, you know", "challenge", 1),
+        ("Then he pointed out that I wasn't nervous at all.", "recognition", 1),
+    ]
+
+
+def test_a_theme_word_only_in_a_heading_needs_the_whole_move():
+    theme = Theme("hand", date(2025, 1, 1), date(2025, 3, 1), ("a.md", "b.md"), (date(2025, 1, 1), date(2025, 3, 1)),
+                  ("hand",))
+    then = note("a.md", "2025-01-01", "I'm going to hand the reviews to Priya.\n")
+    now = note("b.md", "2025-03-01", "# The all-hands talk\n\nI opened with the mismatch story.\n")
+    assert then_and_now([theme], [then, now]) == []
+    calm = note("b.md", "2025-03-01", "# The all-hands talk\n\nI opened with the story.\n\nI was calm and enjoyed it.\n")
+    worried = note("a.md", "2025-01-01", "I'm nervous I can't hand the reviews over.\n")
+    (pair,) = then_and_now([theme], [worried, calm])
+    assert (pair.then.stance, pair.now.stance) == ("worry", "confidence")
