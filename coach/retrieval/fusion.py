@@ -52,6 +52,7 @@ class Signal:
     scores: list[tuple[str, float]]
     passages: list[tuple[str, str]] | None
     fill: float | None  # None: the lowest score seen (dense); 0 for BM25, where a miss means no shared word
+    name: str = ""  # e.g. "dense-passage"; shown by `Searcher.explain`
 
 
 def squash(z: float) -> float:
@@ -59,7 +60,9 @@ def squash(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def collapse(passages: list[tuple[str, float]], chunk_paths: dict[str, str], fill: float | None) -> Signal:
+def collapse(
+    passages: list[tuple[str, float]], chunk_paths: dict[str, str], fill: float | None, name: str = ""
+) -> Signal:
     """Passage scores to note scores: each note at its best passage, which is kept to show."""
     scores: dict[str, float] = {}
     best: dict[str, str] = {}
@@ -67,7 +70,7 @@ def collapse(passages: list[tuple[str, float]], chunk_paths: dict[str, str], fil
         path = chunk_paths.get(cid)
         if path is not None and path not in best:
             scores[path], best[path] = score, cid
-    return Signal(list(scores.items()), list(best.items()), fill)
+    return Signal(list(scores.items()), list(best.items()), fill, name)
 
 
 def passage_per_note(

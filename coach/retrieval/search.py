@@ -231,6 +231,18 @@ class Searcher:
         top = sorted(scored, key=scored.get, reverse=True)[: max(k * 2, k + 5)]
         return _materialise(src, top, scored, query, vector)
 
+    def explain(self, query: str, source: str = "notes", today: date | None = None) -> dict[str, list[tuple[str, float]]]:
+        """Each hybrid signal's (note, raw score) ranking, best first, before fusion: for diagnosis
+        (bench/recall_failures.py), not for display."""
+        loaded = self._source(source)
+        if loaded is None or not query.strip():
+            return {}
+        hint = parse_time_hint(query, today or date.today())
+        topic = hint.topic or query
+        vector = self.embedder.embed([topic])[0]
+        signals = _signals(loaded, topic, vector, None, "hybrid")
+        return {signal.name: list(signal.scores) for signal in signals}
+
     def _coverage(self, query: str, sources: tuple[str, ...]) -> float:
         """How much of the query's specific vocabulary occurs in any searched source (see KeywordIndex.coverage)."""
         loaded = [self._source(name) for name in sources]
@@ -242,14 +254,14 @@ def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: s
     """Passage and whole-note scores from each retriever the mode uses."""
     out = []
     if mode in ("hybrid", "dense"):
-        out.append(collapse(_dense_passages(src, vector, allowed), src.chunk_paths, fill=None))
+        out.append(collapse(_dense_passages(src, vector, allowed), src.chunk_paths, None, "dense-passage"))
         if src.note_level is not None:
-            out.append(Signal(src.note_level.dense_ranking(vector, allowed, POOL), None, None))
+            out.append(Signal(src.note_level.dense_ranking(vector, allowed, POOL), None, None, "dense-note"))
     if mode in ("hybrid", "keyword"):
         if src.keywords is not None:
-            out.append(collapse(_keyword_passages(src, query, allowed), src.chunk_paths, fill=0.0))
+            out.append(collapse(_keyword_passages(src, query, allowed), src.chunk_paths, 0.0, "keyword-passage"))
         if src.note_level is not None:
-            out.append(Signal(src.note_level.keyword_ranking(query, allowed, POOL), None, 0.0))
+            out.append(Signal(src.note_level.keyword_ranking(query, allowed, POOL), None, 0.0, "keyword-note"))
     return out
 
 

@@ -183,9 +183,22 @@ def rerank_by_time(scores: dict[str, float], dates: dict[str, date], hint: TimeH
         if hint.start or hint.end:
             pool = [key for key in pool if hint.contains(dates[key])] or pool
         ordered = sorted(pool, key=lambda key: dates[key], reverse=hint.prefer == "earliest")
-        # Time-only: each step exceeds the whole score range, so date order wins over everything.
-        spread = max(out.values()) - min(out.values()) + 1.0
-        step = spread if time_only else ORDER_BOOST / max(len(ordered) - 1, 1)
-        for position, key in enumerate(ordered, start=int(time_only)):
+        if time_only:
+            return _date_decides(out, ordered)
+        step = ORDER_BOOST / max(len(ordered) - 1, 1)
+        for position, key in enumerate(ordered):
             out[key] += step * position
+    return out
+
+
+def _date_decides(scores: dict[str, float], ordered: list[str]) -> dict[str, float]:
+    """Put `ordered` (least preferred first) above every other item, in that order.
+
+    The new scores stay within one unit of the old maximum: a boost of many score ranges would
+    saturate the logistic display score at 1.0 for every item, and sorting on ties would lose
+    the date order."""
+    out = dict(scores)
+    top = max(out.values())
+    for position, key in enumerate(ordered, start=1):
+        out[key] = top + position / len(ordered)
     return out

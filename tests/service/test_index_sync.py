@@ -151,3 +151,31 @@ def test_nothing_in_the_notes_folder_is_written(folder, make_engine, fake_embedd
     before = {p: p.read_bytes() for p in folder.rglob("*")}
     make_engine(folder, fake_embedder).sync()
     assert {p: p.read_bytes() for p in folder.rglob("*")} == before
+
+
+def test_explain_names_each_signal_and_ranks_the_keyword_match_first(folder, make_engine, fake_embedder):
+    engine = make_engine(folder, fake_embedder)
+    engine.sync()
+    signals = engine.searcher.explain("zebrafish delegation")
+    assert set(signals) == {"dense-passage", "dense-note", "keyword-passage", "keyword-note"}
+    assert signals["keyword-passage"][0][0] == "2025-06-05 first.md"
+    assert signals["keyword-note"][0][0] == "2025-06-05 first.md"
+    assert engine.searcher.explain("   ") == {}
+
+
+def test_a_time_only_query_returns_notes_in_date_order(notes_dir, make_engine, real_embedder):
+    """'our first session of 2026' decides by date alone, however the notes score on words.
+
+    Enough notes that the date boost is many score ranges (it once saturated every display score)."""
+    topics = ["hiring", "the roadmap", "a raise", "delegation", "feedback", "on-call", "budget", "burnout"]
+    names = [f"session-{99 - i:02d}.md" for i in range(24)]  # names sort against dates
+    for i, name in enumerate(names):
+        write_note(notes_dir, name, f"Session with Ade. We covered {topics[i % len(topics)]}.\n",
+                   date=f"2026-{i // 2 + 1:02d}-{10 + i % 2 * 10}", mentor="Ade Okafor", kind="session")
+    write_note(notes_dir, "session-00.md", "Session with Ade. We covered planning.\n", date="2025-12-01",
+               mentor="Ade Okafor", kind="session")
+    engine = make_engine(notes_dir, real_embedder)
+    engine.sync()
+    response = engine.search("What did Ade and I cover in our first session of 2026?", k=5,
+                             filters=SearchFilters(source="notes"))
+    assert [hit.path for hit in response.hits] == names[:5]

@@ -178,3 +178,33 @@ def test_topic_drops_may_when_it_is_read_as_the_month():
     hint = parse_time_hint("in May we talked about burnout", TODAY)
     assert hint.start == date(2025, 5, 1)
     assert "may" not in hint.topic.split()
+
+
+# -- re-ranking by date --------------------------------------------------------------------
+
+
+def test_a_time_only_query_orders_every_note_by_date_with_distinct_display_scores():
+    """Forty notes, 'our first session of 2026': the earliest in the window first, and the
+    logistic display scores must not all saturate at 1.0 (ties would lose the date order)."""
+    from coach.retrieval.fusion import squash
+    from coach.retrieval.timeparse import rerank_by_time
+
+    days = {f"n{i:02d}": date(2025, 6, 1) + timedelta(days=14 * i) for i in range(40)}
+    scores = {key: float(i % 7) for i, key in enumerate(days)}  # relevance unrelated to date
+    hint = parse_time_hint("what did we cover in our first session of 2026", TODAY)
+    out = rerank_by_time(scores, days, hint, time_only=True)
+    in_2026 = sorted((key for key, day in days.items() if day.year == 2026), key=days.get)
+    ranked = sorted(out, key=lambda key: squash(out[key]), reverse=True)
+    assert ranked[: len(in_2026)] == in_2026
+    assert len({squash(out[key]) for key in in_2026}) == len(in_2026)
+
+
+def test_a_topic_query_with_an_order_only_nudges_the_top_few():
+    from coach.retrieval.timeparse import ORDER_BOOST, rerank_by_time
+
+    days = {"old": date(2025, 1, 1), "new": date(2026, 1, 1), "far": date(2026, 6, 1)}
+    scores = {"old": 2.0, "new": 1.9, "far": -3.0}
+    out = rerank_by_time(scores, days, parse_time_hint("most recent take on delegation", TODAY), time_only=False)
+    assert out["new"] > out["old"]  # a near-tie broken by date
+    assert out["far"] < out["old"]  # a weak match is not rescued by being recent
+    assert max(out[k] - scores[k] for k in out) <= ORDER_BOOST + 1e-9
