@@ -86,7 +86,10 @@ def _retrieve(service, question: str, turns: list[tuple[str, str]]):
 
 async def _gather(service, question: str, turns):
     try:
-        notes, principles = await asyncio.to_thread(_retrieve, service, question, turns)
+        # While the notes are searched, the local model loads and reads the fixed system text.
+        (notes, principles), _ = await asyncio.gather(
+            asyncio.to_thread(_retrieve, service, question, turns), asyncio.to_thread(_warm_quietly, service)
+        )
     except CoachError:
         raise
     except Exception as exc:  # the stream's contract: failures become events, never raises
@@ -115,6 +118,14 @@ def warm_up(service) -> None:
 
     if service.settings.llm_provider == "llamacpp" and isinstance(service.chat_model, ChatLlamaCpp):
         service.chat_model.invoke(warm_up_messages(), max_tokens=1)
+
+
+def _warm_quietly(service) -> None:
+    """warm_up, whose failure is left for the answer itself to report where the user sees it."""
+    try:
+        warm_up(service)
+    except Exception:
+        pass
 
 
 def _messages(question: str, context, turns: list[tuple[str, str]]):
