@@ -148,6 +148,14 @@ class _Similarity:
         mean = (lexical + cosine) / 2
         return max(cosine, mean) if mean >= MEAN_MATCH else 0.0
 
+    def by_label_only(self, commitment: str, followup: FollowUp) -> bool:
+        """True when only a "Topic:" label ties the report to the commitment: the label may name a
+        topic that several commitments share."""
+        if not labels(commitment, followup) or names_itself(commitment, followup):
+            return False
+        cosine = self.cosine(commitment, report_text(followup))
+        return cosine is None or cosine < COSINE_MATCH
+
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""
         wa, wb = content_words(a), content_words(b)
@@ -167,16 +175,32 @@ def _status_from(item: _Item, followup: FollowUp) -> str | None:
     return None if followup.status == "pending" else followup.status
 
 
-def _settle(item: _Item, followups: list[FollowUp], sim: _Similarity) -> None:
-    """Apply the best-matching follow-up of one day's notes to an open item."""
+def _best_followup(item: _Item, followups: list[FollowUp], sim: _Similarity) -> tuple[float, FollowUp] | None:
+    """The follow-up of one day's notes that is most about this item, with its score (None: none is)."""
     scored = [(sim.about(text.text, f), f) for f in followups for text in item.mentions]
     scored = [(score, f) for score, f in scored if score > 0]
     if not scored:
-        return
-    best = max(scored, key=lambda pair: (pair[0], -len(pair[1].text)))[1]
-    status = _status_from(item, best)
-    if status is not None:
-        item.status, item.settled_by = status, best
+        return None
+    return max(scored, key=lambda pair: (pair[0], -len(pair[1].text)))
+
+
+def _settle_day(open_items: list[_Item], followups: list[FollowUp], sim: _Similarity) -> None:
+    """Settle open items from one day's follow-ups. A report tied to an item by its "Topic:" label
+    alone settles it only when no other item is more strongly about that report ("Crit: I stayed
+    quiet…" is about keeping quiet in crit, not about sharing the crit template)."""
+    best = {id(item): found for item in open_items if (found := _best_followup(item, followups, sim))}
+    strongest: dict[int, float] = {}
+    for score, followup in best.values():
+        strongest[id(followup)] = max(strongest.get(id(followup), 0.0), score)
+    for item in open_items:
+        if id(item) not in best:
+            continue
+        score, followup = best[id(item)]
+        if score < strongest[id(followup)] and any(sim.by_label_only(m.text, followup) for m in item.mentions):
+            continue
+        status = _status_from(item, followup)
+        if status is not None:
+            item.status, item.settled_by = status, followup
 
 
 def _add(items: list[_Item], commitment: Commitment, sim: _Similarity) -> None:
@@ -225,8 +249,6 @@ def track_commitments(notes: list[Note], today: date, embed: Embed | None = None
             for commitment in commitments:
                 _add(items, commitment, sim)
         followups = [f for _, _, fs in group for f in fs]
-        for item in items:
-            # A note that repeats a commitment is not also its report: settle only from later days.
-            if item.status == "open" and item.mentions[-1].date < day:
-                _settle(item, followups, sim)
+        # A note that repeats a commitment is not also its report: settle only from later days.
+        _settle_day([i for i in items if i.status == "open" and i.mentions[-1].date < day], followups, sim)
     return [_tracked(item, today) for item in items]

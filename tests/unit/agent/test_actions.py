@@ -178,3 +178,17 @@ def test_did_stands_in_for_the_verb_when_the_report_shares_one_word(report: str,
     plan = note(date(2024, 1, 5), "## Actions\n- Run the SBI retro\n")
     later = note(date(2024, 2, 1), f"## Retro\n{report}\n")
     assert by_text(track_commitments([plan, later], TODAY), "SBI").status == status
+
+
+@pytest.mark.parametrize("embed", [None, fake_embed])
+def test_a_topic_label_settles_only_the_commitment_the_report_is_about(embed) -> None:
+    """Two commitments share the topic "crit"; the labelled report is about one of them."""
+    jan = note(
+        date(2024, 1, 1),
+        "# Session\n\n## Actions\n- Share the crit agenda template with Femi\n"
+        "- Keep quiet for the first ten minutes of every crit\n",
+    )
+    feb = note(date(2024, 2, 1), "# Catch-up\n\nCrit: I stayed quiet for the first ten minutes three weeks running.\n")
+    tracked = track_commitments([jan, feb], TODAY, embed)
+    assert by_text(tracked, "keep quiet").status == "done"
+    assert by_text(tracked, "template").status == "open"
