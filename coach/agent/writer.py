@@ -144,5 +144,5 @@ def short(text: str, limit: int = 160) -> str:
 
 
 def quoted(text: str) -> str:
-    """Text in curly quotes, for quoting a note inside a sentence of ours."""
-    return f"“{text}”"
+    """Text in curly quotes, for quoting a note inside a sentence of ours (on one line)."""
+    return f"“{' '.join(text.split())}”"

@@ -93,9 +93,9 @@ def _show_progress(found, written: Path | None) -> None:
         out.print(plain("  No then-and-now pair the notes support yet."))
     for pair in found.pairs:
         out.print(plain(f"  {pair.theme}: {pair.then.stance} → {pair.now.stance}", "bold"))
-        out.print(plain(f"    then “{pair.then.text}”"))
+        out.print(plain(f"    then “{_flat(pair.then.text)}”"))
         out.print(plain(f"         {_cite(found, pair.then.path, pair.then.date.isoformat())}:{pair.then.line}", "dim"))
-        out.print(plain(f"    now  “{pair.now.text}”"))
+        out.print(plain(f"    now  “{_flat(pair.now.text)}”"))
         out.print(plain(f"         {_cite(found, pair.now.path, pair.now.date.isoformat())}:{pair.now.line}", "dim"))
     _show_promises(found)
     _show_words(found)
@@ -148,3 +148,8 @@ def _show_roles(found) -> None:
 def register(app: typer.Typer) -> None:
     app.command()(progress)
     app.command()(review)
+
+
+def _flat(quote: str) -> str:
+    """A quote that wraps over lines in its note, on one line."""
+    return " ".join(quote.split())

@@ -3,12 +3,17 @@ reported it done — both found verbatim in their files through the line the com
 
 from __future__ import annotations
 
+import re
+
 from coach.agent.growth.statements import BULLET, Statement, heading_above, whole_sentence
 from coach.notes.commitments import sentences, strip_markup
 from coach.notes.model import Note
 
 # How much of the tracker's (markup-free) evidence must match a sentence of the file to be that sentence.
 EVIDENCE_PREFIX = 40
+MAX_CONTINUATION_LINES = 3
+_SENTENCE_END = re.compile(r"[.!?][\"”')]*\s*$")
+_FIRST_END = re.compile(r"[.!?][\"”')]*(?=\s|$)")
 
 
 def _plain(text: str) -> str:
@@ -24,8 +29,20 @@ def _promise(item, note: Note) -> Statement | None:
     text = line[BULLET.match(line).end():].strip() if BULLET.match(line) else line.strip()
     if not text or _plain(item.text)[:EVIDENCE_PREFIX // 2] not in _plain(text):
         return None
+    text = _with_continuation(text, lines[item.line:])
     return Statement(text, note.path, note.date, note.body_offset + item.line - 1, "intention",
                      heading_above(lines, item.line - 1), note.mentor)
+
+
+def _with_continuation(text: str, following: list[str]) -> str:
+    """The commitment up to the end of its sentence when it wraps onto the next line(s), kept verbatim
+    (line breaks included) so the quote is still found in the file as written."""
+    for line in following[:MAX_CONTINUATION_LINES]:
+        if _SENTENCE_END.search(text) or not line.strip() or BULLET.match(line) or line.lstrip().startswith("#"):
+            break
+        end = _FIRST_END.search(line)
+        text += "\n" + (line[: end.end()] if end else line.rstrip())
+    return text
 
 
 def _report(item, note: Note) -> Statement | None:

@@ -198,3 +198,15 @@ def test_a_theme_word_only_in_a_heading_needs_the_whole_move():
     worried = note("a.md", "2025-01-01", "I'm nervous I can't hand the reviews over.\n")
     (pair,) = then_and_now([theme], [worried, calm])
     assert (pair.then.stance, pair.now.stance) == ("worry", "confidence")
+
+
+def test_a_promise_that_wraps_onto_the_next_line_is_quoted_to_its_sentence_end_verbatim():
+    from coach.agent.growth.promise_pairs import _with_continuation
+
+    body = "Theo suggested I pair with an engineer, so I see where it\nhurts for them. \"Trust comes later.\"\n- next"
+    lines = body.split("\n")
+    quote = _with_continuation(lines[0], lines[1:])
+    assert quote == "Theo suggested I pair with an engineer, so I see where it\nhurts for them."
+    assert quote in body
+    assert _with_continuation("Done already.", ["more text"]) == "Done already."
+    assert _with_continuation("Book the venue", ["- another item"]) == "Book the venue"
