@@ -32,7 +32,7 @@ class GrowthScreen(CoachScreen):
             with Horizontal(id="growth-timeline"):
                 for key, label in SERIES:
                     with Vertical(classes="spark-box"):
-                        yield Static(label, classes="spark-label", markup=False)
+                        yield Static(label, id=f"spark-label-{key}", classes="spark-label", markup=False)
                         yield Sparkline([], id=f"spark-{key}", summary_function=max)
             yield Static("Then and now", classes="section-head", markup=False)
             yield Vertical(id="pairs")
@@ -80,9 +80,12 @@ class GrowthScreen(CoachScreen):
         self.progress = progress
         since = progress.since.isoformat() if progress.since else "your first note"
         self._say(f"From {since} to {progress.until.isoformat()} · {progress.sessions} sessions · "
-                  f"{len(progress.pairs)} then-and-now pair{'' if len(progress.pairs) == 1 else 's'}")
-        for key, _ in SERIES:
-            self.query_one(f"#spark-{key}", Sparkline).data = [getattr(m, key) for m in progress.months] or [0]
+                  f"{len(progress.pairs)} then-and-now pair{'' if len(progress.pairs) == 1 else 's'}"
+                  + (f" · charts: {progress.months[0].month} → {progress.months[-1].month}" if progress.months else ""))
+        for key, label in SERIES:
+            counts = [getattr(m, key) for m in progress.months]
+            self.query_one(f"#spark-{key}", Sparkline).data = counts or [0]
+            self.query_one(f"#spark-label-{key}", Static).update(f"{label} · {sum(counts)}")
         await self._show_pairs(progress)
         who = one_line(progress.mentor or "your mentor", 40)
         self.query_one("#words-head", Static).update(Content(f"What {who} saw"))
