@@ -72,7 +72,7 @@ class CoachApp(App):
         self.engine_lock = threading.RLock()
         # The query model loads once: the warm-up worker and the first search must not both load it.
         self.model_lock = threading.Lock()
-        self._chat_warmed = False  # the local chat model is warmed once, after the first sync
+        self._chat_warmed = False  # the local chat model is warmed once, when Ask first opens
         self.home_facts = None
         """The home screen's last reading of the notes (mentors, last session), reused by other screens."""
         self.keeper = IndexKeeper(self)
@@ -143,14 +143,18 @@ class CoachApp(App):
         with self.model_lock:
             self._warm_up()
         self.post_message(IndexSynced(self._note_count(), problems))
+
+    def warm_chat_once(self) -> None:
+        """Warm the local chat model the first time Ask opens (while the user types the question)."""
         if not self._chat_warmed:
             self._chat_warmed = True
             self.warm_chat()
 
     @work(thread=True, exit_on_error=False, group="warm-chat")
     def warm_chat(self) -> None:
-        """Once the index is ready, load the local chat model and have it read the ask prompt's fixed
-        part, so the first answer starts sooner. Idle-time work: a failure shows at the first ask."""
+        """Load the local chat model and have it read the ask prompt's fixed part, so the first answer
+        starts sooner. Only on the way to Ask: loading it meanwhile slows searches on a small machine.
+        A failure shows at the first ask."""
         try:
             from coach.agent.ask import warm_up
 

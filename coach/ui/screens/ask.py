@@ -78,6 +78,9 @@ class AskScreen(CoachScreen):
     def on_mount(self) -> None:
         self.query_one("#chat", VerticalScroll).anchor()
         self.focus_main()
+        warm = getattr(self.app, "warm_chat_once", None)
+        if warm is not None:
+            warm()
 
     def focus_main(self) -> None:
         self.query_one("#question-input", Input).focus()
