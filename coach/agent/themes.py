@@ -282,8 +282,9 @@ def _theme(group: list[str], seeds: dict[str, set[int]], docs: list[_Doc], surfa
 
 def theme_notes(notes: list[Note], today: date | None = None) -> list[Note]:
     """What themes are found in: sessions and reflections (coach's included), not agendas, which only plan,
-    nor reviews, which only look back on the others."""
-    return [n for n in notes if n.kind not in ("agenda", "principle", "review") and (today is None or n.date <= today)]
+    nor the reviews coach writes, which only look back on the others (a review you wrote yourself counts)."""
+    return [n for n in notes if n.kind not in ("agenda", "principle") and not (n.kind == "review" and is_generated(n))
+            and (today is None or n.date <= today)]
 
 
 def themes_from_notes(notes: list[Note], passages: list[Passage], limit: int = MAX_THEMES) -> list[Theme]:

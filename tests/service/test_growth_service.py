@@ -118,8 +118,23 @@ def test_review_save_writes_exactly_one_valid_note_and_changes_nothing(service, 
     # Indexed at once, and never read back as new commitments.
     assert service.engine.search("review", filters=SearchFilters(kind="review")).hits[0].path == saved.path
     assert [(a.text, a.status) for a in service.actions()] == actions_before
-    # The next review starts after this one.
-    assert service.review().period_from == date(2025, 12, 2)
+    # Redone the same day, a review covers the same period (never "tomorrow to today")...
+    assert service.review().period_from == review.period_from
+    # ...and on a later day, the next review starts the day after this one.
+    later = CoachService(service.settings, engine=service.engine, today=date(2025, 12, 20))
+    assert later.review().period_from == date(2025, 12, 2)
+
+
+def test_a_review_the_user_wrote_feeds_themes_and_the_mirror_one_coach_wrote_does_not(service, folder):
+    from coach.agent.growth.statements import mentee_notes
+    from coach.agent.themes import theme_notes
+
+    mine = folder / "2025-11-30 my own review.md"
+    mine.write_text("---\nkind: review\n---\n# Quarter review\n\nI was worried about hiring.\n", encoding="utf-8")
+    saved = service.save_review(service.review())
+    notes = service.engine.scan_notes().notes
+    kept = {n.path for n in theme_notes(notes, TODAY)} & {n.path for n in mentee_notes(notes)}
+    assert mine.name in kept and saved.path not in kept
 
 
 def test_agendas_are_per_person_and_keep_mentoring_notes_apart(service):

@@ -131,3 +131,27 @@ def test_search_hits_are_labelled_with_their_role():
     mine = SimpleNamespace(**{**vars(reverse), "role": None})
     assert hit_label(reverse) == "2025-09-26 · Ade Okafor · session · reverse mentoring"
     assert hit_label(mine) == "2025-09-26 · Ade Okafor · session"
+
+
+async def test_a_second_s_while_a_review_is_written_does_not_write_another(settings, growth_service):
+    import threading
+
+    release, saving = threading.Event(), growth_service.save_review
+
+    def slow_save(review):
+        release.wait(10)
+        return saving(review)
+
+    growth_service.save_review = slow_save
+    app = build_app(settings, growth_service)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.index_state.search_ready)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "GrowthScreen")
+        await wait_for(pilot, lambda: len(app.screen.query(".pair-card")) == 1)
+        await pilot.press("s", "s")
+        assert any("being written" in n.message for n in notifications(app))
+        release.set()
+        await wait_for(pilot, lambda: any("Saved review" in n.message for n in notifications(app)))
+        await pilot.pause(0.3)
+        assert len(growth_service.saved_reviews) == 1

@@ -40,9 +40,9 @@ class Review:
                 "questions": [{"question": q, "principle": p} for q, p in self.questions]}
 
 
-def last_review(notes: list[Note]) -> Note | None:
-    """The latest review coach saved: the next review starts the day after it."""
-    found = [n for n in notes if n.kind == "review" and is_generated(n)]
+def last_review(notes: list[Note], before: date | None = None) -> Note | None:
+    """The latest review coach saved (before a day, when given): the next review starts the day after it."""
+    found = [n for n in notes if n.kind == "review" and is_generated(n) and (before is None or n.date < before)]
     return max(found, key=lambda n: (n.date, n.path)) if found else None
 
 
@@ -68,7 +68,8 @@ def _pass_on(progress: Progress) -> list[str]:
 def build_review(service, since: date | None = None) -> Review:
     """The review for `since` (default: the day after the last saved review, else everything)."""
     if since is None:
-        last = last_review(service.engine.scan_notes().notes)
+        # A review redone on the day of the last one covers the same period, not "tomorrow to today".
+        last = last_review(service.engine.scan_notes().notes, before=service.today)
         since = last.date + timedelta(days=1) if last else None
     progress = build_progress(service, since)
     return Review(progress, since, _stage_questions(), _pass_on(progress))

@@ -189,5 +189,5 @@ def _statement(note: Note, sentence: str, line: int, context: str) -> list[State
 
 def mentee_notes(notes: list[Note]) -> list[Note]:
     """Notes in the mentee's own voice: not coach's own output, not agendas, not notes where the user mentors."""
-    return [n for n in notes if not is_generated(n) and n.kind not in ("agenda", "principle", "review")
+    return [n for n in notes if not is_generated(n) and n.kind not in ("agenda", "principle")
             and n.role != "mentor"]

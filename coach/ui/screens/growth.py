@@ -25,6 +25,8 @@ class GrowthScreen(CoachScreen):
 
     SCREEN_TITLE = "growth"
     BINDINGS = [Binding("s", "save_review", "Save a review")]
+    saving = False
+    """A review is being written: a second `s` waits for it rather than writing another."""
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="growth-body"):
@@ -62,17 +64,25 @@ class GrowthScreen(CoachScreen):
 
     def action_save_review(self) -> None:
         """Write a periodic review (since the last one) as a new note, in a worker; the index is updated too."""
+        if self.saving:
+            self.notify("The review is being written.", markup=False)
+            return
         service, lock = self.app.service, self.app.engine_lock
 
         def save():
             with lock:  # the save re-indexes: never alongside the background sync
                 return service.save_review(service.review())
 
+        def failed(error) -> None:
+            self.saving = False
+            self._say("The review was not saved: see the message.")
+
+        self.saving = True
         self._say("Writing your review…")
-        self.run_job(save, self._saved, group="save-review",
-                     failed=lambda error: self._say("The review was not saved: see the message."))
+        self.run_job(save, self._saved, group="save-review", failed=failed)
 
     def _saved(self, saved) -> None:
+        self.saving = False
         self.app.notify(f"Saved review: {clean(saved.path)}", title="Review", markup=False)
         self.app.post_message(NotesChanged())
 
