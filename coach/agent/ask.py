@@ -40,14 +40,16 @@ async def stream_answer(service, question: str, history: list, conversation_id: 
     except CancelledError (after saving the partial as interrupted)."""
     question = " ".join(ctx_mod.clean_text(question).split())
     turns = as_pairs(history)
+    log = None
     try:
         log = ConversationLog.start(service.settings, conversation_id, question)
         context = await _gather(service, question, turns)
     except CoachError as error:
-        yield FailedEvent(error, AskResult(question, "", [], [], False, "interrupted", conversation_id))
+        saved_in = log.id if log is not None else conversation_id
+        yield FailedEvent(error, AskResult(question, "", [], [], False, "interrupted", saved_in))
         return
     run = _Run(question, context, log)
-    yield SourcesEvent(context.hits, run.found)
+    yield SourcesEvent(context.hits, run.found, log.id)
     async with aclosing(run.generate(service, turns)) as events:  # closing us closes it, saving the partial
         async for event in events:
             yield event

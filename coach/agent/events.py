@@ -34,6 +34,8 @@ class AskResult:
 class SourcesEvent:
     hits: list[Hit]
     found_in_notes: bool
+    conversation_id: str | None = None
+    """The conversation this answer is saved in (known before any text: a stopped answer keeps it)."""
 
 
 @dataclass(frozen=True)

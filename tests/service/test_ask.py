@@ -212,6 +212,9 @@ async def test_cancelling_saves_the_partial_as_interrupted_and_reraises(service_
         await task
     (conversation,) = history.list_conversations(service.settings)
     assert conversation.turns[0].status == "interrupted" and conversation.turns[0].answer
+    # The caller learnt which conversation it was before any text: a stopped first answer can be retried in it.
+    (sources,) = [e for e in got if isinstance(e, SourcesEvent)]
+    assert sources.conversation_id == conversation.id
 
 
 async def test_injected_notes_reach_the_model_only_inside_the_nonce_block(service_for, corpus):

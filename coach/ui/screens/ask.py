@@ -154,6 +154,7 @@ class AskScreen(CoachScreen):
             return
         event = message.event
         if isinstance(event, SourcesEvent):
+            self.conversation_id = event.conversation_id or self.conversation_id
             self._show_sources(event.hits, event.found_in_notes)
             self._status("Writing…")
         elif isinstance(event, TokenEvent):

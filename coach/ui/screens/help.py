@@ -19,7 +19,7 @@ Anywhere
 Search       type to search · ctrl+f filters · enter opens
 Ask          enter sends · esc stops · ctrl+o sources
              ctrl+s save as note · ctrl+l past conversations
-             ctrl+n new conversation
+             ctrl+n new conversation · ctrl+r retries a failed answer
 Reflect      enter next · ctrl+j new line · ctrl+b back
              preview: enter saves · e edits · esc discards
 Prepare      j/k move · J/K reorder · e edit · d drop · o add
