@@ -92,6 +92,20 @@ def write_note(folder: Path, name: str, body: str, **front: object) -> Path:
     return path
 
 
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file directly in a folder, by name: to prove coach changed none of them."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
+
+
+def synced_service(folder: Path, make_engine, embedder, today):
+    """A CoachService over a freshly synced index of `folder`, with a fixed today."""
+    from coach.agent.service import CoachService
+
+    engine = make_engine(folder, embedder)
+    engine.sync()
+    return CoachService(engine.settings, engine=engine, today=today)
+
+
 @pytest.fixture
 def make_engine(tmp_path):
     """Build an Engine on a notes folder with a chosen embedder (fake by default)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -14,7 +13,7 @@ import pytest
 from coach.notes.commitments import containment, content_words
 from coach.notes.front_matter import split_front_matter
 from tests.cli.test_cli_search import run_coach
-from tests.conftest import DEV_NOTES, DEV_SET
+from tests.conftest import DEV_NOTES, DEV_SET, file_hashes
 
 
 @pytest.fixture(scope="module")
@@ -92,19 +91,16 @@ def test_agenda_lists_every_commitment_the_dev_set_marks_open(agenda):
     assert not missing
 
 
-def _hashes(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
-
 
 def test_reflect_answers_writes_one_searchable_note(dev):
     notes, env, base = dev
     answers = base / "answers.txt"
     answers.write_text("We talked about the quokka offsite.\n---\nIt matters.\n---\n"
                        "I will book the quokka offsite venue by Friday.\n", encoding="utf-8")
-    before = _hashes(notes)
+    before = file_hashes(notes)
     data = _json(run_coach("reflect", "--answers", str(answers), "--json", env_extra=env))
     assert data["framework"] == "rolfe" and data["commitments"] == ["Book the quokka offsite venue by Friday"]
-    after = _hashes(notes)
+    after = file_hashes(notes)
     assert set(after) - set(before) == {data["path"]}
     assert all(after[name] == digest for name, digest in before.items())
     meta = split_front_matter((notes / data["path"]).read_text(encoding="utf-8"))
@@ -117,10 +113,10 @@ def test_reflect_refuses_a_short_answers_file(dev):
     notes, env, base = dev
     answers = base / "short.txt"
     answers.write_text("Only one answer.\n", encoding="utf-8")
-    before = _hashes(notes)
+    before = file_hashes(notes)
     result = run_coach("reflect", "--framework", "gibbs", "--answers", str(answers), env_extra=env)
     assert result.returncode == 1 and "6 stages" in result.stderr and "Traceback" not in result.stderr
-    assert _hashes(notes) == before
+    assert file_hashes(notes) == before
 
 
 def test_reflect_interactive_reads_one_paragraph_per_stage(dev):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli_search import run_coach
-from tests.conftest import write_note
+from tests.conftest import file_hashes, write_note
 
 TOPICS = ["delegation", "feedback", "hiring", "roadmap", "budget", "conflict", "promotion", "boundaries"]
 
@@ -61,7 +60,7 @@ def test_corruption_is_detected_quarantined_and_rebuilt(case, built, tmp_path):
     notes, pristine = built
     data = tmp_path / "data"
     shutil.copytree(pristine, data, symlinks=True)
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in notes.iterdir()}
+    before = file_hashes(notes)
     CORRUPTIONS[case](data / "index" / "chroma")
     env = {"COACH_DATA_DIR": str(data), "COACH_CONFIG_FILE": str(tmp_path / "c.toml"), "COACH_NOTES_DIR": str(notes)}
 
@@ -82,4 +81,4 @@ def test_corruption_is_detected_quarantined_and_rebuilt(case, built, tmp_path):
                       "--source", "notes", "-k", "1", env_extra=env)
     assert dense.returncode == 0, dense.stderr
     assert json.loads(dense.stdout)["results"][0]["path"].endswith("note 22.md")
-    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in notes.iterdir()} == before
+    assert file_hashes(notes) == before

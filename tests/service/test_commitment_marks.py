@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import stat
 from datetime import date
@@ -14,7 +13,7 @@ from coach.agent.marks import MARKS_FILE, commitment_id
 from coach.agent.service import CoachService
 from coach.agent.tracking import action_json
 from coach.errors import CoachError
-from tests.conftest import write_note
+from tests.conftest import file_hashes, synced_service, write_note
 
 TODAY = date(2026, 2, 2)
 
@@ -33,9 +32,7 @@ def folder(notes_dir: Path) -> Path:
 
 @pytest.fixture
 def service(folder, make_engine, fake_embedder) -> CoachService:
-    engine = make_engine(folder, fake_embedder)
-    engine.sync()
-    return CoachService(engine.settings, engine=engine, today=TODAY)
+    return synced_service(folder, make_engine, fake_embedder, TODAY)
 
 
 def _by_text(service, words: str):
@@ -46,9 +43,6 @@ def _marks_file(service) -> dict:
     return json.loads((Path(service.settings.data_dir) / MARKS_FILE).read_text())
 
 
-def _hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
-
 
 def test_ids_are_stable_and_ignore_case_spacing_and_punctuation():
     assert commitment_id("a.md", "Hand off  release planning!") == commitment_id("a.md", "hand off release planning")
@@ -57,7 +51,7 @@ def test_ids_are_stable_and_ignore_case_spacing_and_punctuation():
 
 
 def test_marking_done_writes_the_status_file_and_overrides_the_notes(service, folder):
-    before = _hashes(folder)
+    before = file_hashes(folder)
     handoff = _by_text(service, "release planning")
     assert handoff.status == "open" and handoff.status_source == "notes"
     marked = service.mark_action(handoff.id, "done")
@@ -71,7 +65,7 @@ def test_marking_done_writes_the_status_file_and_overrides_the_notes(service, fo
     again = _by_text(service, "release planning")  # read back through a fresh tracking pass
     assert (again.status, again.status_source, again.inferred_status) == ("done", "coach", "open")
     assert [a.text for a in service.actions("open")] == []
-    assert _hashes(folder) == before  # the notes were not touched
+    assert file_hashes(folder) == before  # the notes were not touched
 
 
 def test_marks_survive_a_rebuild_of_the_index(service):

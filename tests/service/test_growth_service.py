@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import yaml
 from coach import paths
 from coach.agent.service import CoachService
 from coach.retrieval.search import SearchFilters
-from tests.conftest import write_note
+from tests.conftest import file_hashes, synced_service, write_note
 
 TODAY = date(2025, 12, 1)
 
@@ -44,13 +43,8 @@ def folder(notes_dir: Path) -> Path:
 
 @pytest.fixture
 def service(folder, make_engine, fake_embedder) -> CoachService:
-    engine = make_engine(folder, fake_embedder)
-    engine.sync()
-    return CoachService(engine.settings, engine=engine, today=TODAY)
+    return synced_service(folder, make_engine, fake_embedder, TODAY)
 
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
 
 
 def test_progress_pairs_are_verbatim_dated_and_ranked(service, folder):
@@ -104,11 +98,11 @@ def test_search_labels_and_filters_by_role(service):
 
 
 def test_review_save_writes_exactly_one_valid_note_and_changes_nothing(service, folder):
-    before = _hashes(folder)
+    before = file_hashes(folder)
     actions_before = [(a.text, a.status) for a in service.actions()]
     review = service.review()
     saved = service.save_review(review)
-    after = _hashes(folder)
+    after = file_hashes(folder)
     assert set(after) - set(before) == {saved.path} and all(after[name] == digest for name, digest in before.items())
     text = (folder / saved.path).read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])

@@ -10,7 +10,6 @@ from coach.retrieval.lock import IndexLock
 from coach.retrieval.search import SearchFilters
 from tests.conftest import write_note
 
-
 NOTES = SearchFilters(source="notes")
 
 

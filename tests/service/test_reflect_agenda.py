@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from coach.agent.service import CoachService
 from coach.errors import CoachError
 from coach.notes.front_matter import split_front_matter
 from coach.retrieval.search import SearchFilters
-from tests.conftest import write_note
+from tests.conftest import file_hashes, synced_service, write_note
 
 TODAY = date(2026, 2, 2)
 
@@ -43,13 +42,8 @@ def folder(notes_dir: Path) -> Path:
 
 @pytest.fixture
 def service(folder, make_engine, fake_embedder) -> CoachService:
-    engine = make_engine(folder, fake_embedder)
-    engine.sync()
-    return CoachService(engine.settings, engine=engine, today=TODAY)
+    return synced_service(folder, make_engine, fake_embedder, TODAY)
 
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
 
 
 ANSWERS = ["We went through the roadmap for the zeppelin launch.",
@@ -80,9 +74,9 @@ def test_every_framework_has_its_stages(service):
 
 
 def test_reflection_writes_one_new_note_and_touches_nothing_else(service, folder):
-    before = _hashes(folder)
+    before = file_hashes(folder)
     saved = service.save_reflection(service.start_reflection("rolfe"), ANSWERS)
-    after = _hashes(folder)
+    after = file_hashes(folder)
     assert set(after) - set(before) == {saved.path} == {"2026-02-02 reflection - Ade Okafor.md"}
     assert all(after[name] == digest for name, digest in before.items())
     text = (folder / saved.path).read_text(encoding="utf-8")
@@ -120,10 +114,10 @@ def test_skipped_stage_is_marked_and_never_becomes_a_commitment(service, folder)
 
 @pytest.mark.parametrize("answers", [["only one"], ANSWERS + ["extra"], ["", "  ", ""]])
 def test_wrong_answers_are_refused_with_a_clear_error(service, folder, answers):
-    before = _hashes(folder)
+    before = file_hashes(folder)
     with pytest.raises(CoachError):
         service.save_reflection(service.start_reflection("rolfe"), answers)
-    assert _hashes(folder) == before
+    assert file_hashes(folder) == before
 
 
 def test_answers_file_formats():
@@ -186,9 +180,9 @@ def test_agenda_json_shape(service):
 
 
 def test_saved_agenda_is_a_new_note_that_adds_no_commitments(service, folder):
-    before, open_before = _hashes(folder), len(service.actions("open"))
+    before, open_before = file_hashes(folder), len(service.actions("open"))
     saved = service.save_agenda(service.agenda())
-    assert set(_hashes(folder)) - set(before) == {saved.path}
+    assert set(file_hashes(folder)) - set(before) == {saved.path}
     meta = split_front_matter((folder / saved.path).read_text(encoding="utf-8"))
     assert meta.fields["kind"] == "agenda" and meta.fields["mentor"] == "Ade Okafor"
     assert len(service.actions("open")) == open_before

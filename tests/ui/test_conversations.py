@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import pytest
@@ -17,6 +16,7 @@ from coach.agent.service import CoachService
 from coach.notes.reader import read_note
 from coach.ui.app import build_app
 from coach.ui.sample import SAMPLE_DIR
+from tests.conftest import file_hashes
 from tests.ui.conftest import SIZE, TODAY, notifications, screen_text, visible_text, wait_for
 
 ANSWERS = ["Rosa said to hire senior when the team needs someone to teach [2026-11-17, Rosa Delgado].",
@@ -33,9 +33,6 @@ def real(notes_dir, make_engine, fake_embedder):
     service = CoachService(engine.settings, engine=engine, chat_model=model, today=TODAY)
     return build_app(engine.settings, service), service, notes_dir
 
-
-def _hashes(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
 async def _ask(app, pilot, question: str):
@@ -60,24 +57,24 @@ def _chat_text(screen) -> str:
 
 async def test_save_as_note_writes_a_new_note_and_indexes_it(real):
     app, service, notes = real
-    before = _hashes(notes)
+    before = file_hashes(notes)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _ask(app, pilot, "What did Rosa say about hiring?")
         assert screen.check_action("save_note", ()) is True
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: set(_hashes(notes)) - set(before), timeout=20)
+        await wait_for(pilot, lambda: set(file_hashes(notes)) - set(before), timeout=20)
         await wait_for(pilot, lambda: any("Saved as a new note" in n.message for n in notifications(app)),
                        timeout=20)
         await pilot.press("ctrl+s")  # nothing new since: no second copy
         await wait_for(pilot, lambda: any("Already saved as" in n.message for n in notifications(app)))
-        assert len(set(_hashes(notes)) - set(before)) == 1
-    written = (set(_hashes(notes)) - set(before)).pop()
+        assert len(set(file_hashes(notes)) - set(before)) == 1
+    written = (set(file_hashes(notes)) - set(before)).pop()
     assert written.startswith(f"{TODAY} coach conversation - what-did-rosa-say-about-hiring")
     assert any(written in n.message for n in notifications(app))
     note = read_note(notes / written, notes)
     assert note.title == "Coach conversation: What did Rosa say about hiring?"
     assert "hire senior when the team needs someone to teach" in note.body
-    assert {k: v for k, v in _hashes(notes).items() if k in before} == before  # nothing else touched
+    assert {k: v for k, v in file_hashes(notes).items() if k in before} == before  # nothing else touched
     hits = service.engine.search("Coach conversation What did Rosa say about hiring", 5).hits
     assert written in [hit.path for hit in hits]  # indexed at once
 

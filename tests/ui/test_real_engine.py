@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import pytest
@@ -14,6 +13,7 @@ from coach.agent.service import CoachService
 from coach.notes.reader import read_note
 from coach.ui.app import build_app
 from coach.ui.sample import SAMPLE_DIR
+from tests.conftest import file_hashes
 from tests.ui.conftest import SIZE, TODAY, wait_for
 
 ANSWER = "Rosa said to hire senior when the team needs someone to teach [2026-11-17, Rosa Delgado]."
@@ -29,9 +29,6 @@ def real(notes_dir, make_engine, fake_embedder):
     return build_app(engine.settings, service), service, notes_dir
 
 
-def _hashes(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
-
 
 async def _ready(app, pilot):
     await wait_for(pilot, lambda: app.index_state.search_ready, timeout=60)
@@ -39,7 +36,7 @@ async def _ready(app, pilot):
 
 async def test_search_and_reflect_write_a_note_the_next_search_finds(real):
     app, service, notes = real
-    before = _hashes(notes)
+    before = file_hashes(notes)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
         assert app.index_state.notes == 10
@@ -60,11 +57,11 @@ async def test_search_and_reflect_write_a_note_the_next_search_finds(real):
             await pilot.press("enter")
         await pilot.press("enter")
         await wait_for(pilot, lambda: reflect.phase == "saved", timeout=20)
-    written = set(_hashes(notes)) - set(before)
+    written = set(file_hashes(notes)) - set(before)
     assert len(written) == 1
     note = read_note(notes / written.pop(), notes)
     assert note.kind == "reflection" and note.mentor == "Rosa Delgado"
-    assert {k: v for k, v in _hashes(notes).items() if k in before} == before  # nothing else touched
+    assert {k: v for k, v in file_hashes(notes).items() if k in before} == before  # nothing else touched
     hits = service.engine.search("zebrafish goal", 3).hits
     assert hits and hits[0].path == note.path
 
