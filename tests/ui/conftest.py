@@ -220,6 +220,18 @@ def visible_text(widget) -> str:
     return getattr(visual, "plain", None) or str(visual if visual is not None else widget.render())
 
 
+def ask_answers(screen) -> list[str]:
+    """The Markdown source of each answer on the Ask screen, oldest first."""
+    from textual.widgets import Markdown
+
+    return [m.source for m in screen.query(".answer").results(Markdown)]
+
+
+def ask_statuses(screen) -> list[str]:
+    """The status lines shown under the Ask screen's answers (unfinished, stopped, flagged citations)."""
+    return [visible_text(s) for s in screen.query(".answer-status") if s.display]
+
+
 def screen_text(app) -> str:
     """Every character on screen (renders the whole screen, so a markup crash would surface here)."""
     svg = app.export_screenshot()

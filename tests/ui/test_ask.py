@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Markdown, OptionList
+from textual.widgets import Input, OptionList
 
 from coach.errors import ProviderError
-from tests.ui.conftest import SIZE, notifications, visible_text, wait_for
+from tests.ui.conftest import SIZE, ask_answers, ask_statuses, notifications, wait_for
 
 
 async def _ask(app, pilot, question: str):
@@ -19,20 +19,14 @@ async def _ask(app, pilot, question: str):
     return screen
 
 
-def _answers(screen) -> list[str]:
-    return [m.source for m in screen.query(".answer").results(Markdown)]
-
-
-def _statuses(screen) -> list[str]:
-    return [visible_text(s) for s in screen.query(".answer-status") if s.display]
 
 
 async def test_answer_streams_with_sources_and_follow_up_keeps_context(app, service):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _ask(app, pilot, "What did Rosa say about hiring?")
         await wait_for(pilot, lambda: len(screen.history) == 1)
-        await wait_for(pilot, lambda: "when the team needs teaching" in _answers(screen)[-1])
-        assert _answers(screen)[-1] == "Rosa said to **hire senior** when the team needs teaching."
+        await wait_for(pilot, lambda: "when the team needs teaching" in ask_answers(screen)[-1])
+        assert ask_answers(screen)[-1] == "Rosa said to **hire senior** when the team needs teaching."
         assert screen.query_one("#source-list", OptionList).option_count == 2
         await _ask(app, pilot, "And when?")
         await wait_for(pilot, lambda: len(screen.history) == 2)
@@ -54,9 +48,9 @@ async def test_escape_stops_a_reply_and_marks_it_unfinished(app, service):
     service.token_delay = 0.5
     async with app.run_test(size=SIZE) as pilot:
         screen = await _ask(app, pilot, "hiring")
-        await wait_for(pilot, lambda: "Rosa said" in (_answers(screen) or [""])[-1])
+        await wait_for(pilot, lambda: "Rosa said" in (ask_answers(screen) or [""])[-1])
         await pilot.press("escape")
-        await wait_for(pilot, lambda: any("Stopped" in s for s in _statuses(screen)))
+        await wait_for(pilot, lambda: any("Stopped" in s for s in ask_statuses(screen)))
         assert not screen.streaming
         assert app.screen is screen  # the first esc stops; it does not leave
         await pilot.press("escape")
@@ -67,10 +61,10 @@ async def test_a_provider_failure_is_shown_with_the_partial_answer(app, service)
     service.fail_with = ProviderError("The model server at http://localhost:11434 is not answering. Start it.")
     async with app.run_test(size=SIZE) as pilot:
         screen = await _ask(app, pilot, "hiring")
-        await wait_for(pilot, lambda: any("Unfinished" in s for s in _statuses(screen)))
+        await wait_for(pilot, lambda: any("Unfinished" in s for s in ask_statuses(screen)))
         toast = notifications(app)[-1]
         assert toast.title == "Provider" and "Start it." in toast.message
-        assert "Rosa said" in _answers(screen)[-1]
+        assert "Rosa said" in ask_answers(screen)[-1]
         assert screen.history[-1].status == "interrupted"
 
 

@@ -5,12 +5,12 @@ unfinished, ctrl+r asks again in the same conversation, and esc stops a reply st
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Markdown
+from textual.widgets import Input
 
 from coach.agent import history, model_stream
 from coach.ui.app import build_app
 from tests.reliability.providers.conftest import QUESTION, openai_at
-from tests.ui.conftest import SIZE, notifications, visible_text, wait_for
+from tests.ui.conftest import SIZE, ask_answers, ask_statuses, notifications, visible_text, wait_for
 
 
 @pytest.fixture
@@ -31,12 +31,6 @@ async def open_ask(app, pilot, question: str = QUESTION):
     return screen
 
 
-def answers(screen) -> list[str]:
-    return [m.source for m in screen.query(".answer").results(Markdown)]
-
-
-def statuses(screen) -> list[str]:
-    return [visible_text(s) for s in screen.query(".answer-status") if s.display]
 
 
 async def test_a_cut_answer_stays_marked_unfinished_and_ctrl_r_retries(app_for, server):
@@ -44,17 +38,17 @@ async def test_a_cut_answer_stays_marked_unfinished_and_ctrl_r_retries(app_for, 
     server.behaviour, server.cut_after = "cut", 18
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_ask(app, pilot)
-        await wait_for(pilot, lambda: any("Unfinished" in s for s in statuses(screen)), timeout=20)
-        assert "stopped part-way" in statuses(screen)[-1] and "ctrl+r" in statuses(screen)[-1]
+        await wait_for(pilot, lambda: any("Unfinished" in s for s in ask_statuses(screen)), timeout=20)
+        assert "stopped part-way" in ask_statuses(screen)[-1] and "ctrl+r" in ask_statuses(screen)[-1]
         toast = notifications(app)[-1]
         assert toast.title == "Answer cut off" and server.url in toast.message
-        assert answers(screen)[-1].startswith("Ade said to give hard feedback early and in private")
+        assert ask_answers(screen)[-1].startswith("Ade said to give hard feedback early and in private")
         assert screen.history[-1].status == "interrupted" and screen.check_action("retry", ()) is True
         server.behaviour = "ok"
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: len(screen.history) == 2, timeout=20)
-        assert screen.history[-1].status == "complete" and len(answers(screen)) == 2
-        assert answers(screen)[0].startswith("Ade said")  # the unfinished answer is still there, marked
+        assert screen.history[-1].status == "complete" and len(ask_answers(screen)) == 2
+        assert ask_answers(screen)[0].startswith("Ade said")  # the unfinished answer is still there, marked
         assert "Unfinished" in visible_text(screen.query_one("#status-1"))
         assert screen.check_action("retry", ()) is False
     turns = history.load_conversation(service.settings, screen.conversation_id).turns
@@ -67,13 +61,13 @@ async def test_a_refused_connection_is_named_and_the_retry_answers(app_for, serv
     server.refuse()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_ask(app, pilot)
-        await wait_for(pilot, lambda: any("Unfinished" in s for s in statuses(screen)), timeout=20)
+        await wait_for(pilot, lambda: any("Unfinished" in s for s in ask_statuses(screen)), timeout=20)
         toast = notifications(app)[-1]
         assert toast.title == "Provider unreachable" and "is the server running" in toast.message
         server.serve_again()
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.history and screen.history[-1].status == "complete", timeout=20)
-        assert "hard feedback early" in answers(screen)[-1]
+        assert "hard feedback early" in ask_answers(screen)[-1]
 
 
 async def test_a_rate_limit_shows_that_it_is_retrying(app_for, server, monkeypatch):
@@ -85,7 +79,7 @@ async def test_a_rate_limit_shows_that_it_is_retrying(app_for, server, monkeypat
         screen = await open_ask(app, pilot)
 
         def done_and_watched() -> bool:
-            seen.extend(s for s in statuses(screen) if s not in seen)
+            seen.extend(s for s in ask_statuses(screen) if s not in seen)
             return bool(screen.history)
 
         await wait_for(pilot, done_and_watched, timeout=20)
@@ -100,7 +94,7 @@ async def test_esc_stops_a_reply_stuck_on_a_hung_server(app_for, server):
         screen = await open_ask(app, pilot)
         await wait_for(pilot, lambda: server.requests, timeout=20)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: any("Stopped" in s for s in statuses(screen)), timeout=3)
+        await wait_for(pilot, lambda: any("Stopped" in s for s in ask_statuses(screen)), timeout=3)
         assert not screen.streaming and app.screen is screen
         assert screen.check_action("retry", ()) is True
     (conversation,) = history.list_conversations(service.settings)
