@@ -147,3 +147,14 @@ def test_a_saved_agenda_for_someone_you_mentor_stays_on_that_side(service, folde
     text = (folder / saved.path).read_text(encoding="utf-8")
     assert yaml.safe_load(text.split("---\n")[1])["role"] == "mentor"
     assert service.agenda("Jo").role == "mentor" and service.agenda().mentor == "Ade Okafor"
+
+
+def test_progress_and_review_scan_the_folder_once(service, monkeypatch):
+    scans = []
+    scan = service.engine.scan_notes
+    monkeypatch.setattr(service.engine, "scan_notes", lambda: scans.append(1) or scan())
+    service.progress()
+    assert len(scans) == 1
+    scans.clear()
+    service.review()
+    assert len(scans) == 1

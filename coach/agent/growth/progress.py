@@ -78,14 +78,15 @@ def _in_period(notes: list[Note], since: date | None, today: date) -> list[Note]
     return [n for n in notes if n.date <= today and (since is None or n.date >= since)]
 
 
-def build_progress(service, since: date | None = None) -> Progress:
-    """Everything the growth mirror shows, for notes dated from `since` (default: all) to service.today."""
+def build_progress(service, since: date | None = None, notes: list[Note] | None = None) -> Progress:
+    """Everything the growth mirror shows, for notes dated from `since` (default: all) to service.today.
+    Callers that have scanned the folder already pass its notes (one scan per command)."""
     today = service.today
-    notes = service.engine.scan_notes().notes
+    notes = service.engine.scan_notes().notes if notes is None else notes
     mentor = resolve_mentor([n for n in notes if n.role != "mentor"], None, today, strict=False)
-    tracked = tracked_actions(service)
+    tracked = tracked_actions(service, notes=notes)
     period = _in_period(notes, since, today)
-    themes = themes_within(find_themes(service), {n.path for n in period})
+    themes = themes_within(find_themes(service, notes), {n.path for n in period})
     progress = Progress(since, today, mentor, roles=roles_by_path(notes), themes=themes)
     progress.sessions = sum(1 for n in period if n.kind == "session" and n.role != "mentor")
     progress.pairs = then_and_now(themes, period, kept_promise_pairs(tracked, mentee_notes(period)))

@@ -67,9 +67,10 @@ def _pass_on(progress: Progress) -> list[str]:
 
 def build_review(service, since: date | None = None) -> Review:
     """The review for `since` (default: the day after the last saved review, else everything)."""
+    notes = service.engine.scan_notes().notes
     if since is None:
         # A review redone on the day of the last one covers the same period, not "tomorrow to today".
-        last = last_review(service.engine.scan_notes().notes, before=service.today)
+        last = last_review(notes, before=service.today)
         since = last.date + timedelta(days=1) if last else None
-    progress = build_progress(service, since)
+    progress = build_progress(service, since, notes)
     return Review(progress, since, _stage_questions(), _pass_on(progress))
