@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from coach.agent.embed_cache import cached_embed
 from coach.agent.growth.next_step import NextStep, growth_topics, next_steps, open_topics, theme_topics
 from coach.agent.growth.promise_pairs import kept_promise_pairs
 from coach.agent.growth.promises import Promises, kept_promises
@@ -96,6 +97,6 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
     progress.mentoring = notes_with_role(notes, "mentor", since)
     progress.months = timeline(notes, tracked, since, today)
     moved = {p.theme for p in progress.pairs}
-    progress.steps = next_steps(service.engine.query_embedder.embed, mentor, growth_topics(progress.pairs),
+    progress.steps = next_steps(cached_embed(service), mentor, growth_topics(progress.pairs),
                                 open_topics(progress.promises.longest_open), theme_topics(themes, moved))
     return progress
