@@ -17,8 +17,8 @@ from coach.llm.errors import Cause
 from coach.ui.app import build_app
 from tests.reliability import crashkit
 from tests.reliability.providers.conftest import QUESTION
-from tests.reliability.providers.test_app_faults import open_ask, statuses
-from tests.ui.conftest import SIZE, notifications, wait_for
+from tests.reliability.providers.test_app_faults import open_ask
+from tests.ui.conftest import SIZE, ask_statuses, notifications, wait_for
 
 MISSING = "/nonexistent/models/mentor-7b.Q4.gguf"
 
@@ -89,7 +89,7 @@ async def test_the_app_names_the_missing_model(make_service):
     app = build_app(service.settings, service, sync_on_start=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_ask(app, pilot)
-        await wait_for(pilot, lambda: any("Unfinished" in s for s in statuses(screen)), timeout=10)
+        await wait_for(pilot, lambda: any("Unfinished" in s for s in ask_statuses(screen)), timeout=10)
         toast = notifications(app)[-1]
         assert toast.title == "Chat model missing" and MISSING in toast.message
         assert app.screen is screen  # the app carries on
