@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 APP_STAMP := $(VENV)/.installed-app
+# llama-cpp-python compiles llama.cpp from source on first install: build only the library coach
+# loads (no multimodal mtmd/llava, examples, tests, tools or server binaries), on both cores.
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DGGML_NATIVE=ON
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test setup lint bench clean-venv
