@@ -86,7 +86,9 @@ def summary(agenda, gold: list[dict], items: list[str], vectors) -> dict:
     final_open = [g for g in gold if g["label"] == "open"]
     unlabelled = [g for g in gold if g["label"] is None]
     unmatched = [i for i in items if not any(listed(g["text"], [i], vectors) for g in gold)]
-    count = lambda rows: sum(1 for g in rows if g["listed_as"])
+    def count(rows: list) -> int:
+        return sum(1 for g in rows if g["listed_as"])
+
     return {
         "mentor": agenda.mentor, "today": agenda.date.isoformat(),
         "finally_open": len(final_open), "finally_open_listed": count(final_open),

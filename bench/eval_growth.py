@@ -31,8 +31,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coach.notes.reader import scan_folder
-from coach.paths import knowledge_dir
+from coach.notes.reader import scan_folder  # noqa: E402 (after the sys.path line)
+from coach.paths import knowledge_dir  # noqa: E402
 
 COACH = [sys.executable, "-m", "coach"]
 

@@ -8,6 +8,7 @@ and only when the wait is short; everything else goes straight to the user with 
 from __future__ import annotations
 
 import asyncio
+import threading
 from contextlib import aclosing
 
 from coach.agent.events import RetryingEvent
@@ -25,17 +26,25 @@ _MARKS_FINISH = {"ChatOpenAI", "ChatOllama", "ChatAnthropic"}
 
 
 async def model_stream(service, messages):
-    """The model's chunks, with a RetryingEvent before each automatic retry; raises the final failure."""
+    """The model's chunks, with a RetryingEvent before each automatic retry; raises the final failure.
+
+    Stop: when the consumer goes away (esc, quit: the task is cancelled or this generator closed), a
+    remote stream is closed at once (aclosing), and the local model, which generates in a thread, is
+    told to stop through its stop event: it ends within a token instead of finishing the answer."""
     settings = service.settings
     for attempt in range(MAX_AUTO_RETRIES + 1):
         model = service.chat_model
         texted = finished = False
+        stop = threading.Event()
         try:
-            async with aclosing(model.astream(messages)) as stream:
-                async for chunk in stream:
-                    texted = texted or bool(getattr(chunk, "content", ""))
-                    finished = finished or _marks_finish(chunk)
-                    yield chunk
+            async with aclosing(model.astream(messages, **_stop_kwargs(model, stop))) as stream:
+                try:
+                    async for chunk in stream:
+                        texted = texted or bool(getattr(chunk, "content", ""))
+                        finished = finished or _marks_finish(chunk)
+                        yield chunk
+                finally:
+                    stop.set()  # before the stream is closed: the model thread must not wait for the close
         except Exception as exc:
             wait = None if texted else retry_wait(exc, settings, attempt)
             if wait is None:
@@ -56,6 +65,13 @@ def retry_wait(exc: BaseException, settings, attempt: int) -> float | None:
     after = retry_after_seconds(exc)
     wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)] if after is None else after
     return wait if wait <= MAX_RETRY_WAIT else None
+
+
+def _stop_kwargs(model, stop: threading.Event) -> dict:
+    """The stop event, for models that take one (the in-process llama.cpp model); others get nothing."""
+    from coach.llm.llamacpp import STOP_EVENT_KWARG
+
+    return {STOP_EVENT_KWARG: stop} if getattr(model, "accepts_stop_event", False) else {}
 
 
 def _marks_finish(chunk) -> bool:

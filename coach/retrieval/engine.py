@@ -12,7 +12,6 @@ from coach.fsutil import clean_stray_temps
 from coach.notes.model import ScanResult
 from coach.notes.reader import scan_folder
 from coach.retrieval import health, store
-from coach.retrieval.manifest import load_manifest
 from coach.retrieval.embeddings import (
     SentenceTransformerEmbedder,
     TokenCounter,
@@ -21,6 +20,7 @@ from coach.retrieval.embeddings import (
 )
 from coach.retrieval.indexer import IndexReport, ProgressFn, SourceIndexer
 from coach.retrieval.lock import IndexLock
+from coach.retrieval.manifest import load_manifest
 from coach.retrieval.search import Searcher, SearchFilters, SearchResponse
 
 STRAY_TEMP_AGE = 600.0

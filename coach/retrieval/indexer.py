@@ -14,8 +14,8 @@ from coach.retrieval import store
 from coach.retrieval.chunking import Chunk, chunk_note, embed_text
 from coach.retrieval.embeddings import DIMENSION, FINGERPRINT, Embedder
 from coach.retrieval.keyword import KeywordIndex
-from coach.retrieval.note_level import NoteLevelIndex
 from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest, save_manifest
+from coach.retrieval.note_level import NoteLevelIndex
 
 BATCH_CHUNKS = 128
 

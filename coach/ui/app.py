@@ -10,19 +10,20 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from coach.errors import CoachError, IndexBusyError
 from coach.paths import ensure_private_dir
+from coach.ui import keymap
 from coach.ui.commands import CoachCommands
 from coach.ui.freshness import IndexKeeper
 from coach.ui.messages import IndexFailed, IndexProgress, IndexSynced, NotesChanged
 from coach.ui.safe import clean, one_line
 from coach.ui.sample import has_notes
 from coach.ui.state import IndexState
+from coach.ui.undo import UndoKeeper
 
 # Keys that open a screen, and the screen class each one opens (imported on demand: first paint stays cheap).
 SCREENS_BY_ACTION = {
@@ -47,19 +48,10 @@ class CoachApp(App):
 
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
-    COMMANDS = App.COMMANDS | {CoachCommands}
-    # Hidden here so other screens' footers stay short; the home screen shows them.
-    BINDINGS = [
-        Binding("r", "open('reflect')", "Reflect", show=False),
-        Binding("p", "open('prepare')", "Prepare", show=False),
-        Binding("slash", "open('search')", "Search", show=False),
-        Binding("a", "open('ask')", "Ask", show=False),
-        Binding("c", "open('commitments')", "Commitments", show=False),
-        Binding("n", "open('notes')", "Notes", show=False),
-        Binding("g", "open('growth')", "Growth", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("ctrl+r", "sync", "Re-index", show=False),
-    ]
+    # Only coach's own provider: Textual's system commands duplicated Quit, Theme and Keys.
+    COMMANDS = {CoachCommands}
+    BINDINGS = keymap.bindings(keymap.APP_SCOPE)  # the table and its rules: coach/ui/keymap.py
+    ENABLE_COMMAND_PALETTE = True
 
     index_state: var[IndexState] = var(IndexState)
 
@@ -77,6 +69,8 @@ class CoachApp(App):
         """The home screen's last reading of the notes (mentors, last session), reused by other screens."""
         self.keeper = IndexKeeper(self)
         """Re-syncs when notes change outside coach (file watcher, or a periodic sync)."""
+        self.undo = UndoKeeper(self)
+        """The last data change, undone by `u` while its toast shows."""
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -241,6 +235,8 @@ class CoachApp(App):
         if isinstance(self.screen, screen_cls):
             self.screen.focus_main()
             return
+        if not self._may_leave():
+            return
         if name == "home":
             self.go_home()
         elif len(self.screen_stack) > 1 and not self.screen.is_modal:
@@ -262,8 +258,29 @@ class CoachApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def _may_leave(self) -> bool:
+        """Unsaved edits on the current screen: the first key that would leave it warns instead."""
+        confirm = getattr(self.screen, "confirm_leave", None)
+        return confirm() if callable(confirm) else True
+
     def action_first_run(self) -> None:
         self.show_first_run()
+
+    def action_undo(self) -> None:
+        self.undo.undo()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """A screen with `APP_KEYS = False` (choosing the notes folder) runs none of the keymap's app actions
+        but quit and help: a letter typed there must not open (or change) anything."""
+        if getattr(self.screen, "APP_KEYS", True) or action in ("quit", "help"):
+            return True
+        return action not in keymap.app_actions()
+
+    async def action_quit(self) -> None:
+        """Stop every worker first (an answer being written ends within a token), then exit."""
+        self.keeper.halt()
+        self.workers.cancel_all()
+        self.exit()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -149,7 +149,7 @@ class FakeService:
                      for s in stages.get(framework, stages["rolfe"])]
         return FakeFlow(framework, mentor, TODAY, questions)
 
-    def save_reflection(self, flow, answers):
+    def save_reflection(self, flow, answers, index=True):
         self.saved_reflections.append((flow, list(answers)))
         path = write_note(self.engine.notes_dir(), f"{TODAY} reflection - fake.md",
                           "# Reflection after meeting Rosa\n\n" + "\n\n".join(answers), date=str(TODAY),
@@ -164,7 +164,7 @@ class FakeService:
             FakeItem("suggested", "How do I know the design system is drifting?", src),
         ])
 
-    def save_agenda(self, agenda):
+    def save_agenda(self, agenda, index=True):
         self.saved_agendas.append(agenda)
         path = write_note(self.engine.notes_dir(), f"{TODAY} agenda - fake.md", "# Agenda for Rosa\n", kind="agenda")
         return SimpleNamespace(path=path.name, kind="agenda")

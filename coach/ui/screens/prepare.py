@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
@@ -14,6 +13,7 @@ from textual.widgets import Input, ListItem, ListView, Select, Static
 
 from coach.paths import ensure_private_dir
 from coach.ui import agenda_edit as ed
+from coach.ui import keymap
 from coach.ui.facts import age
 from coach.ui.reflection import saved_title
 from coach.ui.safe import clean, one_line, plain
@@ -21,27 +21,25 @@ from coach.ui.screens.base import CoachScreen
 
 
 class PrepareScreen(CoachScreen):
-    """`items` is the user's working copy; the service's agenda object is only rebuilt from it to save."""
+    """`items` is the user's working copy; the service's agenda object is only rebuilt from it to save.
+
+    Saves: one at a time ("Saving…" at once, confirmed when the file is written, then re-indexed);
+    saving the same items again writes no copy; leaving with unsaved edits asks for esc twice."""
 
     SCREEN_TITLE = "prepare"
-    BINDINGS = [
-        Binding("j", "cursor(1)", "Down", show=False),
-        Binding("k", "cursor(-1)", "Up", show=False),
-        Binding("J", "move(1)", "Move", key_display="J/K"),
-        Binding("K", "move(-1)", "Move up", show=False),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "drop", "Drop"),
-        Binding("o", "add", "Add"),
-        Binding("s", "save", "Save"),
-        Binding("x", "export", "Export"),
-        Binding("y", "copy", "Copy"),
-    ]
+    KEYMAP_SCOPE = "prepare"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
+    UNSAVED_WARNING = "This agenda has edits that are not saved: s saves it, esc again leaves without saving."
 
     def __init__(self) -> None:
         super().__init__()
         self.agenda = None
         self.items: list = []
         self._editing: str | None = None  # "edit" | "add" while the editor is open
+        self.saving = False
+        self.saved: tuple[list, str] | None = None
+        """(the items as last saved, the note's path): saving them unchanged again makes no copy."""
+        self._drafted_items: list = []
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="prepare-head"):
@@ -79,10 +77,19 @@ class PrepareScreen(CoachScreen):
     async def _drafted(self, agenda) -> None:
         self.agenda = agenda
         self.items = list(agenda.items)
-        who = one_line(agenda.mentor or "your mentor", 40)
-        self._say(f"Next meeting with {who} · {len(self.items)} items")
+        self._drafted_items, self.saved = list(self.items), None
         await self.render_items(0)
         self.focus_main()
+
+    def has_unsaved(self) -> bool:
+        """Edits since the draft or the last save (a fresh draft needs no warning: it can be drafted again)."""
+        reference = self.saved[0] if self.saved else self._drafted_items
+        return self.agenda is not None and self.items != reference
+
+    def _say_count(self) -> None:
+        who = one_line(getattr(self.agenda, "mentor", None) or "your mentor", 40)
+        count = len(self.items)
+        self._say(f"Next meeting with {who} · {count} item{'' if count == 1 else 's'}")
 
     async def render_items(self, index: int) -> None:
         view = self.query_one("#agenda", ListView)
@@ -91,6 +98,8 @@ class PrepareScreen(CoachScreen):
         if self.items:
             view.index = max(0, min(index, len(self.items) - 1))
         self._show_source()
+        if self.agenda is not None and not self.saving:
+            self._say_count()
 
     def _row(self, i: int) -> Content:
         item = self.items[i]
@@ -111,7 +120,7 @@ class PrepareScreen(CoachScreen):
         self._show_source()
 
     def _show_source(self) -> None:
-        text = ed.source_line(self.items[self.index]) if self.items else "Nothing on the agenda: o adds an item."
+        text = ed.source_line(self.items[self.index]) if self.items else "Nothing on the agenda: i adds an item."
         self.query_one("#item-source", Static).update(plain(one_line(text, 300)))
 
     def action_cursor(self, delta: int) -> None:
@@ -124,8 +133,21 @@ class PrepareScreen(CoachScreen):
 
     async def action_drop(self) -> None:
         if self.items:
-            self.items = ed.drop(self.items, self.index)
-            await self.render_items(self.index)
+            dropped = self.items[self.index]
+            await self._change(ed.drop(self.items, self.index), self.index, f"Dropped “{one_line(dropped.text, 80)}”")
+
+    async def _change(self, items: list, index: int, message: str) -> None:
+        """Apply an edit to the list and offer to undo it (`u`, while the toast shows)."""
+        before, at = list(self.items), self.index
+        self.items = items
+        await self.render_items(index)
+
+        async def undo() -> None:
+            self.items = before
+            await self.render_items(at)
+            self.focus_main()
+
+        self.app.undo.offer(message, undo, title="Agenda")
 
     def action_edit(self) -> None:
         if self.items:
@@ -146,12 +168,12 @@ class PrepareScreen(CoachScreen):
         mode, self._editing = self._editing, None
         event.input.display = False
         index = self.index
-        if text and mode == "edit":
-            self.items = ed.edit(self.items, index, text)
-        elif text and mode == "add":
-            self.items, index = ed.add(self.items, index, text)
-        await self.render_items(index)
         self.focus_main()
+        if text and mode == "edit" and text != self.items[index].text:
+            await self._change(ed.edit(self.items, index, text), index, f"Edited “{one_line(text, 80)}”")
+        elif text and mode == "add":
+            items, index = ed.add(self.items, index, text)
+            await self._change(items, index, f"Added “{one_line(text, 80)}”")
 
     def action_back(self) -> None:
         if self._editing is not None:
@@ -159,27 +181,41 @@ class PrepareScreen(CoachScreen):
             self.query_one("#item-editor").display = False
             self.focus_main()
             return
-        super().action_back()
+        super().action_back()  # asks for a second esc when there are unsaved edits
 
     def markdown(self) -> str:
-        return ed.to_markdown(self.agenda, self.items)
+        return ed.to_markdown(self.agenda, ed.for_saving(self.items))
 
     def action_save(self) -> None:
         if self.agenda is None:
+            self.notify("The agenda is still being drafted.", markup=False)
             return
-        service, agenda = self.app.service, ed.with_items(self.agenda, self.items)
+        if self.saving:
+            self.notify("Saving already: one file is being written.", markup=False)
+            return
+        if self.saved is not None and self.saved[0] == self.items:
+            self.notify(clean(f"Already saved as {self.saved[1]} (nothing changed since)."), markup=False)
+            return
+        self.saving = True
+        self._say("Saving…")
+        service, items = self.app.service, list(self.items)
+        agenda = ed.with_items(self.agenda, ed.for_saving(items))
 
-        def save():
-            with self.app.engine_lock:
-                return saved_title(service, service.save_agenda(agenda))
+        def save():  # written first and confirmed; the app re-indexes it after (no wait for a running sync)
+            return saved_title(service, service.save_agenda(agenda, index=False))
 
-        self.run_job(save, self._saved, group="save")
+        self.run_job(save, lambda result: self._saved(result, items), group="save", failed=self._save_failed)
 
-    def _saved(self, result) -> None:
+    def _saved(self, result, items: list) -> None:
         title, path = result
+        self.saving, self.saved = False, (items, path)
         self._say(f"Saved “{title}” as {path}")
         self.notify(clean(f"Saved “{title}” to {path}"), title="Agenda saved", markup=False)
-        self.app.sync_index()  # the service indexed the note; this refreshes the counts everywhere
+        self.app.sync_index()  # indexes the new note and refreshes the counts everywhere
+
+    def _save_failed(self, error: BaseException) -> None:
+        self.saving = False
+        self._say("Not saved: see the message. s tries again.")
 
     def action_export(self) -> None:
         if self.agenda is None:
