@@ -40,7 +40,7 @@ async def test_selecting_a_source_opens_the_note(app, service):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _ask(app, pilot, "hiring")
         await wait_for(pilot, lambda: len(screen.history) == 1)
-        await pilot.press("ctrl+o", "enter")
+        await pilot.press("ctrl+t", "enter")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReaderScreen")
 
 

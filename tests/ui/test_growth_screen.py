@@ -85,9 +85,9 @@ async def test_growth_from_home_key_shows_timeline_cards_words_and_steps(setting
 
 
 async def test_growth_from_the_palette(settings, growth_service):
-    from coach.ui.commands import COMMANDS
+    from coach.ui.keymap import palette_rows
 
-    assert any(action == "open('growth')" for _, action, _ in COMMANDS)
+    assert any(key.action == "open('growth')" for key in palette_rows(None))
     app = build_app(settings, growth_service)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.search_ready)
