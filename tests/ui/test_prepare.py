@@ -108,9 +108,8 @@ async def test_drop_can_be_undone(app, service):
 
 
 def test_saved_agenda_has_no_screen_decorations():
-    from tests.ui.conftest import FakeItem
-
     from coach.ui import agenda_edit as ed
+    from tests.ui.conftest import FakeItem
 
     items = [FakeItem("commitments", "Draft the JD — open 0 days (Rosa)", (), 0),
              FakeItem("commitments", "Book the rehearsal — open 12 days", (), 12),
