@@ -37,6 +37,7 @@ SCREENS_BY_ACTION = {
     "model": ("coach.ui.screens.model", "ModelScreen"),
     "growth": ("coach.ui.screens.growth", "GrowthScreen"),
 }
+KEPT_SCREENS = {"ask"}
 
 
 class _SyncStopped(Exception):
@@ -237,12 +238,21 @@ class CoachApp(App):
             return
         if not self._may_leave():
             return
+        target = self._kept(name, screen_cls)
         if name == "home":
             self.go_home()
         elif len(self.screen_stack) > 1 and not self.screen.is_modal:
-            self.switch_screen(screen_cls())
+            self.switch_screen(target)
         else:
-            self.push_screen(screen_cls())
+            self.push_screen(target)
+
+    def _kept(self, name: str, screen_cls):
+        """Ask is installed once and kept: leaving it and coming back shows the same conversation."""
+        if name not in KEPT_SCREENS:
+            return screen_cls()
+        if not self.is_screen_installed(name):
+            self.install_screen(screen_cls(), name)
+        return name
 
     def action_past_conversations(self) -> None:
         """Ask, with the list of past conversations open over it."""
