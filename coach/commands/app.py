@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import threading
+import time
 
 from coach.commands.common import State
+
+EXIT_GRACE = 0.5
+"""Seconds the process waits, after the app closed, for worker threads still finishing (a search, a batch)."""
 
 
 def launch_app() -> None:
@@ -15,4 +22,19 @@ def launch_app() -> None:
     service = CoachService(settings)
     # Imported by name so headless commands (and the import contracts) never pull in Textual.
     ui = importlib.import_module("coach.ui.app")
-    ui.build_app(settings, service).run()
+    app = ui.build_app(settings, service)
+    app.run()
+    leave_promptly(app.return_code or 0)
+
+
+def leave_promptly(code: int) -> None:
+    """Exit without waiting on a worker thread that is still busy (an index batch, a model load): the app
+    has closed, and everything coach writes is atomic or crash-safe (RELIABILITY.md), so it is not needed."""
+    deadline = time.monotonic() + EXIT_GRACE
+    busy = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    for thread in busy:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in busy):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
