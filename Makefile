@@ -15,12 +15,16 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# After installing, the search model's ONNX export is made once for this environment (a first run then
+# indexes at once instead of exporting; see coach/retrieval/onnx_embedder.py).
 $(APP_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
+	$(PY) -m coach.retrieval.onnx_embedder
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m coach.retrieval.onnx_embedder
 	touch $@ $(APP_STAMP)
 
 setup: $(APP_STAMP)

@@ -190,7 +190,7 @@ def _fast_embedder(data_dir: Path, export: bool):
     from coach.retrieval import onnx_embedder as onnx
 
     model_dir = bundled_model_dir()
-    target = onnx.onnx_cache_path(data_dir)
+    target = onnx.existing_onnx(data_dir)
     try:
         if export:
             target = onnx.ensure_onnx(model_dir, data_dir)

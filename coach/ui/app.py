@@ -5,21 +5,19 @@ from __future__ import annotations
 import importlib
 import threading
 import traceback
-from datetime import datetime
 from pathlib import Path
 
-from textual import work
 from textual.app import App
 from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
-from coach.errors import CoachError, IndexBusyError
+from coach.errors import CoachError
 from coach.paths import ensure_private_dir
 from coach.ui import keymap
 from coach.ui.commands import CoachCommands
 from coach.ui.freshness import IndexKeeper
-from coach.ui.messages import IndexFailed, IndexProgress, IndexSynced, NotesChanged
+from coach.ui.indexing import IndexingMixin
+from coach.ui.messages import NotesChanged
 from coach.ui.safe import clean, one_line
 from coach.ui.sample import has_notes
 from coach.ui.state import IndexState
@@ -40,11 +38,7 @@ SCREENS_BY_ACTION = {
 KEPT_SCREENS = {"ask"}
 
 
-class _SyncStopped(Exception):
-    """Raised from the progress callback to end a sync the app no longer wants."""
-
-
-class CoachApp(App):
+class CoachApp(IndexingMixin, App):
     """The terminal app. Build it with `build_app(settings, service)`; tests hand it a fake service."""
 
     CSS_PATH = "coach.tcss"
@@ -109,120 +103,6 @@ class CoachApp(App):
         self.index_state = IndexState()
         self.post_message(NotesChanged())
         self.start_workers()
-
-    # -- the index ------------------------------------------------------------------------------
-
-    def action_sync(self) -> None:
-        self.sync_index()
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="index")
-    def sync_index(self) -> None:
-        """Sync notes and principles, then warm the query model so the first search is instant."""
-        self.post_message(IndexProgress("", 0, 0))
-        engine = self.service.engine
-        try:
-            with self.engine_lock:
-                reports = engine.sync(progress=self._post_progress)
-            problems = sum(len(report.skipped) for report in reports)
-        except _SyncStopped:
-            return
-        except IndexBusyError as exc:
-            # Another process is updating: the existing index still answers searches.
-            with self.model_lock:
-                self._warm_up()
-            self.post_message(IndexFailed(exc, usable=True))
-            return
-        except Exception as exc:
-            self.post_message(IndexFailed(exc, usable=self._index_usable()))
-            return
-        with self.model_lock:
-            self._warm_up()
-        self.post_message(IndexSynced(self._note_count(), problems))
-
-    def warm_chat_once(self) -> None:
-        """Warm the local chat model the first time Ask opens (while the user types the question)."""
-        if not self._chat_warmed:
-            self._chat_warmed = True
-            self.warm_chat()
-
-    @work(thread=True, exit_on_error=False, group="warm-chat")
-    def warm_chat(self) -> None:
-        """Load the local chat model and have it read the ask prompt's fixed part, so the first answer
-        starts sooner. Only on the way to Ask: loading it meanwhile slows searches on a small machine.
-        A failure shows at the first ask."""
-        try:
-            from coach.agent.ask import warm_up
-
-            warm_up(self.service)
-        except Exception:
-            pass
-
-    @work(thread=True, exit_on_error=False, group="warm")
-    def warm_models(self) -> None:
-        """Load the query model (and import Chroma) while the sync checks the store in its subprocess."""
-        with self.model_lock:
-            try:
-                importlib.import_module("chromadb")
-                _ = self.service.engine.query_embedder  # loads it
-            except Exception:
-                pass  # the sync or the first search reports it where the user sees it
-
-    def _post_progress(self, progress) -> None:
-        if get_current_worker().is_cancelled:
-            # The app is closing: stop between batches rather than make the user wait for the whole index
-            # (every batch is committed before it is acknowledged, so stopping here loses nothing).
-            raise _SyncStopped
-        self.post_message(IndexProgress(progress.source, progress.done, progress.total))
-
-    def _warm_up(self) -> None:
-        try:
-            self.service.engine.search("warm up", k=1)
-        except Exception:
-            pass  # the first real search reports the problem where the user sees it
-
-    def _note_count(self) -> int:
-        try:
-            return self.service.engine.searcher.note_count()
-        except Exception:
-            return 0
-
-    def _index_usable(self) -> bool:
-        return self._note_count() > 0
-
-    def on_index_progress(self, message: IndexProgress) -> None:
-        state = self.index_state
-        self.index_state = IndexState(
-            "syncing", message.source, message.done, message.total, state.notes, state.problems,
-            state.last_sync, search_ready=state.search_ready,
-        )
-
-    def on_index_synced(self, message: IndexSynced) -> None:
-        self.index_state = IndexState(
-            "ready", notes=message.notes, problems=message.problems, last_sync=datetime.now(), search_ready=True
-        )
-        self.keeper.sync_finished()
-        self.refresh_screens()
-
-    def on_index_failed(self, message: IndexFailed) -> None:
-        error = message.error
-        text = error.message if isinstance(error, CoachError) else f"{type(error).__name__}: {error}"
-        self.index_state = IndexState(
-            "failed", notes=self._note_count() if message.usable else 0, message=one_line(text, 60),
-            search_ready=message.usable,
-        )
-        if not self.keeper.sync_finished(busy=isinstance(error, IndexBusyError)):
-            self.report_error(error)
-        self.refresh_screens()
-
-    def on_notes_changed(self, message: NotesChanged) -> None:
-        self.refresh_screens()
-
-    def refresh_screens(self) -> None:
-        """Tell every open screen that notes or the index changed (each reloads what it shows)."""
-        for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if callable(reload):
-                reload()
 
     # -- navigation -----------------------------------------------------------------------------
 
