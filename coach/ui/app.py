@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import threading
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from textual.app import App
@@ -36,6 +38,14 @@ SCREENS_BY_ACTION = {
     "growth": ("coach.ui.screens.growth", "GrowthScreen"),
 }
 KEPT_SCREENS = {"ask"}
+
+
+class NoWaitExecutor(ThreadPoolExecutor):
+    """The app's worker threads: shutting down never waits for them (the process leaves without them, see
+    coach.commands.app.leave_promptly; every write coach makes is atomic or crash-safe)."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 class CoachApp(IndexingMixin, App):
@@ -75,6 +85,11 @@ class CoachApp(IndexingMixin, App):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        # Thread workers run in the loop's default executor; asyncio.run waits for it at exit, so one still
+        # reading commitments or embedding a batch would hold the exit for seconds. Not this one (in a real
+        # terminal: tests keep waiting for their workers, so none outlives its temp folders).
+        if not self.is_headless:
+            asyncio.get_running_loop().set_default_executor(NoWaitExecutor(thread_name_prefix="coach-worker"))
         if not has_notes(self.settings.notes_dir):
             self.index_state = IndexState(phase="no-notes")
             self.show_first_run()
