@@ -18,7 +18,8 @@ Sentences (coach.text.sentences):
     mask_quotes(text) -> str               double-quoted spans blanked to x's, same length
 
 Markdown structure (coach.text.markdown, on markdown-it-py):
-    read_blocks(text, first_line=1, speakers=()) -> list[Block]
+    read_blocks(text, first_line=1, speakers=(), front_matter=True) -> list[Block]
+        (for a Note: read_blocks(note.body, note.body_offset, front_matter=False))
         Block(kind, text, raw, start, end, headings, label, depth, checked, level, speaker) with
         kind in KINDS: heading, paragraph, list_item, checkbox, label, quote, speaker, code, table;
         start/end are 1-based file lines (front matter, CRLF, setext headings and `---` rules counted);

@@ -86,14 +86,18 @@ def _speakers(lines: list[str], known: tuple[str, ...]) -> frozenset[str]:
     return frozenset({name for name, n in counts.items() if n >= 2} | {k.casefold() for k in known} | set(known))
 
 
-def read_blocks(text: str, first_line: int = 1, speakers: tuple[str, ...] = ()) -> list[Block]:
+def read_blocks(
+    text: str, first_line: int = 1, speakers: tuple[str, ...] = (), front_matter: bool = True
+) -> list[Block]:
     """The blocks of a Markdown text, in order.
 
-    `text` is a whole file (front matter is skipped when `first_line` is 1) or a note body whose first
-    line is line `first_line` of the file. CRLF and lone CR count as one line break. `speakers` adds
-    names (any case) whose "Name: ..." lines are transcript lines; ALL-CAPS names seen twice always are."""
+    `text` is a whole file (its YAML front matter skipped) or a note body whose first line is line
+    `first_line` of the file: pass a body as `read_blocks(note.body, note.body_offset, front_matter=False)`
+    so a leading `---` rule is not taken for front matter. CRLF and lone CR count as one line break.
+    `speakers` adds names (any case) whose "Name: ..." lines are transcript lines; ALL-CAPS names that
+    start two or more lines always are."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    skipped = split_front_matter(lines) if first_line == 1 else 0
+    skipped = split_front_matter(lines) if front_matter else 0
     source = "\n" * skipped + "\n".join(lines[skipped:])
     walker = _Walker(lines, first_line, _speakers(lines[skipped:], speakers))
     walker.walk(_parser().parse(source))

@@ -17,7 +17,9 @@ def test_front_matter_is_skipped_and_lines_count_from_the_file():
 
 
 def test_a_body_passed_with_its_first_line():
-    assert read_blocks("---\n\nText", first_line=5)[0].start == 7  # a body's leading rule is not front matter
+    body = "---\n\nText\n\n---\nmore"  # a body's leading rule is not front matter
+    assert [(b.text, b.start) for b in read_blocks(body, first_line=5, front_matter=False)] == [
+        ("Text", 7), ("more", 10)]
 
 
 def test_crlf_and_horizontal_rules_keep_line_numbers():
