@@ -96,12 +96,18 @@ def read_blocks(
     so a leading `---` rule is not taken for front matter. CRLF and lone CR count as one line break.
     `speakers` adds names (any case) whose "Name: ..." lines are transcript lines; ALL-CAPS names that
     start two or more lines always are."""
+    return list(_read(text, first_line, tuple(speakers), front_matter))
+
+
+@lru_cache(maxsize=256)
+def _read(text: str, first_line: int, speakers: tuple[str, ...], front_matter: bool) -> tuple[Block, ...]:
+    """Parsed once per text: several passes (statements, themes, chunking) read the same notes."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     skipped = split_front_matter(lines) if front_matter else 0
     source = "\n" * skipped + "\n".join(lines[skipped:])
     walker = _Walker(lines, first_line, _speakers(lines[skipped:], speakers))
     walker.walk(_parser().parse(source))
-    return walker.blocks
+    return tuple(walker.blocks)
 
 
 class _Walker:
