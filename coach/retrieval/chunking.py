@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.notes.model import Note
-from coach.text import Block, read_blocks, split_sentences
+from coach.text import Block, read_blocks, sentence_spans
 
 # all-MiniLM-L6-v2 truncates at 256 word pieces; stay well under so the title prefix fits too.
 MAX_TOKENS = 200
@@ -135,15 +135,18 @@ def _split_long(blocks: list[_Block], count: TokenCounter) -> list[_Block]:
 
 
 def _pieces(text: str, count: TokenCounter) -> list[str]:
+    """A long paragraph in pieces of whole sentences, the line breaks between them kept as written."""
     pieces: list[str] = []
-    current = ""
-    for sentence in split_sentences(text):
-        for part in _hard_wrap(sentence, count):
-            candidate = f"{current} {part}".strip()
+    current, previous_end = "", 0
+    for start, end in sentence_spans(text):
+        gap = "\n" if "\n" in text[previous_end:start] else " "
+        previous_end = end
+        for part in _hard_wrap(text[start:end].strip(), count):
+            candidate = f"{current}{gap}{part}".strip()
             if current and count(candidate) > TARGET_TOKENS:
                 pieces.append(current)
                 candidate = part
-            current = candidate
+            current, gap = candidate, " "
     if current:
         pieces.append(current)
     return pieces

@@ -1,13 +1,14 @@
 """coach's one text toolkit (the lowest layer: it imports nothing from coach).
 
 Words (coach.text.words):
-    STOP_WORDS: frozenset[str]            the one stop-word list (function words, fillers, question words)
+    STOP_WORDS: frozenset[str]            the stop-word list (function and question words; BM25 drops these)
+    VAGUE_WORDS: frozenset[str]           vague words content_words also drops ("thing", "first", "two")
     fold(text, *, lower=False, accents=False) -> str
         curly quotes/dashes made plain, emoji and symbols removed; optionally lower-cased, accents removed
     stem(word) -> str                      Snowball English (PyStemmer) after irregular forms (wrote -> write)
     stem_words(words) -> list[str]
     words(text) -> list[str]               lower-case, accent-folded words ("manager's" -> "manager")
-    tokenize(text) -> list[str]            stems of content words in order, repeats kept (BM25)
+    tokenize(text) -> list[str]            Snowball stems of non-stop words in order, repeats kept (BM25)
     content_words(text) -> frozenset[str]  stemmed content words, stop words dropped (matching)
     containment(small, large) -> float     share of `small`'s words in `large`
 
@@ -38,6 +39,7 @@ from coach.text.sentences import mask_quotes, sentence_spans, split_sentences, s
 from coach.text.tfidf import idf, tfidf
 from coach.text.words import (
     STOP_WORDS,
+    VAGUE_WORDS,
     containment,
     content_words,
     fold,
@@ -50,6 +52,7 @@ from coach.text.words import (
 __all__ = [
     "KINDS",
     "STOP_WORDS",
+    "VAGUE_WORDS",
     "Block",
     "containment",
     "content_words",

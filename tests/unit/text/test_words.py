@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.text import STOP_WORDS, containment, content_words, fold, stem, tokenize, words
+from coach.text import STOP_WORDS, VAGUE_WORDS, containment, content_words, fold, stem, tokenize, words
 
 
 def test_inflections_share_a_stem():
@@ -23,7 +23,8 @@ def test_accents_and_case_fold_in_tokens_and_content_words():
 def test_stop_words_are_dropped_but_repeats_kept_for_bm25():
     assert tokenize("What is the point of the meeting?") == tokenize("point meeting")
     assert tokenize("budget budget") == ["budget", "budget"]
-    assert {"the", "what", "because", "one"} <= STOP_WORDS
+    assert {"the", "what", "because"} <= STOP_WORDS
+    assert "one" not in content_words("the first one")
 
 
 def test_possessives_and_contractions_keep_the_word_only():
