@@ -177,9 +177,14 @@ class CoachApp(IndexingMixin, App):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """A screen with `APP_KEYS = False` (choosing the notes folder) runs none of the keymap's app actions
         but quit and help: a letter typed there must not open (or change) anything."""
-        if getattr(self.screen, "APP_KEYS", True) or action in ("quit", "help"):
+        if getattr(self.screen, "APP_KEYS", True) or action in ("quit", "quit_softly", "help"):
             return True
         return action not in keymap.app_actions()
+
+    async def action_quit_softly(self) -> None:
+        """`q`: like ctrl+q, but unsaved edits on the current screen warn first (a second `q` quits)."""
+        if self._may_leave():
+            await self.action_quit()
 
     async def action_quit(self) -> None:
         """Stop every worker first (an answer being written ends within a token), then exit."""

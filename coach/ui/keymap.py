@@ -80,7 +80,7 @@ KEYS: tuple[Key, ...] = (
     Key(APP_SCOPE, "question_mark", "help", "Help", "every key", "Help: every key"),
     Key(APP_SCOPE, "ctrl+r", "sync", "Re-index", "bring the index up to date with the notes folder",
         "Re-index notes now", footer=False),
-    Key(APP_SCOPE, "q", "quit", "Quit", "leave coach", footer=False),
+    Key(APP_SCOPE, "q", "quit_softly", "Quit", "leave coach (unsaved edits on screen: asks first)", footer=False),
     Key(APP_SCOPE, "ctrl+q", "quit", "Quit", "leave coach, even while typing (stops an answer first)", "Quit",
         footer=False),
     # Palette-only rows (no key of their own): keys="" is never bound.

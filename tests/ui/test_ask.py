@@ -9,7 +9,7 @@ from tests.ui.conftest import SIZE, ask_answers, ask_statuses, notifications, wa
 
 
 async def _ask(app, pilot, question: str):
-    await wait_for(pilot, lambda: app.index_state.search_ready)
+    await wait_for(pilot, lambda: app.index_state.search_ready, timeout=30)  # the first app of a session imports a lot
     if app.screen.__class__.__name__ != "AskScreen":
         await pilot.press("a")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "AskScreen")

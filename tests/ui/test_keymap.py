@@ -82,3 +82,16 @@ async def test_q_quits_from_any_screen_but_not_while_typing(app):
         app.screen.set_focus(None)
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running)
+
+
+async def test_q_with_unsaved_edits_asks_first(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.home_facts is not None, timeout=30)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "PrepareScreen")
+        await wait_for(pilot, lambda: len(app.screen.items) == 3)
+        await pilot.press("x", "q")
+        await pilot.pause(0.1)
+        assert app.is_running and "not saved" in notifications(app)[-1].message
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running)
