@@ -96,7 +96,8 @@ def people_of(notes: list[Note]) -> People:
             fits[0].append(spelling)
         elif not fits:
             groups.append([spelling])
-    names = tuple(max(g, key=lambda s: (counts[s] * len(name_words(s)), s)) for g in groups)
+    # The most used spelling; between equals, the fullest ("Helen Okonkwo-Shaw" over "Helen O-S").
+    names = tuple(max(g, key=lambda s: (counts[s], sum(map(len, name_words(s))), s)) for g in groups)
     owners: dict[str, set[str]] = {}
     for name, group in zip(names, groups):
         for spelling in group:

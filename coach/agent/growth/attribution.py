@@ -18,8 +18,10 @@ SPEECH_VERBS = (r"said|says|told|tells|asked|asks|added|adds|replied|replies|ans
                 r"pointed out|points out|reminded|put it|wrote|writes|laughed|went on")
 _PRONOUN = r"he|she|they|He|She|They"
 # who (a capitalised name, or a pronoun), up to two words, a speech verb, and maybe whom it was said to.
+# Capitalised words that open a sentence but name nobody ("Then he said …").
+_NOT_NAMES = r"(?!(?:Then|And|But|So|Later|Afterwards|Also|When|After|Before|Today|Yesterday|Once|Finally|Still)\b)"
 CUE = re.compile(
-    rf"\b(?P<who>(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)?|{_PRONOUN}|I)\s+(?:\w+,?\s+){{0,2}}?"
+    rf"\b(?P<who>{_NOT_NAMES}(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)?|{_PRONOUN}|I)\s+(?:\w+,?\s+){{0,2}}?"
     rf"(?P<verb>{SPEECH_VERBS})\b(?:\s+(?:to\s+)?(?P<whom>me|us|him|her|them|the\s+[\w-]+|a\s+[\w-]+|[A-Z]\w+))?"
 )
 _AFTER = re.compile(rf"^[,\s]*(?P<who>(?:[A-Z][\w'’-]+)|{_PRONOUN})\s+(?P<verb>{SPEECH_VERBS})\b")
@@ -29,7 +31,7 @@ YOU = re.compile(r"\b(?:you|your|you're|you've|you'll|yours|yourself)\b", re.IGN
 # A request ("could you …") is not the mentor's view of the mentee.
 REQUEST = re.compile(r"\b(?:could|can|would|will) you\b", re.IGNORECASE)
 # Someone else present in the sentence: a pronoun may be theirs ("Asked Sue … — she said no").
-_OTHER_PRESENT = re.compile(r"\b(?:asked|told|with|to|from|and|by|for)\s+(?:Mr |Mrs |Ms |Dr |Miss )?([A-Z][a-z]+)")
+_OTHER_PRESENT = re.compile(r"\b(?i:asked|told|with|to|from|and|by|for)\s+(?:Mr |Mrs |Ms |Dr |Miss )?([A-Z][a-z]+)")
 LEAD_IN = re.compile(rf"(?:\b(?:{SPEECH_VERBS})\b|\bthen|\badvice|\bwords|\bline|\brule)[^:]*:\s*$", re.IGNORECASE)
 MIN_QUOTE_WORDS = 3
 
