@@ -34,7 +34,7 @@ def is_agenda_note(note: Note) -> bool:
 
 
 def _for_this_mentor(note: Note, thread: Thread) -> bool:
-    person = thread.note_people.get(note.path)
+    person = thread.note_people.get(note.path) or thread.people.note_person(note)
     if thread.mentor is None:
         return True
     if person is not None:

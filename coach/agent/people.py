@@ -47,7 +47,7 @@ def same_person(a: str | None, b: str | None) -> bool:
     wa, wb = name_words(a), name_words(b)
     if not wa or not wb:
         return False
-    short, full = sorted((wa, wb), key=len)
+    short, full = sorted((wa, wb), key=lambda words: (len(words), sum(map(len, words))))
     return _fits(short, full)
 
 
@@ -88,7 +88,8 @@ class People:
 def people_of(notes: list[Note]) -> People:
     """Group the mentor spellings of the notes into people; mark which of them mentor the user."""
     counts = Counter(n.mentor for n in notes if n.mentor and name_words(n.mentor))
-    order = sorted(counts, key=lambda m: (-len(name_words(m)), -counts[m], m))
+    # Fullest spellings first, so short forms ("Kwame", "Helen O-S") find the person they belong to.
+    order = sorted(counts, key=lambda m: (-len(name_words(m)), -sum(map(len, name_words(m))), -counts[m], m))
     groups: list[list[str]] = []
     for spelling in order:
         fits = [g for g in groups if same_person(spelling, g[0])]
