@@ -23,7 +23,7 @@ _AGENDA_TITLE = re.compile(
 )
 _QUESTIONS_HEADING = re.compile(r"\bquestions?\b|\bto ask\b|\bto raise\b", re.IGNORECASE)
 # "Ask Sue whether …", "Check with Gemma …": a question for someone other than the mentor.
-_FOR_SOMEONE = re.compile(r"^\W*(?:ask|check with|email|message|tell|ring|call)\s+(?:Mr|Mrs|Ms|Dr|Miss)?\.?\s*([A-Z]\w+)")
+_FOR_SOMEONE = re.compile(r"^\W*(?i:ask|check with|email|message|tell|ring|call)\s+(?:Mr|Mrs|Ms|Dr|Miss)?\.?\s*([A-Z]\w+)")
 MAX_QUESTION_CHARS = 240
 
 
