@@ -14,6 +14,7 @@ from coach.agent.people import People, same_person
 
 MAX_ITEMS = 10
 MAX_LONG_RUNNING = 3
+MIN_MENTIONS = 2
 STALE_DAYS = 183
 """Older than about six months: ask whether it is still relevant, not what got in the way."""
 OPEN, SETTLED = "open", ("done", "dropped")
@@ -66,8 +67,20 @@ def last_session_day(item, session_paths: set[str]) -> bool:
 
 
 def latest_mention(item, dates: dict[str, date]) -> date:
-    """When the item was last written down (a repeat in a later note counts)."""
-    return max((dates.get(path, item.date) for path, _ in getattr(item, "mentions", ()) or ()), default=item.date)
+    """When the item was last written about: a repeat in a later note, or a report of progress on it."""
+    found = [dates.get(path, item.date) for path, _ in getattr(item, "mentions", ()) or ()]
+    found += [p.date for p in getattr(item, "progress", ()) or ()]
+    return max(found, default=item.date)
+
+
+def keeps_coming_up(item) -> bool:
+    """Written down again in a later note, or reported as under way ("only a rough draft so far"), and
+    never with a sign that it was abandoned: a long-running item, not a forgotten one."""
+    progress = getattr(item, "progress", ()) or ()
+    if any(getattr(p, "status", "") == "maybe_dropped" for p in progress):
+        return False
+    return len(getattr(item, "mentions", ()) or ()) >= MIN_MENTIONS or any(
+        getattr(p, "status", "") == "pending" for p in progress)
 
 
 def phrase(item, today: date) -> str:
@@ -95,10 +108,12 @@ def rank_commitments(tracked: list, thread: Thread, session_paths: set[str]) -> 
     confirm = sorted((t for t in mine if needs_confirmation(t)), key=lambda t: (t.date, t.line), reverse=True)
     live = [t for t in mine if is_open(t)]
     agreed = sorted((t for t in live if last_session_day(t, session_paths)), key=lambda t: (t.path, t.line))
-    # Carried over from earlier sessions: the ones still being talked about (mentioned latest) come first.
-    earlier = sorted((t for t in live if t not in agreed), key=lambda t: (latest_mention(t, thread.note_dates), t.date, -t.line),
-                     reverse=True)
-    return Ranked(agreed, [], earlier[:MAX_LONG_RUNNING], earlier[MAX_LONG_RUNNING:], confirm)
+    earlier = sorted((t for t in live if t not in agreed),
+                     key=lambda t: (latest_mention(t, thread.note_dates), t.date, -t.line), reverse=True)
+    # Long-running means it keeps coming up. An item written once, long ago, and never again is as likely
+    # done and unreported as open: it stays on the full list.
+    carried = [t for t in earlier if keeps_coming_up(t)][:MAX_LONG_RUNNING]
+    return Ranked(agreed, [], carried, [t for t in earlier if t not in carried], confirm)
 
 
 def fit(groups: list[list], limit: int = MAX_ITEMS) -> tuple[list[list], list]:

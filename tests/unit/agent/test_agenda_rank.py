@@ -36,7 +36,8 @@ def item(text: str, path: str, day: str, status: str = "open", owner: str = "me"
 
 
 def test_agreed_at_the_last_session_comes_first_then_at_most_three_long_running():
-    tracked = [item(f"Old thing {i}", "k1.md", "2026-01-10", line=i) for i in range(1, 6)]
+    tracked = [item(f"Old thing {i}", "k1.md", "2026-01-10", line=i, mentions=(("k1.md", i), ("r.md", i)))
+               for i in range(1, 6)]
     tracked += [item("Send the unit plan", "k2.md", "2026-05-01", line=9)]
     ranked = rank_commitments(tracked, thread("Kwame Asante"), {"k2.md"})
     assert [t.text for t in ranked.agreed] == ["Send the unit plan"]
@@ -44,11 +45,12 @@ def test_agreed_at_the_last_session_comes_first_then_at_most_three_long_running(
 
 
 def test_never_another_mentors_items_nor_settled_ones_nor_someone_elses():
-    tracked = [item("Send Helen my timetable", "h1.md", "2026-02-01"),
-               item("Ask Kwame about the deep dive", "h1.md", "2026-02-01", line=2),  # names Kwame: his
-               item("Write the report", "k1.md", "2026-01-10", status="done"),
-               item("Email the exam board", "k1.md", "2026-01-10", owner="Kwame", line=3),
-               item("Book the course", "k1.md", "2026-01-10", line=4)]
+    again = lambda line: (("x.md", line), ("y.md", line))  # noqa: E731 - written down twice: long-running
+    tracked = [item("Send Helen my timetable", "h1.md", "2026-02-01", mentions=again(1)),
+               item("Ask Kwame about the deep dive", "h1.md", "2026-02-01", line=2, mentions=again(2)),  # his
+               item("Write the report", "k1.md", "2026-01-10", status="done", mentions=again(3)),
+               item("Email the exam board", "k1.md", "2026-01-10", owner="Kwame", line=3, mentions=again(4)),
+               item("Book the course", "k1.md", "2026-01-10", line=4, mentions=again(5))]
     kwame = rank_commitments(tracked, thread("Kwame Asante"), set())
     assert [t.text for t in kwame.long_running] == ["Ask Kwame about the deep dive", "Book the course"]
     helen = rank_commitments(tracked, thread("Helen Okonkwo-Shaw"), set())
@@ -56,8 +58,8 @@ def test_never_another_mentors_items_nor_settled_ones_nor_someone_elses():
 
 
 def test_the_mentees_own_notes_count_only_when_they_name_the_mentor():
-    tracked = [item("Tell Kwame that P5 is breaking me", "r.md", "2026-05-05"),
-               item("Go to bed before eleven", "r.md", "2026-05-05", line=2)]
+    tracked = [item("Tell Kwame that P5 is breaking me", "r.md", "2026-05-05", mentions=(("r.md", 1), ("x.md", 1))),
+               item("Go to bed before eleven", "r.md", "2026-05-05", line=2, mentions=(("r.md", 2), ("x.md", 2)))]
     assert [t.text for t in rank_commitments(tracked, thread("Kwame Asante"), set()).long_running] == [
         "Tell Kwame that P5 is breaking me"]
     assert rank_commitments(tracked, thread("Helen Okonkwo-Shaw"), set()).long_running == []
@@ -93,3 +95,15 @@ def test_questions_come_from_the_latest_agenda_note_since_the_last_session_never
     assert latest_agenda_note([old], thread("Kwame Asante"), date(2026, 5, 1), TODAY) is None  # used already
     assert for_someone_else("Ask Sue whether the TLR continues", thread("Kwame Asante"))
     assert not for_someone_else("Ask Kwame about York", thread("Kwame Asante"))
+
+
+def test_long_running_means_it_keeps_coming_up_not_written_once_and_forgotten():
+    progress = (SimpleNamespace(status="pending", date=date(2026, 4, 15)),)
+    abandoned = (SimpleNamespace(status="maybe_dropped", date=date(2026, 4, 15)),)
+    tracked = [item("Draft the scheme", "k1.md", "2026-01-10", progress=progress),
+               item("Buy data loggers", "k1.md", "2026-01-10", line=2, progress=abandoned),
+               item("Watch his lesson", "k1.md", "2026-01-10", line=3),
+               item("Film a lesson", "k1.md", "2026-01-10", line=4, mentions=(("k1.md", 4), ("r.md", 2)))]
+    ranked = rank_commitments(tracked, thread("Kwame Asante"), {"k2.md"})
+    assert [t.text for t in ranked.long_running] == ["Film a lesson", "Draft the scheme"]
+    assert {t.text for t in ranked.rest} == {"Buy data loggers", "Watch his lesson"}
