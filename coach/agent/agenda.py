@@ -159,17 +159,27 @@ def _sessions_with(thread: Thread, notes: list[Note], today: date) -> list[Note]
             or same_person(thread.note_people.get(n.path), thread.mentor)]
 
 
+def _since_last_session(thread: Thread, notes: list[Note], last: Note | None, tracked: list,
+                        today: date) -> set[str]:
+    """Where what was agreed last time is written: the last session's write-ups (a quick and a full one of
+    the same meeting both count) and the mentee's own notes since. With no session yet, the latest note
+    that holds a commitment."""
+    if last is None:
+        latest = max((t.date for t in tracked), default=None)
+        return {t.path for t in tracked if t.date == latest}
+    return {n.path for n in notes if n.date >= last.date
+            and thread.note_people.get(n.path) in (None, thread.mentor) and n.date <= today}
+
+
 def build_agenda(service, mentor: str | None = None) -> Agenda:
     """The draft agenda for the next meeting with this mentor (default: the latest session's mentor)."""
     everything, today = service.engine.scan_notes().notes, service.today
     thread, notes, role = _thread(everything, mentor, today)
     past = _sessions_with(thread, notes, today)
     last = past[-1] if past else None
-    # Both write-ups of one meeting ("quick" and "full") are the last session.
-    session_paths = {n.path for n in notes if last and n.date == last.date
-                     and same_person(thread.note_people.get(n.path), thread.mentor)}
     paths = {n.path for n in notes}
-    tracked = [t for t in tracked_actions(service, None, everything) if t.path in paths]
+    tracked = [t for t in tracked_actions(service, None, everything) if t.path in paths and t.date <= today]
+    session_paths = _since_last_session(thread, notes, last, tracked, today)
     ranked = rank_commitments(tracked, thread, session_paths)
     agreed = [_commitment_item("agreed", t, today) for t in ranked.agreed]
     long_running = [_commitment_item("long_running", t, today) for t in ranked.long_running]

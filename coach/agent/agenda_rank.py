@@ -62,7 +62,7 @@ class Thread:
 
 
 def last_session_day(item, session_paths: set[str]) -> bool:
-    """The item was made (or repeated) in a write-up of the last session."""
+    """The item was made (or repeated) at the last session: in its write-ups or the mentee's notes since."""
     return any(path in session_paths for path, _ in getattr(item, "mentions", ()) or ((item.path, item.line),))
 
 
