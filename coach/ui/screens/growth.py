@@ -99,7 +99,7 @@ class GrowthScreen(CoachScreen):
         await self._show_pairs(progress)
         mentors = list(getattr(progress, "mentors", []))
         who = one_line(progress.mentor or "your mentor", 40) if len(mentors) <= 1 else "your mentors"
-        self.query_one("#words-head", Static).update(Content(f"What {who} said to you"))
+        self.query_one("#words-head", Static).update(Content(f"What {who} saw"))
         self.query_one("#words", Static).update(_words(progress))
         self.query_one("#taught", Static).update(_taught(progress))
         self.query_one("#steps", Static).update(_steps(progress))
