@@ -13,8 +13,8 @@ from datetime import date
 
 from coach.agent.agenda_rank import Thread
 from coach.agent.writer import is_generated, short
-from coach.notes.commitments import mask_quotes, parse_blocks, sentences
 from coach.notes.model import Note
+from coach.text import Block, mask_quotes, read_blocks, sentence_spans
 
 _AGENDA_TITLE = re.compile(
     r"\bagenda\b|\bquestions?\s+(?:for|to ask)\b|\bto ask\b|\bthings to (?:raise|ask|bring|discuss)\b|"
@@ -58,14 +58,21 @@ def for_someone_else(text: str, thread: Thread) -> bool:
     return not (thread.mentor and named and named[0] == thread.mentor)
 
 
+_ITEMS, _PARAGRAPHS = ("list_item", "checkbox"), ("paragraph", "label")
+
+
+def _blocks(note: Note) -> list[Block]:
+    return read_blocks(note.body, note.body_offset, front_matter=False)
+
+
 def agenda_note_questions(note: Note, thread: Thread) -> list[str]:
     """Every list item of the agenda note, and every question in its paragraphs."""
     found = []
-    for block in parse_blocks(note):
-        if block.kind == "item":
+    for block in _blocks(note):
+        if block.kind in _ITEMS:
             texts = [block.text]
-        elif block.kind == "para":
-            texts = [block.text[s:e].strip() for s, e in sentences(block.text)]
+        elif block.kind in _PARAGRAPHS:
+            texts = [block.text[s:e].strip() for s, e in sentence_spans(block.text)]
             texts = [t for t in texts if mask_quotes(t).rstrip().endswith("?")]
         else:
             continue
@@ -88,13 +95,14 @@ def _asks_mentor(thread: Thread, sentence: str) -> bool:
 def written_questions(note: Note, thread: Thread) -> list[str]:
     """Questions in one of the mentee's own notes meant for this mentor."""
     found = []
-    for block in parse_blocks(note):
-        if block.kind == "heading":
-            continue
-        for start, end in sentences(block.text):
+    for block in _blocks(note):
+        if block.kind not in _ITEMS + _PARAGRAPHS:
+            continue  # headings, quotes (someone else's words), code, tables
+        context = " ".join(block.headings[-1:]) + f" {block.label or ''}"
+        for start, end in sentence_spans(block.text):
             sentence = block.text[start:end].strip()
             question = mask_quotes(sentence).rstrip().endswith("?")
-            if (question and _QUESTIONS_HEADING.search(block.context)) or _asks_mentor(thread, sentence):
+            if (question and _QUESTIONS_HEADING.search(context)) or _asks_mentor(thread, sentence):
                 if not for_someone_else(sentence, thread):
                     found.append(short(sentence, MAX_QUESTION_CHARS))
     return found

@@ -23,8 +23,8 @@ from coach.agent.growth.attribution import (
 )
 from coach.agent.people import People
 from coach.agent.writer import is_generated
-from coach.notes.commitments import mask_quotes, sentences
 from coach.notes.model import Note
+from coach.text import mask_quotes, sentence_spans
 
 PER_MENTOR = 6
 _RECOGNITION = re.compile(
@@ -100,7 +100,7 @@ def _line_words(line: str, people: People, person: str | None, lead: str | None,
     # In a session the mentor speaks to the mentee; on a day watching them work, to anyone.
     listener_is_me = note.kind == "session"
     found = []
-    for start, end in sentences(text):
+    for start, end in sentence_spans(text):
         sentence, context = text[start:end].strip(), text[:start]
         found += [(who, quote, "quote") for who, quote in
                   _quotes(sentence, people, person, lead, context, listener_is_me)]

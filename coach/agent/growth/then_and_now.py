@@ -14,8 +14,8 @@ import numpy as np
 
 from coach.agent.growth.statements import Statement, mentee_notes, note_statements, stems
 from coach.agent.themes import Theme
-from coach.notes.commitments import content_words
 from coach.notes.model import Note
+from coach.text import content_words
 
 MAX_PAIRS = 6
 MIN_MOVEMENT = 1
