@@ -73,14 +73,15 @@ def latest_mention(item, dates: dict[str, date]) -> date:
     return max(found, default=item.date)
 
 
-def keeps_coming_up(item) -> bool:
-    """Written down again in a later note, or reported as under way ("only a rough draft so far"), and
-    never with a sign that it was abandoned: a long-running item, not a forgotten one."""
+def keeps_coming_up(item, dates: dict[str, date]) -> bool:
+    """Written down again on a later day (two write-ups of one meeting are one mention), or reported as
+    under way ("only a rough draft so far"), and never with a sign that it was abandoned: a long-running
+    item, not a forgotten one."""
     progress = getattr(item, "progress", ()) or ()
     if any(getattr(p, "status", "") == "maybe_dropped" for p in progress):
         return False
-    return len(getattr(item, "mentions", ()) or ()) >= MIN_MENTIONS or any(
-        getattr(p, "status", "") == "pending" for p in progress)
+    days = {dates.get(path, item.date) for path, _ in getattr(item, "mentions", ()) or ()}
+    return len(days) >= MIN_MENTIONS or any(getattr(p, "status", "") == "pending" for p in progress)
 
 
 def phrase(item, today: date) -> str:
@@ -112,7 +113,7 @@ def rank_commitments(tracked: list, thread: Thread, session_paths: set[str]) -> 
                      key=lambda t: (latest_mention(t, thread.note_dates), t.date, -t.line), reverse=True)
     # Long-running means it keeps coming up. An item written once, long ago, and never again is as likely
     # done and unreported as open: it stays on the full list.
-    carried = [t for t in earlier if keeps_coming_up(t)][:MAX_LONG_RUNNING]
+    carried = [t for t in earlier if keeps_coming_up(t, thread.note_dates)][:MAX_LONG_RUNNING]
     return Ranked(agreed, [], carried, [t for t in earlier if t not in carried], confirm)
 
 

@@ -20,6 +20,8 @@ def note(path: str, day: str, body: str = "", **fields) -> Note:
 
 
 NOTES = [note("k1.md", "2026-01-10", mentor="Kwame Asante"), note("k2.md", "2026-05-01", mentor="Kwame"),
+         note("k1-quick.md", "2026-01-10", mentor="Kwame Asante"), note("x.md", "2026-03-01", kind="reflection"),
+         note("y.md", "2026-03-02", kind="reflection"),
          note("h1.md", "2026-02-01", mentor="Helen Okonkwo-Shaw"), note("h2.md", "2026-05-10", mentor="Helen O-S"),
          note("r.md", "2026-05-05", kind="reflection")]
 PEOPLE = people_of(NOTES)
@@ -102,7 +104,7 @@ def test_long_running_means_it_keeps_coming_up_not_written_once_and_forgotten():
     abandoned = (SimpleNamespace(status="maybe_dropped", date=date(2026, 4, 15)),)
     tracked = [item("Draft the scheme", "k1.md", "2026-01-10", progress=progress),
                item("Buy data loggers", "k1.md", "2026-01-10", line=2, progress=abandoned),
-               item("Watch his lesson", "k1.md", "2026-01-10", line=3),
+               item("Watch his lesson", "k1.md", "2026-01-10", line=3, mentions=(("k1.md", 3), ("k1-quick.md", 1))),
                item("Film a lesson", "k1.md", "2026-01-10", line=4, mentions=(("k1.md", 4), ("r.md", 2)))]
     ranked = rank_commitments(tracked, thread("Kwame Asante"), {"k2.md"})
     assert [t.text for t in ranked.long_running] == ["Film a lesson", "Draft the scheme"]
