@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from coach.retrieval.keyword import STOPWORDS
+from coach.retrieval.relationship import usual_roles
 
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "dame", "coach"})
 # Names that are also everyday words: only a capital letter (or a title) makes them a name.
@@ -60,6 +61,8 @@ class People:
     mentors: frozenset[str] = frozenset()
     """Names of the people who mentor the user: met in two or more notes not marked `role: mentor`.
     A parent met once, or a mentee of the user's, is a person but not a mentor."""
+    roles: dict[str, str] = field(default_factory=dict)
+    """Person -> the role most of their notes carry ('mentor' for someone the user mentors)."""
 
     def person_of(self, mentor: str | None) -> str | None:
         """The canonical name of a note's mentor string (None for a note without one)."""
@@ -122,9 +125,10 @@ def people_from(mentors: list[str], roles: list[str | None] | None = None) -> Pe
     names = tuple(_canonical(group, counts) for group in groups)
     spelling = {" ".join(name_words(s)): i for i, group in enumerate(groups) for s in group}
     people = People(names, spelling, _identifying_words(groups))
-    as_mentee = Counter(people.person_of(m) for m, role in zip(mentors, roles or [None] * len(mentors))
-                        if m and role != "mentor")
-    return replace(people, mentors=frozenset(name for name, n in as_mentee.items() if n >= MENTOR_NOTES))
+    pairs = [(people.person_of(m), role) for m, role in zip(mentors, roles or [None] * len(mentors)) if m]
+    as_mentee = Counter(person for person, role in pairs if role != "mentor")
+    return replace(people, mentors=frozenset(name for name, n in as_mentee.items() if n >= MENTOR_NOTES),
+                   roles=usual_roles(pairs))
 
 
 def _canonical(group: list[str], counts: Counter) -> str:

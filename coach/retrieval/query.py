@@ -17,6 +17,7 @@ from datetime import date
 
 from coach.retrieval.keyword import tokenize
 from coach.retrieval.people import People
+from coach.retrieval.relationship import role_asked
 from coach.retrieval.timeparse import TimeHint, is_time_only, parse_time_hint
 
 SESSION_KIND = "session"
@@ -34,6 +35,8 @@ class QueryReading:
     """The words to match on: the question without its time phrases."""
     time_only: bool = False
     """Nothing left but time phrases, meeting words and names: the date decides."""
+    role: str | None = None
+    """The relationship asked about: 'reverse' (you teach your mentor), 'mentor' (you mentor someone)."""
 
     @property
     def session(self) -> bool:
@@ -45,7 +48,8 @@ def read_query(query: str, today: date, people: People) -> QueryReading:
     named = tuple(people.named_in(query))
     names = {word for name in people.names for word in tokenize(name)}
     time_only = not hint.empty and is_time_only(hint.topic, names | _possessive_stems(query, people))
-    return QueryReading(query, hint, named, hint.topic or query, time_only)
+    role = role_asked(query, set(people.words))
+    return QueryReading(query, hint, named, hint.topic or query, time_only, role)
 
 
 def _possessive_stems(query: str, people: People) -> set[str]:
@@ -75,7 +79,8 @@ def resolve_sessions(notes: list[Candidate], reading: QueryReading) -> list[str]
         return []
     sessions = [n for n in notes if n.kind == SESSION_KIND]
     groups = [[n for n in sessions if n.person == who] for who in reading.people] or [
-        [n for n in sessions if (n.role or "mentee") != "mentor"] or sessions
+        [n for n in sessions if _role(n) == reading.role] if reading.role
+        else [n for n in sessions if _role(n) != "mentor"] or sessions
     ]
     out: list[str] = []
     for group in groups:
@@ -85,6 +90,10 @@ def resolve_sessions(notes: list[Candidate], reading: QueryReading) -> list[str]
             day = pick(n.day for n in inside)
             out.extend(n.key for n in sorted(inside, key=lambda n: -n.score) if n.day == day)
     return out
+
+
+def _role(note: Candidate) -> str:
+    return note.role or "mentee"
 
 
 def order_notes(notes: list[Candidate], reading: QueryReading) -> list[tuple[str, int]]:
@@ -101,6 +110,9 @@ def order_notes(notes: list[Candidate], reading: QueryReading) -> list[tuple[str
     if reading.people:
         keys, tail = _by_person(head + rest, reading.people)
         return ordered + [(key, 0) for key in keys] + [(key, 1) for key in tail]
+    if reading.role and not head:  # "my trainee", "reverse mentoring": those relationships' notes first
+        head = [n for n in rest if _role(n) == reading.role]
+        rest = [n for n in rest if _role(n) != reading.role]
     if not head:
         return ordered + [(n.key, 0) for n in rest]
     return ordered + [(n.key, 0) for n in head] + [(n.key, 1) for n in rest]

@@ -206,7 +206,8 @@ def _ordered(src: LoadedSource, scored: dict, allowed: set[str] | None, reading:
 def _candidate(src: LoadedSource, path: str, score: float) -> Candidate:
     entry = src.manifest.notes[path]
     person = src.people.person_of(entry.mentor)
-    return Candidate(path, score, date.fromisoformat(entry.date), entry.kind, entry.role, person,
+    role = entry.role or src.people.roles.get(person or "")
+    return Candidate(path, score, date.fromisoformat(entry.date), entry.kind, role, person,
                      person in src.people.mentors)
 
 
