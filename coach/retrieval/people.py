@@ -133,7 +133,7 @@ def people_from(mentors: list[str], roles: list[str | None] | None = None) -> Pe
 
 def _canonical(group: list[str], counts: Counter) -> str:
     """The fullest spelling, the most used among equals, without a title."""
-    best = max(group, key=lambda s: (len(name_words(s)), counts[s], -len(s)))
+    best = max(group, key=lambda s: (sum(map(len, name_words(s))), counts[s], -len(s)))
     words = _WORD.findall(best)
     if len(words) > 1 and fold(words[0]) in HONORIFICS:
         return best[best.find(words[1]):]

@@ -19,6 +19,9 @@ MONTHS["sept"] = 9
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _PART = r"(?:(early|mid|late|end of|start of|beginning of)[- ](?:the )?)?"
 _MONTH = re.compile(rf"\b{_PART}({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?")
+_MONTH_RANGE = re.compile(
+    rf"\b({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\s*(?:and|to|through|till|until|-|–)\s*({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}})\b)?"
+)
 _SEASON = re.compile(
     rf"\b{_PART}(spring|summer|autumn|fall|winter)(?:\s+(term|semester))?\b(?:,?\s+(\d{{4}})\b)?"
 )
@@ -33,7 +36,7 @@ _BEFORE = frozenset(
     "in during since until till before after by of from through throughout around last this next "
     "early mid late between and to over the".split()
 )
-_LEAD_OK = frozenset({"over", "the", "and", "to"})  # only count when a time word precedes them too
+_LEAD_OK = frozenset({"the", "and", "to"})  # only count when a time word precedes them too
 _DAY_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)?\s*$")
 _DAY_AFTER = re.compile(r"^\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\d|:)")
 _MEETING_AFTER = re.compile(
@@ -60,7 +63,7 @@ class Window:
 def find_windows(text: str, today: date) -> list[Window]:
     """Every window `text` (lowercased) names, most specific finder first."""
     found: list[Window] = []
-    for finder in (_iso_days, _relative, _ago, _seasons, _months, _years):
+    for finder in (_iso_days, _relative, _ago, _seasons, _month_ranges, _months, _years):
         found.extend(finder(text, today))
     return found
 
@@ -135,6 +138,20 @@ def _preposition_before(before: str) -> bool:
     if words[-1] in _LEAD_OK:
         return len(words) == 2 and words[0] in _BEFORE - _LEAD_OK
     return True
+
+
+def _month_ranges(text: str, today: date) -> list[Window]:
+    """'March to May 2025', 'between March and April': one window over both months."""
+    out = []
+    for match in _MONTH_RANGE.finditer(text):
+        name1, year1, name2, year2 = match.groups()
+        if not (year1 or year2 or _preposition_before(text[: match.start()]) or "between" in text[max(0, match.start() - 9): match.start()]):
+            continue
+        m1, m2 = MONTHS[name1], MONTHS[name2]
+        y2 = int(year2) if year2 else int(year1) + (m2 < m1) if year1 else _latest_year_for(m2, today)
+        y1 = int(year1) if year1 else (y2 if m1 <= m2 else y2 - 1)
+        out.append(Window(date(y1, m1, 1), date(y2, m2, calendar.monthrange(y2, m2)[1]), match.span()))
+    return out
 
 
 def _month_in_context(text: str, match: re.Match, part: str | None, name: str, year: str | None) -> bool:
