@@ -128,15 +128,19 @@ def _by_person(notes: list[Candidate], people: tuple[str, ...]) -> tuple[list[st
     """Named people's notes (and notes of no mentor) first, taking turns between people; then other mentors'.
 
     `notes` is already in the order wanted within each group; a note with no mentor keeps its place
-    against the named people's notes."""
+    against the named people's notes, except that two or more people named each show their best note first."""
     place = {n.key: i for i, n in enumerate(notes)}
     queues = {who: [n for n in notes if n.person == who] for who in people}
     others = [n.key for n in notes if n.person not in people and n.mentor]
     loose = [n for n in notes if n.person not in people and not n.mentor]
     head: list[str] = []
+    if len(people) > 1:  # side by side: one note of each before anything else
+        firsts = sorted((queue.pop(0) for queue in queues.values() if queue), key=lambda n: place[n.key])
+        head.extend(n.key for n in firsts)
     while any(queues.values()):
         for who in people:
-            while loose and queues[who] and place[loose[0].key] < place[queues[who][0].key]:
+            best_next = min((place[queue[0].key] for queue in queues.values() if queue), default=len(place))
+            while loose and queues[who] and place[loose[0].key] < best_next:
                 head.append(loose.pop(0).key)
             if queues[who]:
                 head.append(queues[who].pop(0).key)
