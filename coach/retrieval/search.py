@@ -138,9 +138,10 @@ class Searcher:
             scored.update(_score(src, reading, vector, group, mode))
         weight = KNOWLEDGE_WEIGHT if src.name == "knowledge" else 1.0
         scored = {path: (cid, squash(z) * weight) for path, (cid, z) in scored.items()}
-        if src.name != "notes":
+        if src.name != "notes":  # principles: after the notes a question asked for by name or by meeting
+            tier = 1 if reading.people or reading.session or reading.role else 0
             top = sorted(scored, key=lambda path: scored[path][1], reverse=True)[: max(k * 2, k + 5)]
-            return materialise(src, [(scored[p][0], scored[p][1], 0) for p in top], reading.topic, vector)
+            return materialise(src, [(scored[p][0], scored[p][1], tier) for p in top], reading.topic, vector)
         return materialise(src, _ordered(src, scored, allowed, reading)[: max(k * 2, k + 5)], reading.topic, vector)
 
     def explain(self, query: str, source: str = "notes", today: date | None = None) -> dict[str, list[tuple[str, float]]]:
