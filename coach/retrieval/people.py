@@ -63,13 +63,17 @@ class People:
     A parent met once, or a mentee of the user's, is a person but not a mentor."""
     roles: dict[str, str] = field(default_factory=dict)
     """Person -> the role most of their notes carry ('mentor' for someone the user mentors)."""
+    _known: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """person_of's answers so far: a search asks once per note, the spellings are few."""
 
     def person_of(self, mentor: str | None) -> str | None:
         """The canonical name of a note's mentor string (None for a note without one)."""
         if not mentor:
             return None
-        index = self.spelling.get(" ".join(name_words(mentor)))
-        return self.names[index] if index is not None else mentor
+        if mentor not in self._known:
+            index = self.spelling.get(" ".join(name_words(mentor)))
+            self._known[mentor] = self.names[index] if index is not None else mentor
+        return self._known[mentor]
 
     def named_in(self, text: str) -> list[str]:
         """Canonical names of the people `text` names, in order of first mention."""
