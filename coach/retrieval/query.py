@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from coach.retrieval.keyword import tokenize
@@ -43,7 +43,25 @@ class QueryReading:
         return self.hint.session and self.hint.prefer is not None
 
 
-def read_query(query: str, today: date, people: People) -> QueryReading:
+def read_query(query: str, today: date, people: People, context: str = "") -> QueryReading:
+    """The reading of `query`; a follow-up ("and Kwame?", "what about hiring?") reads `context`, the
+    question before it, for what it leaves out: its words join the topic, its people and time apply
+    unless the follow-up names its own."""
+    reading = _read_one(query, today, people)
+    if not context.strip():
+        return reading
+    before = _read_one(context, today, people)
+    return replace(
+        reading,
+        hint=reading.hint if not reading.hint.empty else replace(before.hint, topic=reading.hint.topic),
+        people=reading.people or before.people,
+        topic=f"{before.topic} {reading.topic}",
+        time_only=reading.time_only and before.time_only,
+        role=reading.role or before.role,
+    )
+
+
+def _read_one(query: str, today: date, people: People) -> QueryReading:
     hint = parse_time_hint(query, today)
     named = tuple(people.named_in(query))
     names = {word for name in people.names for word in tokenize(name)}

@@ -54,9 +54,10 @@ class Searcher:
         loaded = self._source("notes")
         return loaded.people if loaded else People()
 
-    def read(self, query: str, today: date | None = None) -> QueryReading:
-        """How `query` will be read: the people it names, the time it points at, its topic."""
-        return read_query(query, today or date.today(), self.people())
+    def read(self, query: str, today: date | None = None, context: str = "") -> QueryReading:
+        """How `query` will be read: the people it names, the time it points at, its topic
+        (`context`: the question a follow-up follows, see read_query)."""
+        return read_query(query, today or date.today(), self.people(), context)
 
     def search(
         self,
@@ -65,9 +66,11 @@ class Searcher:
         filters: SearchFilters | None = None,
         mode: str = "hybrid",
         today: date | None = None,
+        context: str = "",
     ) -> SearchResponse:
+        """Ranked hits for `query`; `context` is the previous question when `query` is a follow-up."""
         filters = filters or SearchFilters()
-        reading = self.read(query, today)
+        reading = self.read(query, today, context)
         if filters.mentor:  # an explicit filter already says whose notes: no second guess from the words
             reading = replace(reading, people=())
         response = SearchResponse(query, hint=reading.hint, people=reading.people)

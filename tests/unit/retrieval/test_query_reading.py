@@ -161,3 +161,12 @@ def test_the_relationship_a_question_is_about(question, role):
 def test_usual_role_needs_a_majority():
     assert usual_roles([("Ben", "mentor"), ("Ben", None)]) == {}
     assert usual_roles([("Ben", "mentor"), ("Ben", "mentor"), ("Ben", None)]) == {"Ben": "mentor"}
+
+
+def test_a_follow_up_keeps_the_previous_question_s_person_and_time_unless_it_names_its_own():
+    before = "What did Priya say at our last session?"
+    same = read_query("and about the budget?", TODAY, PEOPLE, context=before)
+    assert same.people == (NAIR,) and same.session and "budget" in same.topic
+    other = read_query("And Tomás?", TODAY, PEOPLE, context=before)
+    assert other.people == (RUIZ,)  # the follow-up names its own person: only that one
+    assert read_query("and about the budget?", TODAY, PEOPLE).people == ()
