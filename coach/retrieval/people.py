@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from coach.retrieval.keyword import STOPWORDS
+from coach.text import STOP_WORDS
 from coach.retrieval.relationship import usual_roles
 
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "dame", "coach"})
@@ -97,7 +97,7 @@ class People:
             if index is None:
                 continue
             titled = position > 0 and fold(matches[position - 1].group()) in HONORIFICS
-            if (folded in _EVERYDAY or folded in STOPWORDS) and not (titled or (word[:1].isupper() and position > 0)):
+            if (folded in _EVERYDAY or folded in STOP_WORDS) and not (titled or (word[:1].isupper() and position > 0)):
                 continue  # "will", "May I …": an everyday word, not a name
             start = matches[position - 1].start() if titled else match.start()
             yield index, start, _possessive_end(text, match.end())
