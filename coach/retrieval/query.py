@@ -7,7 +7,8 @@
 - "first / last / most recent / previous session (with X)" is resolved by date over X's sessions
   (everyone's, when no one is named) and that meeting comes first, whatever the topic;
 - a question of only time, meeting words and names ("what did Helen and I cover in March?") is
-  answered by the notes of that time.
+  answered by the notes of that time;
+- a question about a relationship ("my trainee", "reverse mentoring") puts those notes first.
 """
 
 from __future__ import annotations
