@@ -127,6 +127,8 @@ KEYS: tuple[Key, ...] = (
     Key("prepare", "w", "export", "Export", "write it to a Markdown file in the data folder", "Export the agenda",
         needs="agenda"),
     Key("prepare", "y", "copy", "Copy", "copy it as Markdown", "Copy the agenda", needs="agenda"),
+    Key("prepare", "f", "full_list", "Full list", "every open item, or the ranked agenda again",
+        "Agenda: full list", needs="agenda"),
     # -- commitments ------------------------------------------------------------------------------
     Key("commitments", "f", "cycle_filter", "Filter", "open → done → dropped → all", needs="commitment-table"),
     Key("commitments", "d", "mark('done')", "Done", "mark it done (kept in coach, not in your notes)",

@@ -116,3 +116,15 @@ def test_saved_agenda_has_no_screen_decorations():
              FakeItem("suggested", "Why is it open 3 days — open 3 days?", (), None)]
     assert [i.text for i in ed.for_saving(items)] == [
         "Draft the JD (Rosa)", "Book the rehearsal", "Why is it open 3 days — open 3 days?"]
+
+
+async def test_the_full_list_is_one_key_away(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        assert "f: full list (+1)" in visible_text(screen.query_one("#prepare-status", Static))
+        await pilot.press("f")
+        await wait_for(pilot, lambda: len(screen.query_one("#agenda", ListView).children) == 4)
+        assert _texts(screen)[-1] == "Book the design offsite"
+        await pilot.press("f")
+        await wait_for(pilot, lambda: len(screen.query_one("#agenda", ListView).children) == 3)
+        assert "Book the design offsite" not in _texts(screen)

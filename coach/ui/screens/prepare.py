@@ -39,7 +39,9 @@ class PrepareScreen(CoachScreen):
         self.saving = False
         self.saved: tuple[list, str] | None = None
         """(the items as last saved, the note's path): saving them unchanged again makes no copy."""
-        self._drafted_items: list = []
+        self.edited = False
+        """Edits since the draft or the last save (showing the full list is not an edit)."""
+        self.showing_full = False
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="prepare-head"):
@@ -77,19 +79,14 @@ class PrepareScreen(CoachScreen):
     async def _drafted(self, agenda) -> None:
         self.agenda = agenda
         self.items = list(agenda.items)
-        self._drafted_items, self.saved = list(self.items), None
+        self.saved, self.edited = None, False
+        self.showing_full = False
         await self.render_items(0)
         self.focus_main()
 
     def has_unsaved(self) -> bool:
         """Edits since the draft or the last save (a fresh draft needs no warning: it can be drafted again)."""
-        reference = self.saved[0] if self.saved else self._drafted_items
-        return self.agenda is not None and self.items != reference
-
-    def _say_count(self) -> None:
-        who = one_line(getattr(self.agenda, "mentor", None) or "your mentor", 40)
-        count = len(self.items)
-        self._say(f"Next meeting with {who} · {count} item{'' if count == 1 else 's'}")
+        return self.agenda is not None and self.edited
 
     async def render_items(self, index: int) -> None:
         view = self.query_one("#agenda", ListView)
@@ -99,7 +96,7 @@ class PrepareScreen(CoachScreen):
             view.index = max(0, min(index, len(self.items) - 1))
         self._show_source()
         if self.agenda is not None and not self.saving:
-            self._say_count()
+            self._say(self._summary())  # the count follows every drop and add
 
     def _row(self, i: int) -> Content:
         item = self.items[i]
@@ -111,6 +108,30 @@ class PrepareScreen(CoachScreen):
         if not first:
             return line
         return Content.assemble((ed.section_title(item.section), "bold $text-primary"), "\n", line)
+
+    def _summary(self) -> str:
+        """Who the meeting is with, how many items, and what else is one key away."""
+        agenda = self.agenda
+        who = one_line(getattr(agenda, "mentor", None) or "your mentor", 40)
+        more, confirm = len(getattr(agenda, "more", [])), len(getattr(agenda, "confirm", []))
+        text = f"Next meeting with {who} · {len(self.items)} items"
+        if more:
+            text += " · f: ranked list only" if self.showing_full else f" · f: full list (+{more})"
+        if confirm:
+            text += f" · {confirm} may be done: confirm in Commitments"
+        return text
+
+    async def action_full_list(self) -> None:
+        """Show every open item (the full list), or the ranked agenda again; edits to the rest are kept."""
+        if self.agenda is None:
+            return
+        more = list(getattr(self.agenda, "more", []))
+        if self.showing_full:
+            self.items = [item for item in self.items if not any(item is m for m in more)]
+        else:
+            self.items = self.items + [m for m in more if not any(m is item for item in self.items)]
+        self.showing_full = not self.showing_full
+        await self.render_items(self.index)
 
     @property
     def index(self) -> int:
@@ -128,7 +149,9 @@ class PrepareScreen(CoachScreen):
         view.action_cursor_down() if delta > 0 else view.action_cursor_up()
 
     async def action_move(self, delta: int) -> None:
-        self.items, index = ed.move(self.items, self.index, delta)
+        items, index = ed.move(self.items, self.index, delta)
+        self.edited = self.edited or items != self.items
+        self.items = items
         await self.render_items(index)
 
     async def action_drop(self) -> None:
@@ -138,12 +161,12 @@ class PrepareScreen(CoachScreen):
 
     async def _change(self, items: list, index: int, message: str) -> None:
         """Apply an edit to the list and offer to undo it (`u`, while the toast shows)."""
-        before, at = list(self.items), self.index
-        self.items = items
+        before, at, was_edited = list(self.items), self.index, self.edited
+        self.items, self.edited = items, True
         await self.render_items(index)
 
         async def undo() -> None:
-            self.items = before
+            self.items, self.edited = before, was_edited
             await self.render_items(at)
             self.focus_main()
 
@@ -209,6 +232,7 @@ class PrepareScreen(CoachScreen):
     def _saved(self, result, items: list) -> None:
         title, path = result
         self.saving, self.saved = False, (items, path)
+        self.edited = self.items != items  # an edit made while it was saving is still unsaved
         self._say(f"Saved “{title}” as {path}")
         self.notify(clean(f"Saved “{title}” to {path}"), title="Agenda saved", markup=False)
         self.app.sync_index()  # indexes the new note and refreshes the counts everywhere
