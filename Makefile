@@ -9,18 +9,22 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test setup lint bench clean-venv
+.PHONY: run test test-fast setup lint bench clean-venv
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# After installing, the search model's ONNX export is made once for this environment (a first run then
+# indexes at once instead of exporting; see coach/retrieval/onnx_embedder.py).
 $(APP_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
+	$(PY) -m coach.retrieval.onnx_embedder
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m coach.retrieval.onnx_embedder
 	touch $@ $(APP_STAMP)
 
 setup: $(APP_STAMP)
@@ -32,6 +36,15 @@ test: $(DEV_STAMP)
 	@command -v tmux >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } || echo "tmux not installed: the terminal end-to-end test will be skipped"
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# The edit loop: unit and service tests only (tiers are markers set by folder in tests/conftest.py).
+test-fast: $(DEV_STAMP)
+	$(PY) -m pytest -m "unit or service" -p no:cacheprovider
+
+# Style (ruff) and the layer contracts (import-linter); .ci/run runs it before the tests.
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check coach tests bench setup.py
+	$(VENV)/bin/lint-imports
 
 bench: $(DEV_STAMP)
 	$(PY) bench/bench_index.py

@@ -37,8 +37,8 @@ from coach.agent.agenda_questions import is_agenda_note  # noqa: E402
 from coach.agent.people import people_of, same_person  # noqa: E402
 from coach.agent.service import CoachService  # noqa: E402
 from coach.config import load_settings  # noqa: E402
-from coach.text import containment, content_words  # noqa: E402
 from coach.notes.reader import scan_folder  # noqa: E402
+from coach.text import containment, content_words  # noqa: E402
 
 COVER, SHARED, COSINE = 0.5, 2, 0.6
 MAX_ITEMS, OPEN_SHARE = 10, 0.9

@@ -33,10 +33,10 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-import re
 import tempfile
 from pathlib import Path
 
@@ -45,8 +45,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coach.notes.reader import scan_folder
-from coach.paths import knowledge_dir
+from coach.notes.reader import scan_folder  # noqa: E402 (after the sys.path line)
+from coach.paths import knowledge_dir  # noqa: E402
 
 COACH = [sys.executable, "-m", "coach"]
 DEFAULT_SETS = [ROOT.parent / "shared" / "eval" / "dev", ROOT.parent / "shared" / "eval" / "dev2"]

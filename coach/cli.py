@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,9 +19,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-NotesOpt = Annotated[Optional[Path], typer.Option("--notes", help="Your notes folder (COACH_NOTES_DIR).")]
+NotesOpt = Annotated[Path | None, typer.Option("--notes", help="Your notes folder (COACH_NOTES_DIR).")]
 DataOpt = Annotated[
-    Optional[Path], typer.Option("--data", help="Where coach keeps its index (COACH_DATA_DIR).")
+    Path | None, typer.Option("--data", help="Where coach keeps its index (COACH_DATA_DIR).")
 ]
 
 

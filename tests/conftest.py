@@ -118,3 +118,14 @@ def make_engine(tmp_path):
         return Engine(conf, index_embedder=embedder, query_embedder=embedder)
 
     return build
+
+
+TIERS = ("unit", "service", "cli", "ui", "realmodel", "reliability", "packaging")
+"""Each test folder is a tier marker, so the slow tiers can be left out (`make test-fast`: unit and service)."""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(REPO / "tests").parts
+        if parts and parts[0] in TIERS:
+            item.add_marker(parts[0])

@@ -84,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-        self.fault.requests.append({"path": self.path, "body": body})
+        self.fault.requests.append({"path": self.path, "body": body, "headers": dict(self.headers.items())})
         behaviour = self.fault.next_behaviour()
         frames = _ollama_lines if self.path.startswith("/api/") else _openai_events
         if self.path.endswith("/messages"):

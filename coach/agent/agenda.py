@@ -234,7 +234,7 @@ def agenda_text(agenda: Agenda) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def save_agenda(service, agenda: Agenda) -> SavedNote:
-    """Write the agenda as a new note and index it at once."""
+def save_agenda(service, agenda: Agenda, *, index: bool = True) -> SavedNote:
+    """Write the agenda as a new note and (unless `index=False`) index it at once."""
     name = file_name(agenda.date, "agenda", agenda.mentor or "next meeting")
-    return SavedNote(write_new_note(service, name, agenda_text(agenda)), "agenda")
+    return SavedNote(write_new_note(service, name, agenda_text(agenda), index=index), "agenda")

@@ -7,8 +7,8 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from coach.text import content_words, sentence_spans
 from coach.retrieval.search import Hit
+from coach.text import content_words, sentence_spans
 
 PASSAGE_CHARS = 1200  # one chunk is at most ~256 word pieces; this keeps a runaway chunk from hogging
 MIN_PASSAGE_CHARS = 200  # a passage cut shorter than this tells the model nothing

@@ -3,7 +3,11 @@
 Provider SDKs' own retries are off (see coach.llm.factory.MAX_RETRIES): the OpenAI SDK retries timeouts
 too and honours Retry-After up to a minute, so one ask could wait minutes. Here coach retries only
 rate limits and server errors, only before the first text (so nothing is shown twice), at most twice,
-and only when the wait is short; everything else goes straight to the user with its message."""
+and only when the wait is short; everything else goes straight to the user with its message.
+
+Stop: when the consumer goes away (esc, quit), the stream is closed at once (aclosing): a remote model's
+HTTP stream closes, and the local llama.cpp model's generating thread is told to stop (see
+coach.llm.llamacpp.ThreadedStream), so it ends within a token rather than finishing the answer."""
 
 from __future__ import annotations
 

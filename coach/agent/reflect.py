@@ -280,8 +280,8 @@ def reflection_text(flow: ReflectionFlow, answers: list[str]) -> tuple[str, list
     return f"{head}\n{body}\n## Commitments\n\n{listed}\n", commitments
 
 
-def save_reflection(service, flow: ReflectionFlow, answers: list[str]) -> SavedNote:
-    """Write the reflection as a new note (a taken name gets a suffix) and index it at once."""
+def save_reflection(service, flow: ReflectionFlow, answers: list[str], *, index: bool = True) -> SavedNote:
+    """Write the reflection as a new note (a taken name gets a suffix) and (unless `index=False`) index it."""
     text, commitments = reflection_text(flow, check_answers(flow.framework, list(answers)))
     name = file_name(flow.date, "reflection", flow.mentor or flow.framework)
-    return SavedNote(write_new_note(service, name, text), "reflection", commitments, flow.framework)
+    return SavedNote(write_new_note(service, name, text, index=index), "reflection", commitments, flow.framework)

@@ -104,11 +104,11 @@ class CoachService:
 
         return start_reflection(self, framework, mentor)
 
-    def save_reflection(self, flow, answers: Sequence[str]):
-        """Write the reflection as a new note (never overwriting) and index it at once."""
+    def save_reflection(self, flow, answers: Sequence[str], *, index: bool = True):
+        """Write the reflection as a new note (never overwriting) and index it (the app: `index=False`, then syncs)."""
         from coach.agent.reflect import save_reflection
 
-        return save_reflection(self, flow, list(answers))
+        return save_reflection(self, flow, list(answers), index=index)
 
     def agenda(self, mentor: str | None = None):
         """Draft the next meeting with this mentor: commitments, open questions, themes, suggestions."""
@@ -116,10 +116,11 @@ class CoachService:
 
         return build_agenda(self, mentor)
 
-    def save_agenda(self, agenda):
+    def save_agenda(self, agenda, *, index: bool = True):
+        """Write the agenda as a new note; `index=False` leaves re-indexing to the caller (the app)."""
         from coach.agent.agenda import save_agenda
 
-        return save_agenda(self, agenda)
+        return save_agenda(self, agenda, index=index)
 
     # -- growth ---------------------------------------------------------------------------------
 

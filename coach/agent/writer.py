@@ -71,15 +71,17 @@ def file_name(day: date, kind: str, subject: str) -> str:
     return f"{day.isoformat()} {kind} - {' '.join(clean.split())}.md"
 
 
-def write_new_note(service, name: str, text: str) -> str:
-    """Create the note (never overwriting: a taken name gets a suffix), index it, return its relative path."""
+def write_new_note(service, name: str, text: str, *, index: bool = True) -> str:
+    """Create the note (never overwriting: a taken name gets a suffix), index it, return its relative path.
+
+    `index=False` leaves indexing to the caller (the app confirms the save first, then re-indexes)."""
     folder = service.engine.notes_dir()
     try:
         written = create_new(Path(folder) / name, text)
     except OSError as exc:
         raise CoachError(f"Could not write {name} into {folder}: {exc.strerror or exc}.", "Write failed") from exc
-    # Indexed at once so the very next search finds it.
-    service.engine.sync()
+    if index:  # indexed at once so the very next search finds it
+        service.engine.sync()
     return written.relative_to(folder).as_posix()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,19 +32,19 @@ def search(
     query: Annotated[str, typer.Argument(help="What to look for, in your own words.")],
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many results.")] = 5,
     mentor: Annotated[
-        Optional[str], typer.Option(help="Only notes with this mentor (partial, any case).")
+        str | None, typer.Option(help="Only notes with this mentor (partial, any case).")
     ] = None,
-    since: Annotated[Optional[str], typer.Option(help="Only notes on/after YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only notes on/before YYYY-MM-DD.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only notes on/after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only notes on/before YYYY-MM-DD.")] = None,
     kind: Annotated[
-        Optional[str], typer.Option(help="session | reflection | agenda | review | other.")
+        str | None, typer.Option(help="session | reflection | agenda | review | other.")
     ] = None,
     tag: Annotated[
-        Optional[list[str]], typer.Option("--tag", help="Only notes with this tag (repeatable).")
+        list[str] | None, typer.Option("--tag", help="Only notes with this tag (repeatable).")
     ] = None,
     source: Annotated[str, typer.Option(help="notes | knowledge | all.")] = "all",
     role: Annotated[
-        Optional[str], typer.Option(help="mentee | reverse | mentor: whose mentoring the note records.")
+        str | None, typer.Option(help="mentee | reverse | mentor: whose mentoring the note records.")
     ] = None,
     mode: Annotated[str, typer.Option(help="hybrid | dense | keyword.")] = "hybrid",
     as_json: JsonOpt = False,

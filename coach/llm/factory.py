@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 from langchain_core.language_models import BaseChatModel
 
@@ -19,6 +20,10 @@ MAX_RETRIES = 0
 LOCAL_DUMMY_KEY = "not-needed"
 _PIP_NAMES = {"ollama": "langchain-ollama", "openai": "langchain-openai", "anthropic": "langchain-anthropic"}
 _KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+# A provider's environment key goes only to that provider's own host: a custom llm_base_url gets
+# llm_api_key / COACH_LLM_API_KEY or nothing. The SDKs' own OPENAI_BASE_URL / ANTHROPIC_BASE_URL
+# variables are overridden by passing these hosts explicitly (else the env key would follow them).
+OFFICIAL_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:
@@ -65,6 +70,15 @@ def describe_provider(settings: Settings) -> str:
 def model_path(settings: Settings) -> Path:
     """The .gguf file the llamacpp provider loads (raises ModelError when the bundled one is missing)."""
     return _gguf_path(settings)
+
+
+def is_official_host(provider: str, base_url: str | None) -> bool:
+    """True when `base_url` is unset or points at the provider's own API host (https only)."""
+    if not base_url:
+        return True
+    official = urlparse(OFFICIAL_URLS[provider])
+    given = urlparse(base_url)
+    return given.scheme == "https" and (given.hostname or "").lower() == official.hostname
 
 
 def _gguf_path(settings: Settings) -> Path:
@@ -119,7 +133,7 @@ def _openai(settings: Settings) -> BaseChatModel:
     return ChatOpenAI(
         model=model_name(settings),
         api_key=_api_key(settings, "openai", allow_dummy=bool(base_url)),
-        base_url=base_url,
+        base_url=base_url or OFFICIAL_URLS["openai"],
         timeout=settings.llm_timeout,
         max_retries=MAX_RETRIES,
         temperature=settings.llm_temperature,
@@ -132,7 +146,7 @@ def _openai(settings: Settings) -> BaseChatModel:
 def _anthropic(settings: Settings) -> BaseChatModel:
     from langchain_anthropic import ChatAnthropic
 
-    extra = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
+    extra = {"base_url": settings.llm_base_url or OFFICIAL_URLS["anthropic"]}
     return ChatAnthropic(
         model=model_name(settings),
         api_key=_api_key(settings, "anthropic", allow_dummy=False),
@@ -145,14 +159,21 @@ def _anthropic(settings: Settings) -> BaseChatModel:
 
 
 def _api_key(settings: Settings, provider: str, *, allow_dummy: bool) -> str:
-    """The key from settings, else the provider's own variable; a custom server may need none."""
+    """The key from settings; else the provider's own variable, but only for the provider's own host
+    (a custom llm_base_url never receives OPENAI_API_KEY / ANTHROPIC_API_KEY); a custom server may need none."""
     if settings.llm_api_key is not None and settings.llm_api_key.get_secret_value():
         return settings.llm_api_key.get_secret_value()
     env = _KEY_ENV[provider]
-    if os.environ.get(env):
+    if os.environ.get(env) and is_official_host(provider, settings.llm_base_url):
         return os.environ[env]
     if allow_dummy:
         return LOCAL_DUMMY_KEY
+    if not is_official_host(provider, settings.llm_base_url):
+        raise ProviderError(
+            f"No API key for {settings.llm_base_url}. {env} is sent only to {provider.capitalize()} itself; "
+            "for another server set COACH_LLM_API_KEY (or llm_api_key in the config file).",
+            "API key missing",
+        )
     raise ProviderError(
         f"No {provider.capitalize()} API key. Set {env} in your environment "
         f"(or COACH_LLM_API_KEY, or llm_api_key in the config file), "

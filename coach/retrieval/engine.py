@@ -12,7 +12,6 @@ from coach.fsutil import clean_stray_temps
 from coach.notes.model import ScanResult
 from coach.notes.reader import scan_folder
 from coach.retrieval import health, store
-from coach.retrieval.manifest import load_manifest
 from coach.retrieval.embeddings import (
     SentenceTransformerEmbedder,
     TokenCounter,
@@ -21,6 +20,7 @@ from coach.retrieval.embeddings import (
 )
 from coach.retrieval.indexer import IndexReport, ProgressFn, SourceIndexer
 from coach.retrieval.lock import IndexLock
+from coach.retrieval.manifest import load_manifest
 from coach.retrieval.search import Searcher, SearchFilters, SearchResponse
 
 STRAY_TEMP_AGE = 600.0
@@ -191,7 +191,7 @@ def _fast_embedder(data_dir: Path, export: bool):
     from coach.retrieval import onnx_embedder as onnx
 
     model_dir = bundled_model_dir()
-    target = onnx.onnx_cache_path(data_dir)
+    target = onnx.existing_onnx(data_dir)
     try:
         if export:
             target = onnx.ensure_onnx(model_dir, data_dir)

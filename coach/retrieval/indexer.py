@@ -14,8 +14,8 @@ from coach.retrieval import store
 from coach.retrieval.chunking import Chunk, chunk_note, embed_text
 from coach.retrieval.embeddings import DIMENSION, FINGERPRINT, Embedder
 from coach.retrieval.keyword import KeywordIndex
-from coach.retrieval.note_level import NoteLevelIndex
 from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest, save_manifest
+from coach.retrieval.note_level import NoteLevelIndex
 
 BATCH_CHUNKS = 128
 
@@ -157,6 +157,8 @@ class SourceIndexer:
     def _embed(self, collection, manifest: Manifest, notes: list[Note], progress: ProgressFn | None) -> None:
         batch: list[tuple[Note, list[Chunk]]] = []
         pending = 0
+        if progress and notes:  # the total at once: the app shows real progress, not an unknown wait
+            progress(Progress(self.source, 0, len(notes)))
         for done, note in enumerate(notes, start=1):
             chunks = chunk_note(note, self.count_tokens)
             batch.append((note, chunks))

@@ -20,7 +20,7 @@ class IndexLock:
         self.wait = wait
         self._fd: int | None = None
 
-    def __enter__(self) -> "IndexLock":
+    def __enter__(self) -> IndexLock:
         self.acquire()
         return self
 

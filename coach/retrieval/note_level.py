@@ -24,7 +24,7 @@ class NoteLevelIndex:
         self.keywords = keywords
 
     @classmethod
-    def build(cls, chunk_paths: list[str], vectors: np.ndarray, texts: list[str]) -> "NoteLevelIndex":
+    def build(cls, chunk_paths: list[str], vectors: np.ndarray, texts: list[str]) -> NoteLevelIndex:
         rows: dict[str, list[int]] = defaultdict(list)
         for i, path in enumerate(chunk_paths):
             rows[path].append(i)
@@ -64,7 +64,7 @@ class NoteLevelIndex:
         atomic_write(folder / "paths.json", json.dumps(self.paths))
 
     @classmethod
-    def load(cls, folder: Path) -> "NoteLevelIndex | None":
+    def load(cls, folder: Path) -> NoteLevelIndex | None:
         try:
             paths = json.loads((folder / "paths.json").read_text(encoding="utf-8"))
             vectors = np.load(folder / "vectors.npy", mmap_mode="r")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -41,11 +42,26 @@ def sidecar_path(onnx_path: Path) -> Path:
     return onnx_path.with_name(onnx_path.name + ".json")
 
 
+def installed_onnx_path() -> Path:
+    """The export made once at install time (`make run` runs `python -m coach.retrieval.onnx_embedder`),
+    shared by every data folder: a first run then starts indexing at once instead of exporting (~10-40 s)."""
+    return Path(sys.prefix) / "share" / "coach" / "models" / ONNX_FILENAME
+
+
+def existing_onnx(data_dir: Path) -> Path:
+    """The export a search can load without exporting: the data folder's, else the install-time one."""
+    own = onnx_cache_path(data_dir)
+    return own if own.exists() or not installed_onnx_path().exists() else installed_onnx_path()
+
+
 def ensure_onnx(model_dir: Path, data_dir: Path) -> Path:
-    """Return the cached export, exporting first (needs torch) if it is missing or stale."""
+    """Return the cached export (the data folder's, else the install-time one), exporting first (needs
+    torch) if neither is there and current."""
     out_path = onnx_cache_path(data_dir)
     if not is_stale(Path(model_dir), out_path):
         return out_path
+    if not is_stale(Path(model_dir), installed_onnx_path()):
+        return installed_onnx_path()
     return export_onnx(Path(model_dir), out_path)
 
 
@@ -245,3 +261,11 @@ def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
     # torch.nn.functional.normalize's eps: a zero vector stays zero instead of becoming NaN.
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+if __name__ == "__main__":  # run at install (Makefile): export once into the environment, for every data folder
+    from coach.retrieval.embeddings import bundled_model_dir
+
+    if is_stale(bundled_model_dir(), installed_onnx_path()):
+        export_onnx(bundled_model_dir(), installed_onnx_path())
+    print(f"search model ready: {installed_onnx_path()}")

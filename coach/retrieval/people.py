@@ -16,8 +16,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from coach.text import STOP_WORDS
 from coach.retrieval.relationship import usual_roles
+from coach.text import STOP_WORDS
 
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "dame", "coach"})
 # Names that are also everyday words: only a capital letter (or a title) makes them a name.

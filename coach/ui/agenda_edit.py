@@ -80,6 +80,23 @@ def with_items(agenda, items: list):
         return agenda
 
 
+def for_saving(items: list) -> list:
+    """The items as the saved note should hold them: without the age the draft appends to a commitment
+    ("… — open 8 days"), which is a reading of today, not the user's words (matched exactly, from
+    the item's own age, never by a pattern)."""
+    out = []
+    for item in items:
+        days = getattr(item, "age_days", None)
+        text = item.text
+        if days is not None:
+            for tail in (f" — open {days} days", f" — open {days} day"):
+                if tail in text:
+                    text = text.replace(tail, "", 1)
+                    break
+        out.append(replace(item, text=text.strip(" —")) if text != item.text else item)
+    return out
+
+
 def source_line(item) -> str:
     """Where an item came from: 'from 2026-11-17 rosa.md, …' or 'added by you'."""
     sources = getattr(item, "sources", ()) or ()

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import threading
 import traceback
-from datetime import datetime
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
-from coach.errors import CoachError, IndexBusyError
+from coach.errors import CoachError
 from coach.paths import ensure_private_dir
+from coach.ui import keymap
 from coach.ui.commands import CoachCommands
 from coach.ui.freshness import IndexKeeper
-from coach.ui.messages import IndexFailed, IndexProgress, IndexSynced, NotesChanged
+from coach.ui.indexing import IndexingMixin
+from coach.ui.messages import NotesChanged
 from coach.ui.safe import clean, one_line
 from coach.ui.sample import has_notes
 from coach.ui.state import IndexState
+from coach.ui.undo import UndoKeeper
 
 # Keys that open a screen, and the screen class each one opens (imported on demand: first paint stays cheap).
 SCREENS_BY_ACTION = {
@@ -36,30 +37,26 @@ SCREENS_BY_ACTION = {
     "model": ("coach.ui.screens.model", "ModelScreen"),
     "growth": ("coach.ui.screens.growth", "GrowthScreen"),
 }
+KEPT_SCREENS = {"ask"}
 
 
-class _SyncStopped(Exception):
-    """Raised from the progress callback to end a sync the app no longer wants."""
+class NoWaitExecutor(ThreadPoolExecutor):
+    """The app's worker threads: shutting down never waits for them (the process leaves without them, see
+    coach.commands.app.leave_promptly; every write coach makes is atomic or crash-safe)."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
-class CoachApp(App):
+class CoachApp(IndexingMixin, App):
     """The terminal app. Build it with `build_app(settings, service)`; tests hand it a fake service."""
 
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
-    COMMANDS = App.COMMANDS | {CoachCommands}
-    # Hidden here so other screens' footers stay short; the home screen shows them.
-    BINDINGS = [
-        Binding("r", "open('reflect')", "Reflect", show=False),
-        Binding("p", "open('prepare')", "Prepare", show=False),
-        Binding("slash", "open('search')", "Search", show=False),
-        Binding("a", "open('ask')", "Ask", show=False),
-        Binding("c", "open('commitments')", "Commitments", show=False),
-        Binding("n", "open('notes')", "Notes", show=False),
-        Binding("g", "open('growth')", "Growth", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("ctrl+r", "sync", "Re-index", show=False),
-    ]
+    # Only coach's own provider: Textual's system commands duplicated Quit, Theme and Keys.
+    COMMANDS = {CoachCommands}
+    BINDINGS = keymap.bindings(keymap.APP_SCOPE)  # the table and its rules: coach/ui/keymap.py
+    ENABLE_COMMAND_PALETTE = True
 
     index_state: var[IndexState] = var(IndexState)
 
@@ -77,6 +74,8 @@ class CoachApp(App):
         """The home screen's last reading of the notes (mentors, last session), reused by other screens."""
         self.keeper = IndexKeeper(self)
         """Re-syncs when notes change outside coach (file watcher, or a periodic sync)."""
+        self.undo = UndoKeeper(self)
+        """The last data change, undone by `u` while its toast shows."""
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -86,6 +85,11 @@ class CoachApp(App):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        # Thread workers run in the loop's default executor; asyncio.run waits for it at exit, so one still
+        # reading commitments or embedding a batch would hold the exit for seconds. Not this one (in a real
+        # terminal: tests keep waiting for their workers, so none outlives its temp folders).
+        if not self.is_headless:
+            asyncio.get_running_loop().set_default_executor(NoWaitExecutor(thread_name_prefix="coach-worker"))
         if not has_notes(self.settings.notes_dir):
             self.index_state = IndexState(phase="no-notes")
             self.show_first_run()
@@ -115,120 +119,6 @@ class CoachApp(App):
         self.post_message(NotesChanged())
         self.start_workers()
 
-    # -- the index ------------------------------------------------------------------------------
-
-    def action_sync(self) -> None:
-        self.sync_index()
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="index")
-    def sync_index(self) -> None:
-        """Sync notes and principles, then warm the query model so the first search is instant."""
-        self.post_message(IndexProgress("", 0, 0))
-        engine = self.service.engine
-        try:
-            with self.engine_lock:
-                reports = engine.sync(progress=self._post_progress)
-            problems = sum(len(report.skipped) for report in reports)
-        except _SyncStopped:
-            return
-        except IndexBusyError as exc:
-            # Another process is updating: the existing index still answers searches.
-            with self.model_lock:
-                self._warm_up()
-            self.post_message(IndexFailed(exc, usable=True))
-            return
-        except Exception as exc:
-            self.post_message(IndexFailed(exc, usable=self._index_usable()))
-            return
-        with self.model_lock:
-            self._warm_up()
-        self.post_message(IndexSynced(self._note_count(), problems))
-
-    def warm_chat_once(self) -> None:
-        """Warm the local chat model the first time Ask opens (while the user types the question)."""
-        if not self._chat_warmed:
-            self._chat_warmed = True
-            self.warm_chat()
-
-    @work(thread=True, exit_on_error=False, group="warm-chat")
-    def warm_chat(self) -> None:
-        """Load the local chat model and have it read the ask prompt's fixed part, so the first answer
-        starts sooner. Only on the way to Ask: loading it meanwhile slows searches on a small machine.
-        A failure shows at the first ask."""
-        try:
-            from coach.agent.ask import warm_up
-
-            warm_up(self.service)
-        except Exception:
-            pass
-
-    @work(thread=True, exit_on_error=False, group="warm")
-    def warm_models(self) -> None:
-        """Load the query model (and import Chroma) while the sync checks the store in its subprocess."""
-        with self.model_lock:
-            try:
-                importlib.import_module("chromadb")
-                _ = self.service.engine.query_embedder  # loads it
-            except Exception:
-                pass  # the sync or the first search reports it where the user sees it
-
-    def _post_progress(self, progress) -> None:
-        if get_current_worker().is_cancelled:
-            # The app is closing: stop between batches rather than make the user wait for the whole index
-            # (every batch is committed before it is acknowledged, so stopping here loses nothing).
-            raise _SyncStopped
-        self.post_message(IndexProgress(progress.source, progress.done, progress.total))
-
-    def _warm_up(self) -> None:
-        try:
-            self.service.engine.search("warm up", k=1)
-        except Exception:
-            pass  # the first real search reports the problem where the user sees it
-
-    def _note_count(self) -> int:
-        try:
-            return self.service.engine.searcher.note_count()
-        except Exception:
-            return 0
-
-    def _index_usable(self) -> bool:
-        return self._note_count() > 0
-
-    def on_index_progress(self, message: IndexProgress) -> None:
-        state = self.index_state
-        self.index_state = IndexState(
-            "syncing", message.source, message.done, message.total, state.notes, state.problems,
-            state.last_sync, search_ready=state.search_ready,
-        )
-
-    def on_index_synced(self, message: IndexSynced) -> None:
-        self.index_state = IndexState(
-            "ready", notes=message.notes, problems=message.problems, last_sync=datetime.now(), search_ready=True
-        )
-        self.keeper.sync_finished()
-        self.refresh_screens()
-
-    def on_index_failed(self, message: IndexFailed) -> None:
-        error = message.error
-        text = error.message if isinstance(error, CoachError) else f"{type(error).__name__}: {error}"
-        self.index_state = IndexState(
-            "failed", notes=self._note_count() if message.usable else 0, message=one_line(text, 60),
-            search_ready=message.usable,
-        )
-        if not self.keeper.sync_finished(busy=isinstance(error, IndexBusyError)):
-            self.report_error(error)
-        self.refresh_screens()
-
-    def on_notes_changed(self, message: NotesChanged) -> None:
-        self.refresh_screens()
-
-    def refresh_screens(self) -> None:
-        """Tell every open screen that notes or the index changed (each reloads what it shows)."""
-        for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if callable(reload):
-                reload()
-
     # -- navigation -----------------------------------------------------------------------------
 
     def action_open(self, name: str) -> None:
@@ -241,12 +131,23 @@ class CoachApp(App):
         if isinstance(self.screen, screen_cls):
             self.screen.focus_main()
             return
+        if not self._may_leave():
+            return
+        target = self._kept(name, screen_cls)
         if name == "home":
             self.go_home()
         elif len(self.screen_stack) > 1 and not self.screen.is_modal:
-            self.switch_screen(screen_cls())
+            self.switch_screen(target)
         else:
-            self.push_screen(screen_cls())
+            self.push_screen(target)
+
+    def _kept(self, name: str, screen_cls):
+        """Ask is installed once and kept: leaving it and coming back shows the same conversation."""
+        if name not in KEPT_SCREENS:
+            return screen_cls()
+        if not self.is_screen_installed(name):
+            self.install_screen(screen_cls(), name)
+        return name
 
     def action_past_conversations(self) -> None:
         """Ask, with the list of past conversations open over it."""
@@ -262,8 +163,34 @@ class CoachApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def _may_leave(self) -> bool:
+        """Unsaved edits on the current screen: the first key that would leave it warns instead."""
+        confirm = getattr(self.screen, "confirm_leave", None)
+        return confirm() if callable(confirm) else True
+
     def action_first_run(self) -> None:
         self.show_first_run()
+
+    def action_undo(self) -> None:
+        self.undo.undo()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """A screen with `APP_KEYS = False` (choosing the notes folder) runs none of the keymap's app actions
+        but quit and help: a letter typed there must not open (or change) anything."""
+        if getattr(self.screen, "APP_KEYS", True) or action in ("quit", "quit_softly", "help"):
+            return True
+        return action not in keymap.app_actions()
+
+    async def action_quit_softly(self) -> None:
+        """`q`: like ctrl+q, but unsaved edits on the current screen warn first (a second `q` quits)."""
+        if self._may_leave():
+            await self.action_quit()
+
+    async def action_quit(self) -> None:
+        """Stop every worker first (an answer being written ends within a token), then exit."""
+        self.keeper.halt()
+        self.workers.cancel_all()
+        self.exit()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

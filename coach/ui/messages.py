@@ -8,9 +8,11 @@ from textual.message import Message
 class IndexProgress(Message):
     """How far a sync is; a newer one replaces a pending older one for the same source."""
 
-    def __init__(self, source: str, done: int, total: int) -> None:
+    def __init__(self, source: str, done: int, total: int, setup: bool | None = None) -> None:
         super().__init__()
         self.source, self.done, self.total = source, done, total
+        self.setup = setup
+        """True when the index was empty at the start: the one-time setup (None: unchanged)."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, IndexProgress) and message.source == self.source
@@ -34,3 +36,11 @@ class IndexFailed(Message):
 
 class NotesChanged(Message):
     """The app wrote a note (reflection, agenda): screens showing notes should reload."""
+
+
+class NotesIndexed(Message):
+    """The user's notes are indexed (the principles come next): search works from now on."""
+
+    def __init__(self, notes: int) -> None:
+        super().__init__()
+        self.notes = notes

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+SOURCE_NAMES = {"notes": "your notes", "knowledge": "the principles"}
+
 
 @dataclass(frozen=True)
 class IndexState:
@@ -19,12 +21,19 @@ class IndexState:
     last_sync: datetime | None = None
     message: str = ""
     search_ready: bool = False
+    setup: bool = False
+    """The first index of these notes (a one-time setup; later syncs only touch what changed)."""
 
     def summary(self, now: datetime | None = None) -> str:
         """One line for the top bar and the home screen."""
         if self.phase == "syncing":
             count = f" {self.done}/{self.total}" if self.total else ""
-            return f"indexing {self.source}{count}…" if self.source else "checking notes…"
+            what = SOURCE_NAMES.get(self.source, self.source)
+            if self.setup:
+                ready = " · search works now" if self.search_ready else ""
+                doing = f"indexing {what}{count}" if self.source else "getting ready"
+                return f"one-time setup: {doing}{ready}…"
+            return f"indexing {what}{count}…" if self.source else "checking notes…"
         if self.phase == "ready":
             extra = f" · {self.problems} skipped" if self.problems else ""
             return f"index ✓ {self.notes} notes{extra} · synced {ago(self.last_sync, now)}"

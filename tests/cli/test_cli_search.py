@@ -20,8 +20,9 @@ def run_coach(*args: str, env_extra: dict | None = None, timeout: float = 300) -
 @pytest.fixture(scope="module")
 def indexed_dev(tmp_path_factory):
     """Index a copy of the dev notes once for this module (the slow part)."""
-    from tests.conftest import DEV_NOTES
     import shutil
+
+    from tests.conftest import DEV_NOTES
 
     if not DEV_NOTES.is_dir():
         pytest.skip("shared/eval/dev is not beside this checkout")

@@ -79,3 +79,41 @@ def test_warm_up_leaves_the_ask_system_text_evaluated_in_the_bundled_model():
     loaded = next(v for k, v in _CACHE.items() if k[1] == 1536)
     # llama.cpp keeps the evaluated tokens: the next prompt with the same system text reuses them.
     assert loaded.llm.n_tokens > 30
+
+
+async def test_cancelled_answer_stops_within_half_a_second_and_frees_the_model():
+    """Esc on a long answer: the generating thread ends within 0.5 s (even mid-prompt), the next call works."""
+    import asyncio
+    import time
+
+    long_prompt = [SystemMessage("You are a helpful mentor. " + "Notes: delegation, hiring, feedback. " * 150),
+                   HumanMessage("Write a long list of tips for a mentor meeting.")]
+    model = ChatLlamaCpp(max_tokens=400, temperature=0.0, seed=1, n_ctx=4096, busy_timeout=5)
+    model.invoke(QUESTION, max_tokens=1)  # loaded first: loading the weights is not what esc interrupts
+    for started in (False, True):  # stop during the prompt, then mid-answer
+        seen: list = []
+
+        async def consume(seen: list = seen) -> None:
+            async for chunk in model.astream(long_prompt):
+                seen.append(chunk)
+
+        task = asyncio.create_task(consume())
+        while started and len(seen) < 3:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0 if started else 0.2)
+        asked = time.monotonic()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await asyncio.to_thread(_wait_free, model)
+        assert time.monotonic() - asked < 0.5
+    assert model.invoke(QUESTION).content  # the model is free and its state sound
+
+
+def _wait_free(model: ChatLlamaCpp) -> None:
+    from pathlib import Path
+
+    from coach.llm.llamacpp import _load
+
+    loaded = _load(Path(model.model_path), model.n_ctx, model.n_threads)
+    assert loaded.lock.acquire(timeout=5)
+    loaded.lock.release()

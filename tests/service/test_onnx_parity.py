@@ -16,6 +16,9 @@ from coach.retrieval.onnx_embedder import (
     EMBEDDING_DIM,
     OnnxEmbedder,
     ensure_onnx,
+    existing_onnx,
+    export_onnx,
+    installed_onnx_path,
     is_stale,
     onnx_cache_path,
     sidecar_path,
@@ -56,8 +59,9 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="module")
 def onnx_path(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # Export once per module: it loads torch and takes seconds.
-    return ensure_onnx(model_dir, tmp_path_factory.mktemp("data"))
+    # Export once per module (it loads torch and takes seconds): this module tests the export itself, so
+    # not the install-time one ensure_onnx would return.
+    return export_onnx(model_dir, onnx_cache_path(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +123,15 @@ def test_export_is_reused_until_stale(onnx_path: Path, model_dir: Path) -> None:
     finally:
         sidecar.write_text(json.dumps(recorded), "utf-8")
     assert not list(onnx_path.parent.glob(".coach-tmp-*"))
+
+
+def test_a_fresh_data_folder_uses_the_install_time_export(model_dir: Path, tmp_path: Path) -> None:
+    installed = installed_onnx_path()
+    if is_stale(model_dir, installed):
+        pytest.skip("no install-time export in this environment (make run / make test make one)")
+    assert ensure_onnx(model_dir, tmp_path / "data") == installed
+    assert existing_onnx(tmp_path / "data") == installed
+    assert not (tmp_path / "data" / "models").exists()  # nothing exported, nothing copied
 
 
 def test_query_path_never_imports_torch(onnx_path: Path, model_dir: Path) -> None:

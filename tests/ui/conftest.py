@@ -112,13 +112,15 @@ class FakeService:
         self.asked: list = []
         self.saved_reflections: list = []
         self.saved_agendas: list = []
+        self.marks: list = []
+        self.save_gate: threading.Event | None = None
         self.open_actions = [
             SimpleNamespace(text="Draft the senior designer job description", status="open", mentor="Rosa Delgado",
-                            path="2026-11-17 rosa.md", date=date(2026, 11, 17), age_days=8, line=12),
+                            path="2026-11-17 rosa.md", date=date(2026, 11, 17), age_days=8, line=12, id="c-draft"),
             SimpleNamespace(text="Pair with Nadia on the tokens migration", status="done", mentor="Theo Lindqvist",
-                            path="2026-09-01 theo.md", date=date(2026, 9, 1), age_days=70, line=9),
+                            path="2026-09-01 theo.md", date=date(2026, 9, 1), age_days=70, line=9, id="c-pair"),
             SimpleNamespace(text="Weekly sync with Marcus", status="dropped", mentor="Rosa Delgado",
-                            path="2026-08-18 rosa.md", date=date(2026, 8, 18), age_days=56, line=14),
+                            path="2026-08-18 rosa.md", date=date(2026, 8, 18), age_days=56, line=14, id="c-sync"),
         ]
 
     async def ask(self, question, history=(), conversation_id=None):
@@ -140,6 +142,13 @@ class FakeService:
     def actions(self, status=None):
         return [a for a in self.open_actions if status is None or a.status == status]
 
+    def mark_action(self, action_id, status, among=None):
+        self.marks.append((action_id, status))
+        item = next(a for a in self.open_actions if getattr(a, "id", None) == action_id)
+        item.inferred_status = getattr(item, "inferred_status", item.status)
+        item.status, item.status_note = status, f"marked {status} in coach on {TODAY}"
+        return item
+
     def themes(self):
         return []
 
@@ -151,7 +160,7 @@ class FakeService:
                      for s in stages.get(framework, stages["rolfe"])]
         return FakeFlow(framework, mentor, TODAY, questions)
 
-    def save_reflection(self, flow, answers):
+    def save_reflection(self, flow, answers, index=True):
         self.saved_reflections.append((flow, list(answers)))
         path = write_note(self.engine.notes_dir(), f"{TODAY} reflection - fake.md",
                           "# Reflection after meeting Rosa\n\n" + "\n\n".join(answers), date=str(TODAY),
@@ -166,7 +175,9 @@ class FakeService:
             FakeItem("suggested", "How do I know the design system is drifting?", src),
         ], more=[FakeItem("more", "Book the design offsite", src, 40)])
 
-    def save_agenda(self, agenda):
+    def save_agenda(self, agenda, index=True):
+        if self.save_gate is not None:  # a slow disk: the test opens the gate when it has looked
+            self.save_gate.wait(5)
         self.saved_agendas.append(agenda)
         path = write_note(self.engine.notes_dir(), f"{TODAY} agenda - fake.md", "# Agenda for Rosa\n", kind="agenda")
         return SimpleNamespace(path=path.name, kind="agenda")

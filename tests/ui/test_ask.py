@@ -9,7 +9,7 @@ from tests.ui.conftest import SIZE, ask_answers, ask_statuses, notifications, wa
 
 
 async def _ask(app, pilot, question: str):
-    await wait_for(pilot, lambda: app.index_state.search_ready)
+    await wait_for(pilot, lambda: app.index_state.search_ready, timeout=30)  # the first app of a session imports a lot
     if app.screen.__class__.__name__ != "AskScreen":
         await pilot.press("a")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "AskScreen")
@@ -40,7 +40,7 @@ async def test_selecting_a_source_opens_the_note(app, service):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _ask(app, pilot, "hiring")
         await wait_for(pilot, lambda: len(screen.history) == 1)
-        await pilot.press("ctrl+o", "enter")
+        await pilot.press("ctrl+t", "enter")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReaderScreen")
 
 

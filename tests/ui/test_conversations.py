@@ -97,7 +97,7 @@ async def test_reopen_a_past_conversation_and_continue_it(real, monkeypatch):
         await wait_for(pilot, lambda: screen.conversation_id is None and "hire senior" not in _chat_text(screen))
         assert screen.query_one("#source-list", OptionList).option_count == 0
 
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HistoryScreen")
         options = app.screen.query_one("#history-list", OptionList)
         assert options.option_count == 1
@@ -156,7 +156,7 @@ async def test_hostile_text_in_a_past_conversation_renders_literally(real):
     log.add_answer(AskResult("q", "Answer with [/] and [red]z[/]", [], [], True, "interrupted", log.id))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.search_ready, timeout=60)
-        await pilot.press("a", "ctrl+l")
+        await pilot.press("a", "ctrl+o")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HistoryScreen")
         await pilot.pause(0.1)
         assert "[@click=app.quit]x[/] and [bold]y" in screen_text(app)

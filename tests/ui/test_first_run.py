@@ -30,7 +30,7 @@ async def test_sample_notes_in_one_keystroke(bare):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "FirstRunScreen")
         assert app.index_state.phase == "no-notes"
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
         sample = settings.data_dir / "sample-notes"
         assert len(list(sample.glob("*.md"))) >= 8
@@ -65,7 +65,7 @@ async def test_a_broken_config_file_is_never_overwritten(bare):
     app = build_app(settings, service)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "FirstRunScreen")
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         await pilot.pause()
         assert "not valid TOML" in visible_text(app.screen.query_one("#first-run-error", Static))
         assert paths.default_config_file().read_text() == "this is = = not toml"

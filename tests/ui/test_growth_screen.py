@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from textual.widgets import Sparkline, Static
 
+from coach.agent.growth.mentor_words import MentorWords
 from coach.agent.growth.next_step import NextStep
 from coach.agent.growth.progress import Progress
 from coach.agent.growth.promises import Promises
-from coach.agent.growth.mentor_words import MentorWords
 from coach.agent.growth.relationships import RoleNote
 from coach.agent.growth.statements import Statement
 from coach.agent.growth.then_and_now import Pair
@@ -85,9 +85,9 @@ async def test_growth_from_home_key_shows_timeline_cards_words_and_steps(setting
 
 
 async def test_growth_from_the_palette(settings, growth_service):
-    from coach.ui.commands import COMMANDS
+    from coach.ui.keymap import palette_rows
 
-    assert any(action == "open('growth')" for _, action, _ in COMMANDS)
+    assert any(key.action == "open('growth')" for key in palette_rows(None))
     app = build_app(settings, growth_service)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.search_ready)

@@ -32,7 +32,7 @@ async def test_progress_bar_shows_while_syncing(app, service):
         await wait_for(pilot, lambda: app.index_state.phase == "syncing" and app.index_state.total == 3)
         bar = app.screen.query_one("#index-bar", ProgressBar)
         assert bar.display and bar.total == 3
-        assert "indexing notes" in visible_text(app.screen.query_one("#index-line", Static))
+        assert "indexing your notes" in visible_text(app.screen.query_one("#index-line", Static))
         gate.set()
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
         assert not bar.display

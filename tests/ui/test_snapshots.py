@@ -24,7 +24,7 @@ def snap_app(settings, service):
 def test_home_snapshot(snap_app, snap_compare):
     async def ready(pilot):
         app = pilot.app
-        await wait_for(pilot, lambda: app.index_state.phase == "ready")
+        await wait_for(pilot, lambda: app.index_state.phase == "ready", timeout=30)
         await wait_for(pilot, lambda: "Draft" in str(app.screen.query_one("#open-list").visual))
         await pilot.pause(0.1)
 
@@ -34,7 +34,7 @@ def test_home_snapshot(snap_app, snap_compare):
 def test_search_snapshot(snap_app, snap_compare):
     async def searched(pilot):
         app = pilot.app
-        await wait_for(pilot, lambda: app.index_state.search_ready)
+        await wait_for(pilot, lambda: app.index_state.search_ready, timeout=30)
         await pilot.press("slash")
         _no_blink(app)
         app.screen.query_one("#query", Input).value = "senior"
@@ -47,7 +47,7 @@ def test_search_snapshot(snap_app, snap_compare):
 def test_ask_snapshot(snap_app, snap_compare):
     async def answered(pilot):
         app = pilot.app
-        await wait_for(pilot, lambda: app.index_state.search_ready)
+        await wait_for(pilot, lambda: app.index_state.search_ready, timeout=30)
         await pilot.press("a")
         _no_blink(app)
         app.screen.query_one("#question-input", Input).value = "What did Rosa say about hiring?"

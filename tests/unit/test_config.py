@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.errors import ConfigError
 from coach.config import Settings, load_settings
+from coach.errors import ConfigError
 
 
 @pytest.fixture

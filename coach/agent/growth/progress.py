@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.agent.embed_cache import cached_embed
+from coach.agent.growth.mentor_words import MentorWords, mentor_words
 from coach.agent.growth.next_step import NextStep, growth_topics, next_steps, open_topics, theme_topics
 from coach.agent.growth.promise_pairs import kept_promise_pairs
 from coach.agent.growth.promises import Promises, kept_promises
-from coach.agent.growth.mentor_words import MentorWords, mentor_words
 from coach.agent.growth.relationships import RoleNote, notes_with_role, roles_by_path
 from coach.agent.growth.statements import mentee_notes
 from coach.agent.growth.then_and_now import Pair, then_and_now

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Iterable
 from contextlib import suppress
 
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -15,9 +14,10 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from coach.agent.events import DoneEvent, FailedEvent, RetryingEvent, SourcesEvent, TokenEvent
+from coach.ui import keymap
 from coach.ui.safe import clean, one_line, plain
 from coach.ui.screens.base import CoachScreen
-from coach.ui.screens.history import ConversationCommands, HistoryScreen, past_sources, past_turn_widgets
+from coach.ui.screens.history import HistoryScreen, past_sources, past_turn_widgets
 from coach.ui.widgets.hits import source_prompt
 
 INTRO = "Ask about your notes, e.g. “What has Rosa said about hiring?” Follow-up questions keep the context."
@@ -42,15 +42,9 @@ class AskScreen(CoachScreen):
     """Turns stack up in the chat; `history` (finished AskResults) goes with every follow-up."""
 
     SCREEN_TITLE = "ask"
-    COMMANDS = {ConversationCommands}
-    BINDINGS = [
-        Binding("escape", "stop_or_back", "Stop / back"),
-        Binding("ctrl+s", "save_note", "Save as note"),
-        Binding("ctrl+o", "focus_sources", "Sources"),
-        Binding("ctrl+r", "retry", "Retry"),  # only after a failed answer; otherwise the app's re-index
-        Binding("ctrl+l", "history", "History"),
-        Binding("ctrl+n", "new_conversation", "New"),
-    ]
+    KEYMAP_SCOPE = "ask"
+    # ctrl+r retries only after a failed or stopped answer; otherwise it is the app's re-index.
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
 
     def __init__(self) -> None:
         super().__init__()
@@ -90,6 +84,8 @@ class AskScreen(CoachScreen):
         return self._worker is not None and self._worker.is_running
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
         if action == "save_note":
             return callable(getattr(self.app.service, "save_conversation", None))
         if action == "retry":
@@ -244,9 +240,15 @@ class AskScreen(CoachScreen):
 
     def action_stop_or_back(self) -> None:
         if self.streaming:
-            self._worker.cancel()
+            self.stop()
             return
         self.app.go_back()
+
+    def stop(self) -> None:
+        """Say "Stopping…" at once; the model ends within a token (coach.agent.model_stream's stop event)."""
+        if self.streaming and not self._worker.is_cancelled:
+            self._worker.cancel()
+            self._status("Stopping…")
 
     def action_save_note(self) -> None:
         save = getattr(self.app.service, "save_conversation", None)

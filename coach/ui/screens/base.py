@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from coach.ui import keymap
 from coach.ui.widgets.top_bar import TopBar
 
 
@@ -20,6 +21,8 @@ class CoachScreen(Screen):
     """A full screen with the top bar and footer; `run_job` keeps every slow call in a thread worker."""
 
     SCREEN_TITLE = ""
+    KEYMAP_SCOPE = ""
+    """This screen's rows in coach/ui/keymap.py (its BINDINGS are `keymap.bindings(KEYMAP_SCOPE)`)."""
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def compose(self) -> ComposeResult:
@@ -34,8 +37,34 @@ class CoachScreen(Screen):
         """Put the cursor where this screen's work happens (pressing its key again lands here)."""
         self.focus_next()
 
+    UNSAVED_WARNING = "There are changes that are not saved: press esc again to leave without saving them."
+    _leave_warned = False
+
+    def has_unsaved(self) -> bool:
+        """True while the screen holds edits that leaving would throw away (Prepare, Reflect)."""
+        return False
+
+    def confirm_leave(self) -> bool:
+        """May the user leave now? With unsaved edits, the first attempt warns and stays; the next leaves."""
+        if not self.has_unsaved() or self._leave_warned:
+            return True
+        self._leave_warned = True
+        self.notify(self.UNSAVED_WARNING, title="Not saved", severity="warning", timeout=6, markup=False)
+        return False
+
+    def action_focus_main(self) -> None:
+        self.focus_main()
+
     def action_back(self) -> None:
-        self.app.go_back()
+        if self.confirm_leave():
+            self.app.go_back()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Keys that change a list act only while that list has focus (the keymap's `needs`)."""
+        needed = keymap.needs_focus(self.KEYMAP_SCOPE, action)
+        if needed is not None and (self.focused is None or self.focused.id != needed):
+            return False
+        return True
 
     def run_job(
         self,

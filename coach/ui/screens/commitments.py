@@ -4,57 +4,23 @@ d / x / o mark the selected one done, dropped or open again (kept in coach's dat
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 
-from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from coach.ui import keymap
 from coach.ui.facts import age
 from coach.ui.safe import cell, note_label, one_line, plain
 from coach.ui.screens.base import CoachScreen
 
 FILTERS = ("open", "done", "dropped", None)
 MARKS = {"open": "▢ open", "done": "✓ done", "dropped": "✗ dropped"}
-# (palette name, status, help) for marking the selected commitment.
-MARK_COMMANDS = (
-    ("Mark commitment done", "done", "The selected commitment is done (d)"),
-    ("Mark commitment dropped", "dropped", "You decided not to do it (x)"),
-    ("Reopen commitment", "open", "It is open again, whatever the notes say (o)"),
-)
-
-
-class MarkCommands(Provider):
-    """Palette entries for marking the selected commitment (only while the Commitments screen is open)."""
-
-    def _run(self, status: str) -> None:
-        screen = self.screen
-        self.app.call_later(lambda: screen.action_mark(status))
-
-    async def discover(self) -> Hits:
-        for name, status, help_text in MARK_COMMANDS:
-            yield DiscoveryHit(name, partial(self._run, status), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, status, help_text in MARK_COMMANDS:
-            if (score := matcher.match(name)) > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, status), text=name, help=help_text)
-
-
 class CommitmentsScreen(CoachScreen):
     """`f` cycles the filter (open → done → dropped → all); d / x / o mark the selected commitment."""
 
     SCREEN_TITLE = "commitments"
-    COMMANDS = {MarkCommands}
-    BINDINGS = [
-        Binding("f", "cycle_filter", "Filter"),
-        Binding("d", "mark('done')", "Done"),
-        Binding("x", "mark('dropped')", "Drop"),
-        Binding("o", "mark('open')", "Reopen"),
-        Binding("enter", "open_source", "Open note", show=False),
-    ]
+    KEYMAP_SCOPE = "commitments"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,19 +117,28 @@ class CommitmentsScreen(CoachScreen):
         if item.status == status:
             self.notify(f"Already {status}.", markup=False)
             return
+        self._mark(item, status)
+
+    def _mark(self, item, status: str, *, undo: bool = False) -> None:
         service = self.app.service
         items = list(self.items)  # already tracked: marking need not track them all again
-        self.run_job(lambda: service.mark_action(item.id, status, among=items), self._marked, group="mark")
+        before = item.status
+        self.run_job(lambda: service.mark_action(item.id, status, among=items),
+                     lambda marked: self._marked(marked, None if undo else before), group="mark")
 
-    def _marked(self, marked) -> None:
+    def _marked(self, marked, before: str | None) -> None:
         self.items = [marked if getattr(old, "id", None) == marked.id else old for old in self.items]
         table = self.query_one("#commitment-table", DataTable)
         row = table.cursor_row
         self._fill()
         if table.row_count:  # the same place: the next row when the marked one left this filter
             table.move_cursor(row=min(row, table.row_count - 1))
-        how = marked.status_note or f"back to what your notes say ({marked.status})"
-        self.notify(one_line(f"{marked.text}: {how}", 200), title="Commitment", markup=False)
+        how = getattr(marked, "status_note", None) or f"back to what your notes say ({marked.status})"
+        text = one_line(f"{marked.text}: {how}", 200)
+        if before is None:  # this was an undo: say so, offer no undo of the undo
+            self.notify(text, title="Undone", markup=False)
+        else:
+            self.app.undo.offer(text, lambda: self._mark(marked, before, undo=True), title="Commitment")
         for screen in self.app.screen_stack:  # Home's open list, under this screen
             if screen is not self and callable(getattr(screen, "reload", None)):
                 screen.reload()

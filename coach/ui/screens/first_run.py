@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from coach.errors import CoachError
+from coach.ui import keymap
 from coach.ui.config_file import update_config
 from coach.ui.safe import clean
 from coach.ui.sample import has_notes, install_sample_notes
@@ -21,17 +21,19 @@ WELCOME = (
     "Point it at the folder where you keep your mentoring notes: Markdown or .txt files, "
     "an Obsidian vault works. coach reads them and never edits a file it did not write. "
     "Nothing leaves this machine.\n\n"
-    "No notes yet? Try the sample notes of Lena, a design lead, and her mentors Rosa and Theo."
+    "No notes yet? Try the sample notes of Lena, a design lead, and her mentors Rosa and Theo (ctrl+t)."
 )
 
 
 class FirstRunScreen(Screen[Path | None]):
-    """Dismisses with the chosen folder (saved to the config file), or None when left."""
+    """Dismisses with the chosen folder (saved to the config file), or None when left.
 
-    BINDINGS = [
-        Binding("ctrl+s", "sample", "Use sample notes"),
-        Binding("escape", "leave", "Later"),
-    ]
+    Its job is typing a path, so the path box has the cursor; the app's letter keys are off here
+    (APP_KEYS), so a letter typed with a button focused never opens another screen or changes data."""
+
+    KEYMAP_SCOPE = "first_run"
+    APP_KEYS = False
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
 
     def compose(self) -> ComposeResult:
         yield TopBar("welcome")
@@ -45,7 +47,7 @@ class FirstRunScreen(Screen[Path | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#use-sample", Button).focus()
+        self.query_one("#folder", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "use-folder":

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
+from coach.ui import keymap
 from coach.ui.messages import NotesChanged
 from coach.ui.safe import clean, note_label, one_line
 from coach.ui.screens.base import CoachScreen
@@ -24,7 +24,8 @@ class GrowthScreen(CoachScreen):
     """Read-only; the data comes from the service's `progress()` in a worker."""
 
     SCREEN_TITLE = "growth"
-    BINDINGS = [Binding("s", "save_review", "Save a review")]
+    KEYMAP_SCOPE = "growth"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
     saving = False
     """A review is being written: a second `s` waits for it rather than writing another."""
 

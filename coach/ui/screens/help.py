@@ -1,4 +1,4 @@
-"""The `?` screen: every key, grouped by where it works."""
+"""The `?` screen: every key, grouped by where it works (read from the one keymap, so it stays true)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-HELP = """\
-Anywhere
-  r  reflect         p  prepare         /  search
-  a  ask             c  commitments     n  notes
-  g  growth
-  ?  this help       ctrl+p  commands   ctrl+r  re-index
-  esc  back          ctrl+q  quit
+from coach.ui import keymap
 
-Search       type to search · ctrl+f filters · enter opens
-Ask          enter sends · esc stops · ctrl+o sources
-             ctrl+s save as note · ctrl+l past conversations
-             ctrl+n new conversation · ctrl+r retries a failed answer
-Reflect      enter next · ctrl+j new line · ctrl+b back
-             preview: enter saves · e edits · esc discards
-Prepare      j/k move · J/K reorder · e edit · d drop · o add
-             s save as note · x export · y copy
-Commitments  f filter · enter opens the note
-             d done · x drop · o reopen (kept in coach, not the notes)
-Notes        enter reads · e opens $EDITOR
-
-Your notes stay on this machine unless the top bar says a
-remote model is in use.
+FOOTNOTE = """
+In a text box, enter sends or moves on, esc leaves it, and ctrl+p opens every command by name.
+Your notes stay on this machine unless the top bar says a remote model is in use.
 """
+
+
+def help_text() -> str:
+    return keymap.help_text() + FOOTNOTE
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,7 +25,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(HELP, markup=False)
+            yield Static(help_text(), markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#help-box").border_title = "Keys"
+        box = self.query_one("#help-box")
+        box.border_title = "Keys"
+        box.focus()

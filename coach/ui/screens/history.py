@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -77,32 +75,6 @@ class HistoryScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
-
-
-# (palette name, Ask screen action, help): shown while the Ask screen is open.
-CONVERSATION_COMMANDS = (
-    ("Save conversation as note", "save_note", "Write this conversation as a new note and index it (ctrl+s)"),
-    ("Past conversations", "history", "Reopen an earlier conversation and continue it (ctrl+l)"),
-    ("New conversation", "new_conversation", "Start afresh, without the earlier questions (ctrl+n)"),
-)
-
-
-class ConversationCommands(Provider):
-    """The Ask screen's own palette entries."""
-
-    def _run(self, action: str) -> None:
-        screen = self.screen
-        self.app.call_later(screen.run_action, action)
-
-    async def discover(self) -> Hits:
-        for name, action, help_text in CONVERSATION_COMMANDS:
-            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, action, help_text in CONVERSATION_COMMANDS:
-            if (score := matcher.match(name)) > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), text=name, help=help_text)
 
 
 def past_turn_widgets(conversation) -> list[Widget]:

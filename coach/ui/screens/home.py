@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from coach.ui import keymap
 from coach.ui.facts import HomeFacts, age, days_since, home_facts
 from coach.ui.glance import Glance, pick_open
 from coach.ui.safe import one_line
@@ -25,18 +26,9 @@ class HomeScreen(CoachScreen):
     """The first screen; cheap to compose, filled in by workers once the notes are read."""
 
     SCREEN_TITLE = "home"
-    BINDINGS = [
-        Binding("escape", "back", "Back", show=False),
-        Binding("r", "app.open('reflect')", "Reflect"),
-        Binding("p", "app.open('prepare')", "Prepare"),
-        Binding("slash", "app.open('search')", "Search"),
-        Binding("a", "app.open('ask')", "Ask"),
-        Binding("c", "app.open('commitments')", "Commitments"),
-        Binding("n", "app.open('notes')", "Notes"),
-        Binding("g", "app.open('growth')", "Growth"),
-        Binding("f", "app.first_run", "Notes folder", show=False),
-        Binding("q", "app.quit", "Quit", show=False),
-    ]
+    KEYMAP_SCOPE = "home"
+    # Home's footer shows the app's keys (other screens hide them to stay short): see keymap.home_bindings.
+    BINDINGS = [Binding("escape", "back", "Back", show=False), *keymap.home_bindings()]
 
     open_items: list | None = None
     """The open commitments last read (shown again once the last session is known)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from coach.ui import keymap
 from coach.ui.safe import cell, plain
 from coach.ui.screens.base import CoachScreen
 
@@ -16,7 +16,8 @@ class NotesScreen(CoachScreen):
     """Newest first; the filter matches title, mentor, kind and file name."""
 
     SCREEN_TITLE = "notes"
-    BINDINGS = [Binding("e", "edit", "Edit in $EDITOR"), Binding("ctrl+l", "focus_filter", "Filter")]
+    KEYMAP_SCOPE = "notes"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
 
     def __init__(self) -> None:
         super().__init__()

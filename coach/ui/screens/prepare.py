@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
@@ -14,6 +13,7 @@ from textual.widgets import Input, ListItem, ListView, Select, Static
 
 from coach.paths import ensure_private_dir
 from coach.ui import agenda_edit as ed
+from coach.ui import keymap
 from coach.ui.facts import age
 from coach.ui.reflection import saved_title
 from coach.ui.safe import clean, one_line, plain
@@ -21,28 +21,26 @@ from coach.ui.screens.base import CoachScreen
 
 
 class PrepareScreen(CoachScreen):
-    """`items` is the user's working copy; the service's agenda object is only rebuilt from it to save."""
+    """`items` is the user's working copy; the service's agenda object is only rebuilt from it to save.
+
+    Saves: one at a time ("Saving…" at once, confirmed when the file is written, then re-indexed);
+    saving the same items again writes no copy; leaving with unsaved edits asks for esc twice."""
 
     SCREEN_TITLE = "prepare"
-    BINDINGS = [
-        Binding("j", "cursor(1)", "Down", show=False),
-        Binding("k", "cursor(-1)", "Up", show=False),
-        Binding("J", "move(1)", "Move", key_display="J/K"),
-        Binding("K", "move(-1)", "Move up", show=False),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "drop", "Drop"),
-        Binding("o", "add", "Add"),
-        Binding("s", "save", "Save"),
-        Binding("x", "export", "Export"),
-        Binding("y", "copy", "Copy"),
-        Binding("f", "full_list", "Full list"),
-    ]
+    KEYMAP_SCOPE = "prepare"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
+    UNSAVED_WARNING = "This agenda has edits that are not saved: s saves it, esc again leaves without saving."
 
     def __init__(self) -> None:
         super().__init__()
         self.agenda = None
         self.items: list = []
         self._editing: str | None = None  # "edit" | "add" while the editor is open
+        self.saving = False
+        self.saved: tuple[list, str] | None = None
+        """(the items as last saved, the note's path): saving them unchanged again makes no copy."""
+        self.edited = False
+        """Edits since the draft or the last save (showing the full list is not an edit)."""
         self.showing_full = False
 
     def compose_body(self) -> Iterable[Widget]:
@@ -81,10 +79,14 @@ class PrepareScreen(CoachScreen):
     async def _drafted(self, agenda) -> None:
         self.agenda = agenda
         self.items = list(agenda.items)
+        self.saved, self.edited = None, False
         self.showing_full = False
-        self._say(self._summary())
         await self.render_items(0)
         self.focus_main()
+
+    def has_unsaved(self) -> bool:
+        """Edits since the draft or the last save (a fresh draft needs no warning: it can be drafted again)."""
+        return self.agenda is not None and self.edited
 
     async def render_items(self, index: int) -> None:
         view = self.query_one("#agenda", ListView)
@@ -93,6 +95,8 @@ class PrepareScreen(CoachScreen):
         if self.items:
             view.index = max(0, min(index, len(self.items) - 1))
         self._show_source()
+        if self.agenda is not None and not self.saving:
+            self._say(self._summary())  # the count follows every drop and add
 
     def _row(self, i: int) -> Content:
         item = self.items[i]
@@ -127,7 +131,6 @@ class PrepareScreen(CoachScreen):
         else:
             self.items = self.items + [m for m in more if not any(m is item for item in self.items)]
         self.showing_full = not self.showing_full
-        self._say(self._summary())
         await self.render_items(self.index)
 
     @property
@@ -138,7 +141,7 @@ class PrepareScreen(CoachScreen):
         self._show_source()
 
     def _show_source(self) -> None:
-        text = ed.source_line(self.items[self.index]) if self.items else "Nothing on the agenda: o adds an item."
+        text = ed.source_line(self.items[self.index]) if self.items else "Nothing on the agenda: i adds an item."
         self.query_one("#item-source", Static).update(plain(one_line(text, 300)))
 
     def action_cursor(self, delta: int) -> None:
@@ -146,13 +149,28 @@ class PrepareScreen(CoachScreen):
         view.action_cursor_down() if delta > 0 else view.action_cursor_up()
 
     async def action_move(self, delta: int) -> None:
-        self.items, index = ed.move(self.items, self.index, delta)
+        items, index = ed.move(self.items, self.index, delta)
+        self.edited = self.edited or items != self.items
+        self.items = items
         await self.render_items(index)
 
     async def action_drop(self) -> None:
         if self.items:
-            self.items = ed.drop(self.items, self.index)
-            await self.render_items(self.index)
+            dropped = self.items[self.index]
+            await self._change(ed.drop(self.items, self.index), self.index, f"Dropped “{one_line(dropped.text, 80)}”")
+
+    async def _change(self, items: list, index: int, message: str) -> None:
+        """Apply an edit to the list and offer to undo it (`u`, while the toast shows)."""
+        before, at, was_edited = list(self.items), self.index, self.edited
+        self.items, self.edited = items, True
+        await self.render_items(index)
+
+        async def undo() -> None:
+            self.items, self.edited = before, was_edited
+            await self.render_items(at)
+            self.focus_main()
+
+        self.app.undo.offer(message, undo, title="Agenda")
 
     def action_edit(self) -> None:
         if self.items:
@@ -173,12 +191,12 @@ class PrepareScreen(CoachScreen):
         mode, self._editing = self._editing, None
         event.input.display = False
         index = self.index
-        if text and mode == "edit":
-            self.items = ed.edit(self.items, index, text)
-        elif text and mode == "add":
-            self.items, index = ed.add(self.items, index, text)
-        await self.render_items(index)
         self.focus_main()
+        if text and mode == "edit" and text != self.items[index].text:
+            await self._change(ed.edit(self.items, index, text), index, f"Edited “{one_line(text, 80)}”")
+        elif text and mode == "add":
+            items, index = ed.add(self.items, index, text)
+            await self._change(items, index, f"Added “{one_line(text, 80)}”")
 
     def action_back(self) -> None:
         if self._editing is not None:
@@ -186,27 +204,42 @@ class PrepareScreen(CoachScreen):
             self.query_one("#item-editor").display = False
             self.focus_main()
             return
-        super().action_back()
+        super().action_back()  # asks for a second esc when there are unsaved edits
 
     def markdown(self) -> str:
-        return ed.to_markdown(self.agenda, self.items)
+        return ed.to_markdown(self.agenda, ed.for_saving(self.items))
 
     def action_save(self) -> None:
         if self.agenda is None:
+            self.notify("The agenda is still being drafted.", markup=False)
             return
-        service, agenda = self.app.service, ed.with_items(self.agenda, self.items)
+        if self.saving:
+            self.notify("Saving already: one file is being written.", markup=False)
+            return
+        if self.saved is not None and self.saved[0] == self.items:
+            self.notify(clean(f"Already saved as {self.saved[1]} (nothing changed since)."), markup=False)
+            return
+        self.saving = True
+        self._say("Saving…")
+        service, items = self.app.service, list(self.items)
+        agenda = ed.with_items(self.agenda, ed.for_saving(items))
 
-        def save():
-            with self.app.engine_lock:
-                return saved_title(service, service.save_agenda(agenda))
+        def save():  # written first and confirmed; the app re-indexes it after (no wait for a running sync)
+            return saved_title(service, service.save_agenda(agenda, index=False))
 
-        self.run_job(save, self._saved, group="save")
+        self.run_job(save, lambda result: self._saved(result, items), group="save", failed=self._save_failed)
 
-    def _saved(self, result) -> None:
+    def _saved(self, result, items: list) -> None:
         title, path = result
+        self.saving, self.saved = False, (items, path)
+        self.edited = self.items != items  # an edit made while it was saving is still unsaved
         self._say(f"Saved “{title}” as {path}")
         self.notify(clean(f"Saved “{title}” to {path}"), title="Agenda saved", markup=False)
-        self.app.sync_index()  # the service indexed the note; this refreshes the counts everywhere
+        self.app.sync_index()  # indexes the new note and refreshes the counts everywhere
+
+    def _save_failed(self, error: BaseException) -> None:
+        self.saving = False
+        self._say("Not saved: see the message. s tries again.")
 
     def action_export(self) -> None:
         if self.agenda is None:

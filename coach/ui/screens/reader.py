@@ -8,7 +8,6 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
@@ -17,6 +16,7 @@ from textual.widgets import Markdown, Static
 from coach import paths
 from coach.errors import NotesError
 from coach.notes.reader import read_note
+from coach.ui import keymap
 from coach.ui.safe import clean, one_line
 from coach.ui.screens.base import CoachScreen
 
@@ -25,7 +25,8 @@ class ReaderScreen(CoachScreen):
     """A note's header (title, date, mentor, file) and its body; the passage at `line` is brought into view."""
 
     SCREEN_TITLE = "note"
-    BINDINGS = [Binding("e", "edit", "Edit in $EDITOR")]
+    KEYMAP_SCOPE = "reader"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
 
     def __init__(self, path: str, line: int = 0, source: str = "notes", end_line: int | None = None) -> None:
         super().__init__()

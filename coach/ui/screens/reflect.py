@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown, Select, Static
 
+from coach.ui import keymap
 from coach.ui.reflection import FRAMEWORKS, preview_markdown, saved_title
 from coach.ui.safe import clean, note_label, one_line, plain
 from coach.ui.screens.base import CoachScreen
@@ -20,12 +20,9 @@ class ReflectScreen(CoachScreen):
     """Phases: loading → asking (step i) → preview → saved. Answers live here until the user saves."""
 
     SCREEN_TITLE = "reflect"
-    BINDINGS = [
-        Binding("ctrl+b", "previous", "Previous"),
-        Binding("ctrl+s", "save", "Save", show=False),
-        Binding("e", "edit", "Edit", show=False),
-        Binding("enter", "save", "Save", show=False),
-    ]
+    KEYMAP_SCOPE = "reflect"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
+    UNSAVED_WARNING = "Press esc again to leave without saving this reflection."
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,7 +59,11 @@ class ReflectScreen(CoachScreen):
         self.start()
 
     def focus_main(self) -> None:
-        self.query_one("#answer", AnswerArea).focus()
+        # Not before the first question shows: a key typed while the screen opens must not land in the box.
+        if self.phase == "asking":
+            self.query_one("#answer", AnswerArea).focus()
+        elif self.phase == "preview":
+            self.query_one("#preview").focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.phase == "asking" and not any(a.strip() for a in self.answers):
@@ -143,14 +144,18 @@ class ReflectScreen(CoachScreen):
             self.show_step(0)
 
     def action_save(self) -> None:
+        if self.phase == "saving":
+            self.notify("Saving already: one file is being written.", markup=False)
+            return
         if self.phase != "preview":
             return
         self.phase = "saving"
+        self.query_one("#step", Static).update("Saving…")
+        self.query_one("#reflect-hint", Static).update("Saving…")
         service, flow, answers = self.app.service, self.flow, list(self.answers)
 
-        def save():
-            with self.app.engine_lock:
-                return saved_title(service, service.save_reflection(flow, answers))
+        def save():  # written and confirmed first; the app re-indexes it after (no wait for a running sync)
+            return saved_title(service, service.save_reflection(flow, answers, index=False))
 
         self.run_job(save, self._saved, group="save", failed=lambda error: setattr(self, "phase", "preview"))
 
@@ -162,14 +167,11 @@ class ReflectScreen(CoachScreen):
         self.notify(clean(f"Saved “{title}” to {path}"), title="Reflection saved", markup=False)
         self.app.sync_index()  # the service indexed the note; this refreshes the counts everywhere
 
-    def action_back(self) -> None:
-        if self.phase in ("asking", "preview") and any(a.strip() for a in self.answers) and not self._warned:
-            self._warned = True
-            self.notify("Press esc again to leave without saving this reflection.", markup=False)
-            return
-        self.app.go_back()
-
-    _warned = False
+    def has_unsaved(self) -> bool:
+        if self.phase not in ("asking", "preview", "saving"):
+            return False
+        typed = self.query_one("#answer", AnswerArea).text.strip() if self.phase == "asking" else ""
+        return bool(typed) or any(a.strip() for a in self.answers)
 
 
 def _stages(questions: list, current: int) -> Content:

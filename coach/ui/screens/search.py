@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
@@ -14,6 +13,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coach.retrieval.search import SearchFilters
+from coach.ui import keymap
 from coach.ui.safe import one_line
 from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.hits import hit_prompt
@@ -28,7 +28,8 @@ class SearchScreen(CoachScreen):
     """Results update ~250 ms after the last keystroke; an older search never overwrites a newer one."""
 
     SCREEN_TITLE = "search"
-    BINDINGS = [Binding("ctrl+f", "focus_filters", "Filters"), Binding("ctrl+l", "focus_query", "Query")]
+    KEYMAP_SCOPE = "search"
+    BINDINGS = keymap.bindings(KEYMAP_SCOPE)
 
     def __init__(self, query: str = "") -> None:
         super().__init__()

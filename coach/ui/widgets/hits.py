@@ -6,7 +6,6 @@ from textual.content import Content
 
 from coach.ui.safe import highlighted, one_line
 
-
 ROLE_LABELS = {"reverse": "reverse mentoring", "mentor": "you mentor"}
 
 

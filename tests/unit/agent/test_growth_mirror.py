@@ -12,7 +12,6 @@ from coach.agent.growth.chart import timeline_svg, write_timeline
 from coach.agent.growth.promises import kept_promises
 from coach.agent.growth.statements import note_statements, stance
 from coach.agent.growth.timeline import timeline
-from coach.agent.themes import Theme
 from coach.errors import CoachError
 from coach.notes.model import Note
 

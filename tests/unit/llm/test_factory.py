@@ -94,7 +94,28 @@ def test_openai_key_from_env(monkeypatch):
     assert model.openai_api_key.get_secret_value() == "sk-env"
     assert model.model_name == "gpt-4o-mini"
     assert (model.request_timeout, model.max_retries, model.max_tokens) == (7, MAX_RETRIES, 50)
-    assert model.openai_api_base is None
+    assert model.openai_api_base == "https://api.openai.com/v1"  # OPENAI_BASE_URL cannot redirect the key
+
+
+def test_env_keys_never_go_to_a_custom_url(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-env")
+    model = make_chat_model(settings(llm_provider="openai", llm_base_url="https://llm.example.net/v1"))
+    assert model.openai_api_key.get_secret_value() == LOCAL_DUMMY_KEY
+    with pytest.raises(ProviderError, match=r"COACH_LLM_API_KEY"):
+        make_chat_model(settings(llm_provider="anthropic", llm_base_url="https://llm.example.net"))
+    # Only the provider's own host over https counts as the provider.
+    official = make_chat_model(settings(llm_provider="openai", llm_base_url="https://API.openai.com/v1"))
+    assert official.openai_api_key.get_secret_value() == "sk-env"
+    plain_http = make_chat_model(settings(llm_provider="openai", llm_base_url="http://api.openai.com/v1"))
+    assert plain_http.openai_api_key.get_secret_value() == LOCAL_DUMMY_KEY
+
+
+def test_custom_url_takes_the_coach_key(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
+    model = make_chat_model(settings(llm_provider="openai", llm_base_url="https://llm.example.net/v1",
+                                     llm_api_key="sk-coach"))
+    assert model.openai_api_key.get_secret_value() == "sk-coach"
 
 
 def test_openai_settings_key_wins_over_env(monkeypatch):

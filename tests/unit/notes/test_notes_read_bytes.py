@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from coach.notes.model import Note, Skipped
 from coach.notes.reader import read_note
+from tests.unprivileged import run_unprivileged, traversable_dir
 
 TEXT = "# Café notes\n\nAde said: delegate more. £20 budget ✓\n"
 
@@ -111,17 +113,16 @@ def test_deleted_between_listing_and_reading(root: Path) -> None:
     assert result == Skipped("gone.md", "deleted before it could be read")
 
 
-def test_unreadable_file_skipped_with_os_reason(write, root: Path) -> None:
-    path = write("secret.md", "private")
-    path.chmod(0)
+def test_unreadable_file_skipped_with_os_reason() -> None:
+    # As root (CI), the read runs in a child that dropped to `nobody`: chmod 000 then stops it for real.
+    root = traversable_dir()
     try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as root: chmod 000 does not stop reads")
-        assert read_note(path, root) == Skipped(
-            "secret.md", "unreadable: Permission denied"
-        )
+        path = root / "secret.md"
+        path.write_text("private", encoding="utf-8")
+        path.chmod(0)
+        assert run_unprivileged(read_note, path, root) == Skipped("secret.md", "unreadable: Permission denied")
     finally:
-        path.chmod(0o644)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_fifo_named_like_a_note_does_not_block(root: Path) -> None:

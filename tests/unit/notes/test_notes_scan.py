@@ -18,6 +18,7 @@ from coach.notes import reader
 from coach.notes.front_matter import split_front_matter
 from coach.notes.model import Note, Skipped
 from coach.notes.reader import OUTSIDE_ROOT, iter_note_files, scan_folder
+from tests.unprivileged import run_unprivileged, traversable_dir
 
 DEV_NOTES = Path("/work/shared/eval/dev/notes")
 
@@ -155,19 +156,25 @@ def test_file_deleted_mid_scan_does_not_abort(write, root: Path, monkeypatch) ->
     assert result.skipped == [Skipped("a.md", "deleted before it could be read")]
 
 
-def test_unreadable_subfolder_is_reported(write, root: Path) -> None:
-    write("locked/x.md", "text")
-    locked = root / "locked"
-    locked.chmod(0)
+def _scan_summary(root: Path) -> tuple[list, list]:
+    result = scan_folder(root)
+    return [n.path for n in result.notes], [(s.path, s.reason) for s in result.skipped]
+
+
+def test_unreadable_subfolder_is_reported() -> None:
+    # As root (CI), the scan runs in a child that dropped to `nobody`: chmod 000 then stops listing.
+    root = traversable_dir()
     try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running as root: chmod 000 does not stop listing")
-        result = scan_folder(root)
-        assert result.notes == []
-        assert result.skipped[0].path == "locked"
-        assert result.skipped[0].reason.startswith("unreadable folder:")
+        (root / "locked").mkdir(mode=0o755)
+        (root / "locked" / "x.md").write_text("text", encoding="utf-8")
+        (root / "locked").chmod(0)
+        notes, skipped = run_unprivileged(_scan_summary, root)
+        assert notes == []
+        assert skipped[0][0] == "locked"
+        assert skipped[0][1].startswith("unreadable folder:")
     finally:
-        locked.chmod(0o755)
+        (root / "locked").chmod(0o755)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_missing_root_raises_notes_error(tmp_path: Path) -> None:

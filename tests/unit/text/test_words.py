@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.text import STOP_WORDS, VAGUE_WORDS, containment, content_words, fold, stem, tokenize, words
+from coach.text import STOP_WORDS, containment, content_words, fold, stem, tokenize, words
 
 
 def test_inflections_share_a_stem():
