@@ -64,7 +64,7 @@ def _store(index_dir: Path, manifest: Manifest) -> Check:
     """Opened in a child process: a store that crashes native code is reported, not fatal here."""
     if not health.store_dir(index_dir).exists():
         return Check("index store", False, "the store is missing", INDEX_FIX)
-    changed = health.changed_since_last_sync(index_dir)  # before the probe, which opens the store
+    changed = health.segments_changed(index_dir)
     reason, counts = health.probe_counts(index_dir)
     if reason:
         return Check("index store", False, reason, INDEX_FIX + " — it moves the damaged store aside")
@@ -73,8 +73,8 @@ def _store(index_dir: Path, manifest: Manifest) -> Check:
     if stored != expected:
         return Check("index store", False, f"{stored} passages stored, the manifest lists {expected}", INDEX_FIX)
     if changed:
-        return Check("index store", False, "the store changed since coach last indexed (an interrupted "
-                     "run, or changed outside coach)", INDEX_FIX)
+        return Check("index store", False, "the vector segments differ from what coach last wrote (an "
+                     "interrupted run, or damage on disk)", INDEX_FIX)
     return Check("index store", True, f"opens and answers queries; {stored} passages")
 
 

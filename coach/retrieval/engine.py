@@ -56,7 +56,7 @@ class Engine:
         run, bit rot in a segment, a hand edit), check it in a child process first, so that a store that
         would crash native code is reported, never a silent SIGSEGV. `coach index` repairs it."""
         index_dir = self.settings.index_dir
-        if not health.changed_since_last_sync(index_dir):
+        if not health.segments_changed(index_dir):
             return
         reason = health.probe(index_dir)
         if reason:

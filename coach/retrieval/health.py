@@ -33,8 +33,10 @@ for item in client.list_collections():
         collection.query(query_embeddings=[list(row["embeddings"][0])], n_results=min(3, n))
 print("ok " + json.dumps(counts))
 """
-CHECKSUMMED = (".bin", ".pickle")
-"""HNSW segment files: native code reads them unchecked, so bit rot there can SIGSEGV a reader."""
+CHECKSUMMED = frozenset({"data_level0.bin", "header.bin", "link_lists.bin"})
+"""HNSW segment files native code reads unchecked (bit rot there can SIGSEGV a reader). Chroma rewrites
+them on every open, but with the same bytes (measured on 1.5.9), unlike length.bin and chroma.sqlite3,
+so a reader can compare their checksums with what the last sync left."""
 
 
 def store_dir(index_dir: Path) -> Path:
@@ -83,7 +85,7 @@ def current_stamp(index_dir: Path) -> list:
         if path.is_file():
             stat = path.stat()
             row = [str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns]
-            if path.suffix in CHECKSUMMED:
+            if path.name in CHECKSUMMED:
                 row.append(_crc(path))
             rows.append(row)
     return rows
@@ -114,6 +116,24 @@ def changed_since_last_sync(index_dir: Path) -> bool:
     except (OSError, ValueError):
         return True
     return saved != current_stamp(index_dir)
+
+
+def segments_changed(index_dir: Path) -> bool:
+    """True when an HNSW segment's bytes differ from what the last sync left (or cannot be compared):
+    the cheap check a reader makes before letting native code open the store."""
+    if not store_dir(index_dir).exists():
+        return False
+    try:
+        saved = json.loads(_stamp_path(index_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return _segments(saved) != _segments(current_stamp(index_dir))
+
+
+def _segments(rows: list) -> list:
+    """(name, size, crc) of the checksummed files: their mtimes change on every open, their bytes do not."""
+    return sorted([row[0], row[1], row[3]] for row in rows
+                  if isinstance(row, list) and len(row) == 4 and Path(row[0]).name in CHECKSUMMED)
 
 
 def quarantine(index_dir: Path) -> Path:

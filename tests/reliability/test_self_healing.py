@@ -37,7 +37,13 @@ def rig(indexed, tmp_path):
     notes, data = indexed
     shutil.copytree(notes, tmp_path / "notes")
     crashkit.copy_data(data, tmp_path / "data")
+    _private(tmp_path / "data")
     return tmp_path / "notes", tmp_path / "data", crashkit.coach_env(tmp_path / "data", tmp_path / "notes")
+
+
+def _private(folder: Path) -> None:
+    """A copied data dir gets the test's umask; coach's own are 0700/0600 (doctor checks that)."""
+    subprocess.run(["chmod", "-R", "go-rwx", str(folder)], check=True)
 
 
 def _no_silent_death(result: subprocess.CompletedProcess) -> None:
