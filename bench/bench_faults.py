@@ -128,6 +128,8 @@ DAMAGE = {
 }
 
 
+CHURNED = ("kill -9 during index", "race: two indexers", "race: reflect while indexing")
+
 # -- one trial ---------------------------------------------------------------------------------------
 
 
@@ -138,6 +140,8 @@ def run_trial(number: int, kind: str, base: Path, corpus: Path, indexed: Path, r
     crashkit.copy_data(indexed, data)
     subprocess.run(["chmod", "-R", "go-rwx", str(data)], check=True)
     env = crashkit.coach_env(data, notes)
+    if kind in CHURNED:  # the user's own edits before the fault; coach must not change a byte after them
+        crashkit.churn(notes, rng, fraction=0.3, words=30)
     before = file_hashes(notes)
     try:
         _apply(kind, notes, data, env, rng, out)
@@ -150,20 +154,17 @@ def run_trial(number: int, kind: str, base: Path, corpus: Path, indexed: Path, r
 
 def _apply(kind: str, notes: Path, data: Path, env: dict, rng: random.Random, out: Outcome) -> None:
     if kind == "kill -9 during index":
-        crashkit.churn(notes, rng, fraction=0.3, words=30)
         victim = crashkit.popen_coach("index", env=env)
         if crashkit.wait_for_lock(data, victim) is not None:
             time.sleep(rng.uniform(0.2, 3.0))
         out.detail = "killed" if crashkit.kill9(victim) else "had finished"
     elif kind == "race: two indexers":
-        crashkit.churn(notes, rng, fraction=0.2)
         procs = [crashkit.popen_coach("index", env=env) for _ in range(2)]
         results = [(p, *p.communicate(timeout=600)) for p in procs]
         for proc, _, err in results:
             out.silent += silent(subprocess.CompletedProcess([], proc.returncode, "", err), "racing index")
         out.detail = f"exit codes {sorted(p.returncode for p, _, _ in results)}"
     elif kind == "race: reflect while indexing":
-        crashkit.churn(notes, rng, fraction=0.3, words=30)
         answers = data.parent / f"{data.name}-answers.txt"
         answers.write_text("We met.\n---\nFine.\n---\nI will send the notes.\n")
         indexer = crashkit.popen_coach("index", env=env)
@@ -216,6 +217,7 @@ def main() -> int:
     parser.add_argument("--notes", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    os.umask(0o077)  # damage made as the same user, in a data folder that is private (as coach keeps it)
     rng = random.Random(args.seed)
     kinds = ["kill -9 during index"] * 3 + ["race: two indexers", "race: reflect while indexing"] + list(DAMAGE)
     with tempfile.TemporaryDirectory(prefix="coach-faults-") as tmp:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coach import paths
 from coach.config import Settings
-from coach.errors import ConfigError, IndexBusyError, IndexStateError, ModelError
+from coach.errors import ConfigError, IndexStateError, ModelError
 from coach.fsutil import clean_stray_temps
 from coach.notes.model import ScanResult
 from coach.notes.reader import scan_folder
@@ -117,9 +117,9 @@ class Engine:
                     self._guard_upgrade()
                     rebuild = rebuild or self._store_lost()
                     verify = health.changed_since_last_sync(self.settings.index_dir)
-                    if verify:
+                    if verify or rebuild:  # otherwise the store opens lazily, only if something changed
                         self._check_store()
-                    self._open_or_quarantine()
+                        self._open_or_quarantine()
                 reports = [
                     self._indexer("notes").sync(notes, rebuild, progress, verify),
                     self._indexer("knowledge").sync(knowledge, rebuild, progress, verify),
@@ -151,7 +151,7 @@ class Engine:
         except (ModelError, OSError):
             return
         if stale:
-            self.index_embedder  # exports again (ensure_onnx), then loads it
+            _ = self.index_embedder  # exports again (ensure_onnx), then loads it
             self.notices.append("The fast query model was damaged or out of date; it was built again.")
 
     def _sweep_stray_temps(self) -> None:
@@ -188,14 +188,14 @@ class Engine:
     def _open_or_quarantine(self) -> None:
         """Open the store; one that Chroma cannot open (a damaged database) is moved aside and rebuilt."""
         try:
-            self.client
+            _ = self.client
         except IndexStateError as exc:
             if not health.store_dir(self.settings.index_dir).exists():
                 raise
             moved = health.quarantine(self.settings.index_dir)
             self.notices.append(f"The index could not be opened ({exc.message.split(' (')[0]}). "
                                 f"It was moved to {moved} and rebuilt from your notes.")
-            self.client
+            _ = self.client
 
     def _check_store(self) -> None:
         """The store changed behind our back (or was never stamped): quarantine it if it is damaged."""

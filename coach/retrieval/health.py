@@ -115,7 +115,13 @@ def changed_since_last_sync(index_dir: Path) -> bool:
         saved = json.loads(_stamp_path(index_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True
-    return saved != current_stamp(index_dir)
+    return _shape(saved) != _shape(current_stamp(index_dir))
+
+
+def _shape(rows: list) -> list:
+    """Names, sizes and segment checksums, not mtimes: every reader's open touches the files' mtimes
+    (Chroma rewrites them), so mtimes alone would make each sync after a search re-probe the store."""
+    return sorted([row[0], row[1], *row[3:4]] for row in rows if isinstance(row, list) and len(row) >= 3)
 
 
 def segments_changed(index_dir: Path) -> bool:
