@@ -141,7 +141,7 @@ def _history(settings: Settings) -> Check | None:
         return None
     if not folder.is_dir():
         return Check("conversation history", False, f"{folder} is not a folder",
-                     f"mv '{folder}' '{folder}.old'")
+                     "run `coach history list` (it moves the file aside and starts a new history folder)")
     bad = []
     files = sorted(folder.glob("*.jsonl"))
     for path in files:
