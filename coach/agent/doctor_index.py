@@ -72,10 +72,11 @@ def _store(index_dir: Path, manifest: Manifest) -> Check:
     expected = len(manifest.chunk_ids())
     if stored != expected:
         return Check("index store", False, f"{stored} passages stored, the manifest lists {expected}", INDEX_FIX)
-    if changed:
-        return Check("index store", False, "the vector segments differ from what coach last wrote (an "
-                     "interrupted run, or damage on disk)", INDEX_FIX)
-    return Check("index store", True, f"opens and answers queries; {stored} passages")
+    # Segment bytes that differ from the last index run's record, in a store that opens, answers and holds
+    # exactly the manifest's passages, are not a problem to fix: Chroma itself may flush a segment after
+    # the record was taken (seen when a reader overlapped a sync). Damage that matters crashes the probe.
+    note = " (segments changed since the last index run; checked in a child process)" if changed else ""
+    return Check("index store", True, f"opens and answers queries; {stored} passages{note}")
 
 
 def _folder_vs_index(settings, manifest: Manifest) -> Check:
