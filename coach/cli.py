@@ -58,8 +58,8 @@ def main() -> None:
         sys.exit(130)
     except PermissionError as exc:  # a folder or file coach must write is not writable: say which
         where = exc.filename or State.data or "its data folder"
-        cli_output.error(f"Permission denied: coach cannot write to {where}. Make it writable for your user, "
-                         "or point COACH_DATA_DIR / --data at a folder you own.")
+        cli_output.error(f"Permission denied: coach cannot access {where}. Make it readable and writable for "
+                         "your user, or point COACH_DATA_DIR / --data (or COACH_CONFIG_FILE) at paths you own.")
         sys.exit(1)
     except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
         _report_unexpected(exc)
