@@ -34,6 +34,7 @@ run: $(APP_STAMP)
 
 test: $(DEV_STAMP)
 	@command -v tmux >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } || echo "tmux not installed: the terminal end-to-end test will be skipped"
+	@command -v strace >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq strace >/dev/null; } || echo "strace not installed: the syscall-level no-network test will be skipped"
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -41,6 +42,10 @@ def main() -> None:
     """Run the CLI; user-facing errors become one line on stderr and a non-zero exit."""
     from coach.commands import output as cli_output
 
+    # Files coach creates (index, caches, logs) are private however the shell's umask is set; notes it
+    # writes get an explicit mode (fsutil.create_new), so this never leaks into the notes folder.
+    os.umask(0o077)
+    _report_warnings(cli_output)
     try:
         code = app(standalone_mode=False)  # returns a command's typer.Exit code instead of exiting
         if isinstance(code, int) and code:
@@ -51,8 +56,29 @@ def main() -> None:
     except KeyboardInterrupt:
         cli_output.error("interrupted")
         sys.exit(130)
+    except PermissionError as exc:  # a folder or file coach must write is not writable: say which
+        where = exc.filename or State.data or "its data folder"
+        cli_output.error(f"Permission denied: coach cannot access {where}. Make it readable and writable for "
+                         "your user, or point COACH_DATA_DIR / --data (or COACH_CONFIG_FILE) at paths you own.")
+        sys.exit(1)
     except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
         _report_unexpected(exc)
+
+
+def _report_warnings(cli_output) -> None:
+    """The core reports self-repairs (a damaged file moved aside) through the `coach` logger."""
+    import logging
+
+    class _Line(logging.Handler):
+        coach_cli = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            cli_output.info(f"coach: {record.getMessage()}")
+
+    logger = logging.getLogger("coach")
+    if not any(getattr(h, "coach_cli", False) for h in logger.handlers):
+        logger.addHandler(_Line(logging.WARNING))
+        logger.propagate = False
 
 
 def _report_unexpected(exc: Exception) -> None:
@@ -78,9 +104,11 @@ def _crash_log(exc: Exception) -> str | None:
     try:
         from coach.paths import ensure_private_dir
 
-        folder = ensure_private_dir(State.settings().data_dir / "logs")
-        path = folder / "last-error.log"
-        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        from coach.fsutil import atomic_write
+
+        data = State.settings().data_dir
+        folder = ensure_private_dir(data / "logs", root=data)
+        path = atomic_write(folder / "last-error.log", "".join(traceback.format_exception(exc)), mode=0o600)
         return str(path)
     except Exception:
         return None

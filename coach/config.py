@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import tomllib
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -36,10 +37,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     """Use a Chroma server (http://host:port) instead of the embedded store under data_dir."""
 
-    max_note_bytes: int = 5_000_000
+    max_note_bytes: int = Field(5_000_000, gt=0)
     """Files larger than this are skipped (with a reason), not indexed."""
 
-    search_k: int = 5
+    search_k: int = Field(5, ge=1, le=100)
     """How many results a search returns by default."""
 
     min_similarity: float = 0.20
@@ -63,27 +64,45 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.2
     """Sampling temperature; low keeps answers close to the notes."""
 
-    llm_context: int = 4096
+    llm_context: int = Field(4096, gt=0)
     """Context window for the bundled llama.cpp model."""
 
-    llm_max_tokens: int = 320
+    llm_max_tokens: int = Field(320, gt=0)
     """Upper bound on a generated answer's length."""
 
     watch_notes: bool = True
     """While the app runs, watch the notes folder and re-index notes changed outside coach within seconds.
     Off: the app re-checks the folder every `sync_interval` seconds instead."""
 
-    sync_interval: float = 300.0
+    sync_interval: float = Field(300.0, gt=0)
     """Seconds between the app's background syncs when watch_notes is off (or the folder cannot be watched)."""
 
     ask_context_tokens: int | None = Field(default=None, ge=100, le=100_000)
     """Tokens of retrieved notes and principles an answer may use; default 300 for the bundled model
     (keeps its first token within ~2 s on a CPU), else what llm_context leaves (at most 3000)."""
 
+    @field_validator("notes_dir", "data_dir", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        # Path("") is ".": an empty COACH_NOTES_DIR would index the current folder and drop the real notes.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; give a folder, or unset the variable")
+        return value
+
     @field_validator("notes_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    @model_validator(mode="after")
+    def _data_outside_notes(self) -> "Settings":
+        """coach writes its index into data_dir: inside the notes folder it would index (and change) it."""
+        if self.notes_dir is not None and _within(self.data_dir, self.notes_dir):
+            raise ValueError(
+                f"the data folder {self.data_dir} is inside the notes folder {self.notes_dir}; "
+                "choose a data folder outside your notes (coach must not write into them)"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -113,6 +132,12 @@ class Settings(BaseSettings):
         return not _is_loopback(host)
 
 
+def _within(inner: Path, outer: Path) -> bool:
+    """True when `inner` is `outer` or lies inside it (symlinks resolved where the folders exist)."""
+    inner, outer = Path(os.path.realpath(inner)), Path(os.path.realpath(outer))
+    return inner == outer or outer in inner.parents
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -127,20 +152,37 @@ def load_settings(**overrides: object) -> Settings:
 
     A bad config file or variable becomes a ConfigError naming the file and the field."""
     clean = {key: value for key, value in overrides.items() if value is not None}
+    _check_config_path()
     try:
         return Settings(**clean)
     except ValidationError as exc:
         raise ConfigError(_explain(exc), "Invalid settings") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"The config file {paths.default_config_file()} is not UTF-8 text "
+                          f"(byte {exc.start} is not valid); save it as UTF-8.", "Invalid settings") from None
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise ConfigError(f"Cannot read the config file {paths.default_config_file()}: {exc}") from None
 
 
+def _check_config_path() -> None:
+    """A config path that exists but is not a file would be skipped silently by the TOML source."""
+    path = paths.default_config_file()
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"The config file {path} is a folder, not a file. Remove it or set "
+                          "COACH_CONFIG_FILE to a .toml file.", "Invalid settings")
+
+
 def _explain(exc: ValidationError) -> str:
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in err['loc']) or 'value'}: {err['msg']} (got {err.get('input')!r})"
-        for err in exc.errors()
-    )
+    problems = "; ".join(_problem(err) for err in exc.errors())
     return (
         f"Invalid setting — {problems}. Check {paths.default_config_file()} "
         "and COACH_* environment variables."
     )
+
+
+def _problem(err: dict) -> str:
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if not err["loc"]:  # a rule across fields: its message names the values (the input is everything)
+        return message
+    got = repr(err.get("input"))
+    return f"{'.'.join(str(part) for part in err['loc'])}: {message} (got {got[:80]})"

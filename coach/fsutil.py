@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -29,9 +30,14 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o600) -> Path:
     return path
 
 
-def create_new(path: Path, data: str, mode: int = 0o644) -> Path:
-    """Write a brand-new file; if the name is taken, add ' (2)', ' (3)', ... — never overwrite."""
+def create_new(path: Path, data: str, mode: int | None = None) -> Path:
+    """Write a brand-new file; if the name is taken, add ' (2)', ' (3)', ... — never overwrite.
+
+    Without `mode`, the file follows its folder: readable by whoever may list the folder (0755 -> 0644,
+    0700 -> 0600), so a note coach adds is exactly as private as the user's own notes there."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None:
+        mode = folder_file_mode(path.parent)
     for candidate in _candidates(path):
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
         try:
@@ -48,6 +54,14 @@ def create_new(path: Path, data: str, mode: int = 0o644) -> Path:
         fsync_dir(path.parent)
         return candidate
     raise FileExistsError(f"no free file name near {path}")
+
+
+def folder_file_mode(folder: Path) -> int:
+    """The permission bits a new file in `folder` should get: the folder's, without execute."""
+    try:
+        return stat.S_IMODE(folder.stat().st_mode) & 0o666 | 0o600
+    except OSError:
+        return 0o600
 
 
 def _candidates(path: Path):

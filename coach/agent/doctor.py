@@ -1,35 +1,30 @@
-"""`coach doctor`: check settings, notes, models and the index, and say how to fix each problem."""
+"""`coach doctor`: check settings, notes, models, the data folder and the index; say what differs and
+the one command that fixes it. It never changes anything itself, and never opens the store in-process."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import stat
-from dataclasses import asdict, dataclass
+from pathlib import Path
 
+from coach.agent.doctor_check import Check
+from coach.agent.doctor_index import index_checks
 from coach.config import Settings
 from coach.errors import CoachError
-from coach.retrieval import health
-from coach.retrieval.embeddings import FINGERPRINT, bundled_model_dir
-from coach.retrieval.manifest import load_manifest
+from coach.retrieval.embeddings import bundled_model_dir
 
-
-@dataclass(frozen=True)
-class Check:
-    """One finding: what was checked, whether it is fine, what was seen, and the fix."""
-
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-
-    def to_json(self) -> dict:
-        return asdict(self)
+__all__ = ["Check", "run_checks"]
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    checks = [_notes(settings), _data_dir(settings), _embedding_model(settings), _chat_model(settings)]
-    checks.extend(_index(settings))
-    return checks
+    checks = [_notes(settings), *_data_dir(settings), _embedding_model(settings), _chat_model(settings)]
+    data = Path(settings.data_dir)
+    if data.is_dir():
+        checks.extend([_marks(settings), _history(settings)])
+    if data.is_dir() or not data.exists():
+        checks.extend(index_checks(settings))
+    return [c for c in checks if c is not None]
 
 
 def _notes(settings: Settings) -> Check:
@@ -44,13 +39,36 @@ def _notes(settings: Settings) -> Check:
     return Check("notes folder", count > 0, f"{folder}: {count} note files", "" if count else "add .md or .txt notes")
 
 
-def _data_dir(settings: Settings) -> Check:
-    folder = settings.data_dir
+def _data_dir(settings: Settings) -> list[Check]:
+    folder = Path(settings.data_dir)
     if not folder.exists():
-        return Check("data folder", True, f"{folder} (created on first index)")
-    mode = stat.S_IMODE(folder.stat().st_mode)
-    private = mode & 0o077 == 0
-    return Check("data folder", private, f"{folder} (mode {mode:o})", "" if private else f"chmod 700 {folder}")
+        return [Check("data folder", True, f"{folder} (created on first index)")]
+    if not folder.is_dir():
+        return [Check("data folder", False, f"{folder} is a file, not a folder",
+                      f"mv '{folder}' '{folder}.old' (or set COACH_DATA_DIR to another folder)")]
+    from coach.paths import check_writable, permission_problem
+
+    try:
+        check_writable(folder)
+    except CoachError:
+        return [Check("data folder", False, f"{folder} is not writable", permission_problem(folder).message)]
+    exposed = _exposed(folder)
+    if exposed:
+        return [Check("data folder", False, f"{len(exposed)} item(s) readable by other users (e.g. {exposed[0]})",
+                      f"chmod -R go-rwx '{folder}'")]
+    return [Check("data folder", True, f"{folder} (private)")]
+
+
+def _exposed(folder: Path) -> list[str]:
+    """Files and folders in the data dir that other users may read (it holds copies of private notes)."""
+    found = []
+    for path in [folder, *folder.rglob("*")]:
+        try:
+            if not path.is_symlink() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+                found.append(str(path))
+        except OSError:
+            continue
+    return found
 
 
 def _embedding_model(settings: Settings) -> Check:
@@ -58,12 +76,15 @@ def _embedding_model(settings: Settings) -> Check:
         model_dir = bundled_model_dir()
     except CoachError as exc:
         return Check("embedding model", False, exc.message, "make run (reinstalls the model package)")
-    from coach.retrieval.onnx_embedder import is_stale, onnx_cache_path
+    from coach.retrieval.onnx_embedder import damage, onnx_cache_path
 
-    onnx = onnx_cache_path(settings.data_dir)
-    fast = onnx.exists() and not is_stale(model_dir, onnx)
-    detail = f"all-MiniLM-L6-v2 at {model_dir}; fast query model {'ready' if fast else 'not built yet'}"
-    return Check("embedding model", True, detail, "" if fast else "run `coach index` (builds it once)")
+    problem = damage(onnx_cache_path(settings.data_dir))
+    if problem is None:
+        return Check("embedding model", True, f"all-MiniLM-L6-v2 at {model_dir}; fast query model ready")
+    fresh = problem == "not built yet"
+    detail = f"all-MiniLM-L6-v2 at {model_dir}; fast query model {problem}" + (
+        "" if fresh else " — searches fall back to the slow path")
+    return Check("embedding model", fresh, detail, "run `coach index` (it builds the fast model again)")
 
 
 def _chat_model(settings: Settings) -> Check:
@@ -95,35 +116,40 @@ def _configured_gguf(settings: Settings) -> Check:
     return Check("chat model", True, f"{path.name} via llama.cpp")
 
 
-def _index(settings: Settings) -> list[Check]:
-    index_dir = settings.index_dir
-    manifest = load_manifest(index_dir, "notes")
-    if manifest is None:
-        return [Check("index", False, "no index yet", "run `coach index`")]
-    checks = [_fingerprint(manifest)]
-    if not settings.chroma_url:
-        reason = health.probe(index_dir)
-        checks.append(Check("index store", reason is None, reason or "opens and answers queries",
-                            "" if reason is None else "run `coach index` (moves it aside and rebuilds)"))
-    checks.append(_consistency(settings, manifest))
-    return checks
+def _marks(settings: Settings) -> Check | None:
+    """Marks made in coach (done/dropped) live only in this file: a damaged one must be said out loud."""
+    from coach.agent.marks import MARKS_FILE
 
-
-def _fingerprint(manifest) -> Check:
-    same = manifest.fingerprint == FINGERPRINT
-    return Check("index model", same, f"built with {manifest.fingerprint.get('model')}",
-                 "" if same else "run `coach index --rebuild`")
-
-
-def _consistency(settings: Settings, manifest) -> Check:
-    from coach.retrieval import store
-
+    path = Path(settings.data_dir) / MARKS_FILE
+    if not path.exists() and not path.is_symlink():
+        return None
     try:
-        client = store.make_client(settings.index_dir, settings.chroma_url)
-        stored = store.collection(client, "notes").count()
-    except Exception as exc:  # the store itself is reported by the probe; here just say we could not count
-        return Check("index consistency", False, f"could not count passages ({exc})", "run `coach index`")
-    expected = len(manifest.chunk_ids())
-    ok = stored == expected
-    return Check("index consistency", ok, f"{len(manifest.notes)} notes, {stored}/{expected} passages stored",
-                 "" if ok else "run `coach index` (it repairs the difference)")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        marks = data.get("marks", {}) if isinstance(data, dict) else None
+        if not isinstance(marks, dict):
+            raise ValueError("not a marks file")
+    except (OSError, ValueError) as exc:
+        return Check("commitment marks", False, f"{path} cannot be read ({exc.__class__.__name__})",
+                     f"mv '{path}' '{path}.bad' (starts afresh; your notes are not affected)")
+    return Check("commitment marks", True, f"{len(marks)} mark(s)")
+
+
+def _history(settings: Settings) -> Check | None:
+    """Conversation files: each must be readable; a torn last line (a crash mid-write) is harmless."""
+    folder = Path(settings.data_dir) / "conversations"
+    if not folder.exists() and not folder.is_symlink():
+        return None
+    if not folder.is_dir():
+        return Check("conversation history", False, f"{folder} is not a folder",
+                     "run `coach history list` (it moves the file aside and starts a new history folder)")
+    bad = []
+    files = sorted(folder.glob("*.jsonl"))
+    for path in files:
+        try:
+            path.read_bytes()
+        except OSError:
+            bad.append(path)
+    if bad:
+        return Check("conversation history", False, f"{len(bad)} conversation file(s) unreadable (e.g. {bad[0]})",
+                     f"chmod u+rw '{folder}'/*.jsonl")
+    return Check("conversation history", True, f"{len(files)} conversation(s)")

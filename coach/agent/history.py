@@ -61,7 +61,7 @@ def as_pairs(history: list) -> list[tuple[str, str]]:
 
 
 def conversations_dir(settings) -> Path:
-    return ensure_private_dir(Path(settings.data_dir) / "conversations")
+    return ensure_private_dir(Path(settings.data_dir) / "conversations", root=Path(settings.data_dir))
 
 
 def new_id() -> str:
@@ -81,6 +81,9 @@ class ConversationLog:
     def __init__(self, settings, conversation_id: str | None = None) -> None:
         self.id = conversation_id or new_id()
         self.path = _path(settings, self.id)
+        self.turn = secrets.token_hex(4)
+        """Pairs this process's question with its answer: two `coach ask` on one conversation at once
+        interleave their records (Q1 Q2 A2 A1), and each answer must still land on its own question."""
 
     @classmethod
     def start(cls, settings, conversation_id: str | None, question: str) -> ConversationLog:
@@ -94,12 +97,13 @@ class ConversationLog:
         return log
 
     def add_question(self, question: str) -> None:
-        self._append({"type": "question", "at": _now(), "text": question})
+        self._append({"type": "question", "at": _now(), "text": question, "turn": self.turn})
 
     def add_answer(self, result) -> None:
         """Record an AskResult (complete or interrupted) with the sources it stood on."""
         self._append({
             "type": "answer",
+            "turn": self.turn,
             "at": _now(),
             "status": result.status,
             "text": result.answer,
@@ -151,16 +155,27 @@ def _records(path: Path) -> list[dict]:
 
 
 def _turns(records: list[dict]) -> list[Turn]:
+    """Questions in the order asked, each with its own answer: matched by turn id (records written by
+    two processes at once interleave), else — older files — the answer right after its question."""
     turns: list[Turn] = []
+    by_id: dict[str, Turn] = {}
     for record in records:
         if record.get("type") == "question":
-            turns.append(Turn(str(record.get("text", "")), asked_at=str(record.get("at", ""))))
-        elif record.get("type") == "answer" and turns and turns[-1].status == "pending":
-            turn = turns[-1]
-            turn.answer = str(record.get("text", ""))
-            turn.status = "complete" if record.get("status") == "complete" else "interrupted"
-            turn.sources = [s for s in record.get("sources", []) if isinstance(s, dict)]
+            turn = Turn(str(record.get("text", "")), asked_at=str(record.get("at", "")))
+            turns.append(turn)
+            if record.get("turn"):
+                by_id[str(record["turn"])] = turn
+        elif record.get("type") == "answer":
+            turn = by_id.get(str(record.get("turn"))) if record.get("turn") else (turns[-1] if turns else None)
+            if turn is not None and turn.status == "pending":
+                _answer(turn, record)
     return turns
+
+
+def _answer(turn: Turn, record: dict) -> None:
+    turn.answer = str(record.get("text", ""))
+    turn.status = "complete" if record.get("status") == "complete" else "interrupted"
+    turn.sources = [s for s in record.get("sources", []) if isinstance(s, dict)]
 
 
 def list_conversations(settings) -> list[Conversation]:
@@ -217,6 +232,13 @@ def _shorten(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+SLUG_LIMIT = 60
+"""Characters of the question in a saved conversation's file name (file names stop at 255 bytes)."""
+
+
 def _slug(text: str) -> str:
     words = re.findall(r"[\w]+", text.casefold())[:6]
-    return "-".join(words) or "untitled"
+    slug = "-".join(word[:SLUG_LIMIT] for word in words)[:SLUG_LIMIT]
+    while len(slug.encode("utf-8")) > 2 * SLUG_LIMIT:  # non-Latin letters take up to 4 bytes each
+        slug = slug[:-1]
+    return slug.strip("-") or "untitled"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from coach.errors import CoachError
+from coach.errors import CoachError, IndexBusyError
 from coach.fsutil import create_new
 from coach.notes.model import Note
 from coach.retrieval.search import mentor_matches  # one matching rule for search filters and agendas
@@ -81,7 +81,10 @@ def write_new_note(service, name: str, text: str, *, index: bool = True) -> str:
     except OSError as exc:
         raise CoachError(f"Could not write {name} into {folder}: {exc.strerror or exc}.", "Write failed") from exc
     if index:  # indexed at once so the very next search finds it
-        service.engine.sync()
+        try:
+            service.engine.sync()
+        except IndexBusyError as exc:  # saved all the same: the next sync (or `coach index`) indexes it
+            service.engine.deferred = exc.message
     return written.relative_to(folder).as_posix()
 
 

@@ -34,6 +34,8 @@ def ask(
     from coach.agent.history import load_conversation
     from coach.commands import views as cli_views
 
+    if not question.strip():
+        raise CoachError('The question is empty. Ask something, e.g. coach ask "What did Ade say about feedback?"')
     service = make_service()
     cli_views.require_index(service.engine)
     _remote_notice(service.settings)

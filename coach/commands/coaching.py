@@ -84,6 +84,7 @@ def reflect(
     flow = service.start_reflection(framework, mentor)
     replies = replies if replies is not None else _ask(flow, as_json)
     _show_saved(service.save_reflection(flow, replies), as_json)
+    deferred_notice(service)
 
 
 def agenda(
@@ -97,6 +98,7 @@ def agenda(
     drafted = service.agenda(mentor)
     saved = service.save_agenda(drafted) if save else None
     _show_agenda(drafted, saved, as_json, full)
+    deferred_notice(service)
 
 
 def actions(
@@ -127,6 +129,16 @@ def themes(as_json: JsonOpt = False) -> None:
 
 
 # --------------------------------------------------------------------------- output
+
+
+def deferred_notice(service) -> None:
+    """The note is saved; say on stderr (JSON on stdout stays clean) that indexing it waits."""
+    from coach.commands.output import info
+
+    why = getattr(service.engine, "deferred", None)
+    if why:
+        info(f"Indexing is deferred ({why.split('. ')[0]}): the note is saved, and the next `coach index` "
+             "(or the running app) makes it searchable.")
 
 
 def _show_saved(saved, as_json: bool) -> None:

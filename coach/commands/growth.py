@@ -55,6 +55,10 @@ def review(
     service = _service()
     drafted = service.review(date_opt("since", since))
     saved = service.save_review(drafted) if save else None
+    if saved:
+        from coach.commands.coaching import deferred_notice
+
+        deferred_notice(service)
     if as_json:
         from coach.commands.output import emit_json
 

@@ -57,6 +57,8 @@ def search(
     check_choice("mode", mode, ("hybrid", "dense", "keyword"))
     if role is not None:
         check_choice("role", role, ("mentee", "reverse", "mentor"))
+    if kind is not None:
+        check_choice("kind", kind, ("session", "reflection", "agenda", "review", "other", "principle"))
     filters = SearchFilters(
         mentor, date_opt("since", since), date_opt("until", until), kind, tuple(tag or ()), source, role
     )

@@ -38,11 +38,14 @@ def date_from_filename(name: str) -> date | None:
 
 
 def coerce_date(value: object) -> date | None:
-    """A front-matter value as a date (date, datetime, 'YYYY-MM-DD', 'YYYY/MM/DD'), else None."""
+    """A front-matter value as a date (date, datetime, 'YYYY-MM-DD', 'YYYY/MM/DD'), else None.
+
+    An absurd year (YAML reads `0001-01-01` as a real date) counts as no date: it would make a
+    commitment "open 739,951 days" and a timeline of 24,000 months."""
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
+        return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
     if not isinstance(value, str):
         return None
     match = _VALUE.fullmatch(value.strip())

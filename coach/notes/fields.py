@@ -59,7 +59,9 @@ def resolve_date(
     found = coerce_date(value)
     if found:
         return found, "front_matter"
-    if value is not None:
+    if isinstance(value, date):
+        warn.append(f"front matter 'date' {value.isoformat()} is not a plausible date; ignored")
+    elif value is not None:
         warn.append(f"front matter 'date' is not a date: {_show(value)}; ignored")
     found = date_from_filename(name)
     if found:

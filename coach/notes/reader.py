@@ -21,6 +21,7 @@ DEFAULT_MAX_BYTES = 5_000_000
 # Opening a FIFO named like a note would otherwise block the scan forever.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 OUTSIDE_ROOT = "symlink points outside the notes folder"
+NOT_UTF8_NAME = "file name is not valid UTF-8 (e.g. saved as Latin-1): rename the file to index it"
 
 
 class _Skip(Exception):
@@ -31,6 +32,20 @@ def relative_name(path: Path, root: Path) -> str:
     """Path relative to root with POSIX separators, NFC-normalised."""
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     return unicodedata.normalize("NFC", rel.replace(os.sep, "/"))
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name with bytes the file system could not decode (Python keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_name(name: str) -> str:
+    """A file name safe to print and store: undecodable bytes shown as \\xNN (lossless for reading)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -101,6 +116,8 @@ def read_note(
 ) -> Note | Skipped:
     """Read one note file; file problems become a Skipped with a reason, never an exception."""
     rel = relative_name(path, root)
+    if not _is_utf8(rel):
+        return Skipped(printable_name(rel), NOT_UTF8_NAME)
     if not _inside(path, root):
         return Skipped(rel, OUTSIDE_ROOT)
     try:
@@ -164,7 +181,7 @@ def _folder_skips(root: Path, errors: list[OSError]) -> list[Skipped]:
     """Sub-folders os.walk could not list, so they are not silently missing from the count."""
     return [
         Skipped(
-            relative_name(Path(error.filename), root),
+            printable_name(relative_name(Path(error.filename), root)),
             f"unreadable folder: {error.strerror or error}",
         )
         for error in errors

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 from typing import Protocol
 
@@ -40,11 +39,10 @@ def bundled_model_dir() -> Path:
 
 
 def force_offline() -> None:
-    """Never let Hugging Face libraries reach the network or send telemetry."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    """Never let Hugging Face libraries (or any native dependency) reach the network or send telemetry."""
+    from coach.privacy import lock_down
+
+    lock_down()
 
 
 class SentenceTransformerEmbedder:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coach import paths
 from coach.config import Settings
-from coach.errors import ConfigError, ModelError
+from coach.errors import ConfigError, IndexStateError, ModelError
 from coach.fsutil import clean_stray_temps
 from coach.notes.model import ScanResult
 from coach.notes.reader import scan_folder
@@ -34,16 +34,37 @@ class Engine:
         force_offline()  # before any model or hub-aware library loads, whichever embedder is used
         self.settings = settings
         self._index_embedder = index_embedder
+        self._own_embedders = index_embedder is None
         self._query_embedder = query_embedder
         self._client = None
         self._searcher: Searcher | None = None
+        self._syncing = False
         self.notices: list[str] = []
+        self.deferred: str | None = None
+        """Why the last note coach wrote is not indexed yet (another process held the index), or None."""
 
     @property
     def client(self):
         if self._client is None:
+            if not self.settings.chroma_url and not self._syncing:
+                self._guard_reader()
             self._client = store.make_client(self.settings.index_dir, self.settings.chroma_url)
         return self._client
+
+    def _guard_reader(self) -> None:
+        """Before a reader opens the store in this process: if it changed since our last sync (a killed
+        run, bit rot in a segment, a hand edit), check it in a child process first, so that a store that
+        would crash native code is reported, never a silent SIGSEGV. `coach index` repairs it."""
+        index_dir = self.settings.index_dir
+        if not health.segments_changed(index_dir):
+            return
+        reason = health.probe(index_dir)
+        if reason:
+            raise IndexStateError(
+                f"The index is damaged ({reason}). Run `coach index`: it moves the damaged store aside "
+                "and rebuilds it from your notes (your notes are not touched).",
+                "Index damaged",
+            )
 
     @property
     def searcher(self) -> Searcher:
@@ -87,16 +108,24 @@ class Engine:
             notes = self.scan_notes()
             knowledge = _as_principles(scan_folder(paths.knowledge_dir(), self.settings.max_note_bytes))
             self._sweep_stray_temps()
+            self._repair_fast_model()
             embedded = not self.settings.chroma_url
-            if embedded and self._client is None:
-                self._guard_upgrade()
-                rebuild = rebuild or self._store_lost()
-                if health.changed_since_last_sync(self.settings.index_dir):
-                    self._check_store()
-            reports = [
-                self._indexer("notes").sync(notes, rebuild, progress),
-                self._indexer("knowledge").sync(knowledge, rebuild, progress),
-            ]
+            verify = False
+            self._syncing = True
+            try:
+                if embedded and self._client is None:
+                    self._guard_upgrade()
+                    rebuild = rebuild or self._store_lost()
+                    verify = health.changed_since_last_sync(self.settings.index_dir)
+                    if verify or rebuild:  # otherwise the store opens lazily, only if something changed
+                        self._check_store()
+                        self._open_or_quarantine()
+                reports = [
+                    self._indexer("notes").sync(notes, rebuild, progress, verify),
+                    self._indexer("knowledge").sync(knowledge, rebuild, progress, verify),
+                ]
+            finally:
+                self._syncing = False
             if embedded:
                 health.save_stamp(self.settings.index_dir)
         reports[0].notices.extend(self.notices)
@@ -108,6 +137,22 @@ class Engine:
     def _indexer(self, source: str) -> SourceIndexer:
         counter = _lazy_counter()
         return SourceIndexer(lambda: self.client, self.settings.index_dir, source, _Deferred(self), counter)
+
+    def _repair_fast_model(self) -> None:
+        """A damaged or truncated ONNX export would leave every search on the slow path: export it again
+        now (only when this engine embeds with its own models, and only when the export is there but bad)."""
+        from coach.retrieval import onnx_embedder as onnx
+
+        target = onnx.onnx_cache_path(self.settings.data_dir)
+        if not self._own_embedders or self._index_embedder is not None or not target.exists():
+            return
+        try:
+            stale = onnx.is_stale(bundled_model_dir(), target)
+        except (ModelError, OSError):
+            return
+        if stale:
+            _ = self.index_embedder  # exports again (ensure_onnx), then loads it
+            self.notices.append("The fast query model was damaged or out of date; it was built again.")
 
     def _sweep_stray_temps(self) -> None:
         """Remove `.coach-tmp-*` files a killed write left (they are hidden, so never indexed anyway).
@@ -139,6 +184,18 @@ class Engine:
         if lost:
             self.notices.append("The index store was missing; it was rebuilt from your notes.")
         return lost
+
+    def _open_or_quarantine(self) -> None:
+        """Open the store; one that Chroma cannot open (a damaged database) is moved aside and rebuilt."""
+        try:
+            _ = self.client
+        except IndexStateError as exc:
+            if not health.store_dir(self.settings.index_dir).exists():
+                raise
+            moved = health.quarantine(self.settings.index_dir)
+            self.notices.append(f"The index could not be opened ({exc.message.split(' (')[0]}). "
+                                f"It was moved to {moved} and rebuilt from your notes.")
+            _ = self.client
 
     def _check_store(self) -> None:
         """The store changed behind our back (or was never stamped): quarantine it if it is damaged."""
@@ -195,8 +252,18 @@ def _fast_embedder(data_dir: Path, export: bool):
     try:
         if export:
             target = onnx.ensure_onnx(model_dir, data_dir)
-        if target.exists():
+        if target.exists() and not onnx.is_stale(model_dir, target):  # a truncated export is not loaded
             return onnx.OnnxEmbedder(target, model_dir / "tokenizer.json")
     except Exception:  # export or runtime failure: the reference embedder still works, only slower
-        pass
+        if export:
+            return _reexported(onnx, model_dir, data_dir)
     return SentenceTransformerEmbedder(model_dir)
+
+
+def _reexported(onnx, model_dir: Path, data_dir: Path):
+    """An export that will not load (damaged in place, same size) is exported again, once."""
+    try:
+        target = onnx.export_onnx(model_dir, onnx.onnx_cache_path(data_dir))
+        return onnx.OnnxEmbedder(target, model_dir / "tokenizer.json")
+    except Exception:
+        return SentenceTransformerEmbedder(model_dir)

@@ -18,6 +18,8 @@ from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest, save_ma
 from coach.retrieval.note_level import NoteLevelIndex
 
 BATCH_CHUNKS = 128
+MAX_PASSAGES_PER_NOTE = 1000
+"""~100k words: a 5 MB note would otherwise become ~29k passages and take minutes to embed."""
 
 
 @dataclass(frozen=True)
@@ -64,15 +66,20 @@ class SourceIndexer:
         self.source = source
         self.embedder = embedder
         self.count_tokens = count_tokens
+        self._capped: dict[str, str] = {}
 
     @property
     def client(self):
         return self._client_factory()
 
-    def sync(self, scan: ScanResult, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
+    def sync(self, scan: ScanResult, rebuild: bool = False, progress: ProgressFn | None = None,
+             verify: bool = False) -> IndexReport:
+        """`verify`: the store changed since our last sync (a kill, damage, a hand edit), so the manifest
+        alone cannot vouch for it: compare it with the store and repair, even if no note changed."""
         report = IndexReport(self.source, skipped=list(scan.skipped), warnings=scan.warnings)
         manifest = None if rebuild else self._usable_manifest()
-        if manifest is not None and self._up_to_date(scan, manifest, report):
+        if manifest is not None and not verify and self._up_to_date(scan, manifest, report):
+            self._note_caps(manifest, report)
             return report
         report = IndexReport(self.source, skipped=list(scan.skipped), warnings=scan.warnings)
         if manifest is None:
@@ -81,7 +88,10 @@ class SourceIndexer:
             manifest = Manifest(dict(FINGERPRINT), _chroma_version())
         collection = store.collection(self.client, self.source)
         manifest.chroma_version = _chroma_version()
-        self._repair(collection, manifest)
+        lost = self._repair(collection, manifest)
+        if lost:
+            report.notices.append(f"The index had lost the passages of {lost} {self.source} file(s); "
+                                  "they were indexed again from the files.")
         todo = self._plan(scan.notes, manifest, report)
         self._remove(collection, manifest, report.removed)
         self._retag(collection, manifest, report.retagged, scan.notes)
@@ -89,7 +99,29 @@ class SourceIndexer:
         save_manifest(self.index_dir, self.source, manifest)
         self._refresh_keywords(collection, manifest)
         report.chunks = len(manifest.chunk_ids())
+        self._note_caps(manifest, report)
         return report
+
+    def _note_caps(self, manifest: Manifest, report: IndexReport) -> None:
+        """A warning, on every run, for each note too long to index whole."""
+        for path, entry in sorted(manifest.notes.items()):
+            if len(entry.chunk_ids) >= MAX_PASSAGES_PER_NOTE:
+                report.warnings.append((path, self._capped.get(path, (
+                    f"very long: only the first {MAX_PASSAGES_PER_NOTE} passages are indexed — "
+                    "split the note to make the rest searchable"))))
+
+    def _chunks(self, note: Note) -> list[Chunk]:
+        """The note's passages, at most MAX_PASSAGES_PER_NOTE (a huge note would take minutes to embed
+        and crowd every search); the cut is reported as a warning."""
+        chunks = chunk_note(note, self.count_tokens)
+        if len(chunks) <= MAX_PASSAGES_PER_NOTE:
+            return chunks
+        kept = chunks[:MAX_PASSAGES_PER_NOTE]
+        self._capped[note.path] = (
+            f"very long: {len(chunks)} passages; only the first {MAX_PASSAGES_PER_NOTE} (up to line "
+            f"{kept[-1].end_line}) are indexed — split the note to make the rest searchable"
+        )
+        return kept
 
     def _up_to_date(self, scan: ScanResult, manifest: Manifest, report: IndexReport) -> bool:
         """Nothing to do (the common case): answer from the manifest without opening the store."""
@@ -106,18 +138,22 @@ class SourceIndexer:
             return None  # another model's vectors (or none): rebuild rather than mix
         return manifest
 
-    def _repair(self, collection, manifest: Manifest) -> None:
-        """After a crash: delete vectors the manifest never acknowledged; forget notes whose vectors are gone."""
+    def _repair(self, collection, manifest: Manifest) -> int:
+        """After a crash or damage: delete vectors the manifest never acknowledged; forget notes whose
+        vectors are gone (they are then re-embedded as added). Returns how many notes were forgotten."""
         expected = set(manifest.chunk_ids())
         if collection.count() == len(expected):
-            return
+            return 0
         stored = set(collection.get(include=[])["ids"])
         orphans = list(stored - expected)
         for start in range(0, len(orphans), 1000):
             collection.delete(ids=orphans[start : start + 1000])
-        for path, entry in list(manifest.notes.items()):
-            if not set(entry.chunk_ids) <= stored:
-                del manifest.notes[path]
+        lost = [path for path, entry in manifest.notes.items() if not set(entry.chunk_ids) <= stored]
+        for path in lost:
+            del manifest.notes[path]
+        if lost:
+            manifest.keyword_stamp = ""  # the keyword index was built from passages that are gone
+        return len(lost)
 
     def _plan(self, notes: list[Note], manifest: Manifest, report: IndexReport) -> list[Note]:
         seen = {note.path for note in notes}
@@ -149,7 +185,7 @@ class SourceIndexer:
         by_path = {note.path: note for note in notes}
         for path in paths:
             note = by_path[path]
-            chunks = chunk_note(note, self.count_tokens)
+            chunks = self._chunks(note)
             if chunks and [c.id for c in chunks] == manifest.notes[path].chunk_ids:
                 collection.update(ids=[c.id for c in chunks], metadatas=[chunk_metadata(note, c, self.source) for c in chunks])
             manifest.notes[path] = note_entry(note, chunks)
@@ -160,7 +196,7 @@ class SourceIndexer:
         if progress and notes:  # the total at once: the app shows real progress, not an unknown wait
             progress(Progress(self.source, 0, len(notes)))
         for done, note in enumerate(notes, start=1):
-            chunks = chunk_note(note, self.count_tokens)
+            chunks = self._chunks(note)
             batch.append((note, chunks))
             pending += len(chunks)
             if pending >= BATCH_CHUNKS or done == len(notes):

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from coach.errors import IndexBusyError
-from coach.paths import ensure_private_dir
+from coach.paths import ensure_private_dir, move_aside, permission_problem
 
 
 class IndexLock:
@@ -16,7 +16,7 @@ class IndexLock:
 
     def __init__(self, index_dir: Path, wait: float = 0.0) -> None:
         ensure_private_dir(index_dir.parent)
-        self.path = ensure_private_dir(index_dir) / "writer.lock"
+        self.path = ensure_private_dir(index_dir, root=index_dir.parent) / "writer.lock"
         self.wait = wait
         self._fd: int | None = None
 
@@ -28,7 +28,7 @@ class IndexLock:
         self.release()
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = self._open()
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -46,6 +46,15 @@ class IndexLock:
         os.ftruncate(fd, 0)  # a waiter reading between these two lines sees "" and retries (_read_holder)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd
+
+    def _open(self) -> int:
+        """The lock file's descriptor; anything else in its place (a folder, a link) is moved aside."""
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            move_aside(self.path)
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except PermissionError:
+            raise permission_problem(self.path.parent) from None
 
     def release(self) -> None:
         if self._fd is not None:

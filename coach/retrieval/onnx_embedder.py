@@ -22,8 +22,9 @@ MAX_SEQ_LENGTH = 256
 """The model's max_seq_length (sentence_bert_config.json); longer texts are truncated, as upstream."""
 OPSET = 17
 """17 is the first opset with LayerNormalization, which onnxruntime runs as one fused kernel."""
-EXPORT_FORMAT = 1
-"""Bump when the export recipe changes, so exports made by older code count as stale."""
+EXPORT_FORMAT = 2
+"""Bump when the export recipe changes, so exports made by older code count as stale.
+2: the sidecar records the export's own size and hash, so a truncated or damaged model is noticed."""
 _INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 _OUTPUT_NAME = "last_hidden_state"
 _DYNAMIC_AXES = {name: {0: "batch", 1: "sequence"} for name in (*_INPUT_NAMES, _OUTPUT_NAME)}
@@ -72,6 +73,8 @@ def is_stale(model_dir: Path, onnx_path: Path) -> bool:
     recorded = _read_sidecar(sidecar_path(onnx_path))
     if recorded is None or recorded.get("format") != EXPORT_FORMAT:
         return True
+    if recorded.get("onnx_size") != onnx_path.stat().st_size:
+        return True  # truncated (or replaced): cheap enough to check on every cold query
     weights = model_dir / _WEIGHTS_FILENAME
     # Same size and mtime as when exported: skip re-hashing 90 MB on every cold query.
     if recorded.get("source_stat") == _stat_key(weights):
@@ -83,7 +86,7 @@ def export_onnx(model_dir: Path, out_path: Path) -> Path:
     """Export the model's transformer (not pooling) to ONNX at out_path, atomically, with a sidecar."""
     model_dir, out_path = Path(model_dir), Path(out_path)
     weights = model_dir / _WEIGHTS_FILENAME
-    ensure_private_dir(out_path.parent)  # may be the first thing to create the (private) data dir
+    ensure_private_dir(out_path.parent, root=out_path.parent.parent)  # may create the (private) data dir
     module = _load_export_module(model_dir)
     _atomic_export(out_path, lambda tmp: _trace_to_onnx(module, tmp))
     sidecar = {
@@ -91,10 +94,27 @@ def export_onnx(model_dir: Path, out_path: Path) -> Path:
         "opset": OPSET,
         "source_sha256": _sha256(weights),
         "source_stat": _stat_key(weights),
+        "onnx_size": out_path.stat().st_size,
+        "onnx_sha256": _sha256(out_path),
     }
     # Written after the model: a crash in between leaves the export looking stale, never falsely fresh.
-    atomic_write(sidecar_path(out_path), json.dumps(sidecar, indent=2), mode=0o644)
+    atomic_write(sidecar_path(out_path), json.dumps(sidecar, indent=2))
     return out_path
+
+
+def damage(onnx_path: Path) -> str | None:
+    """Why the export cannot be trusted (missing, truncated, altered), or None: the full check, for doctor."""
+    if not onnx_path.is_file():
+        return "not built yet"
+    recorded = _read_sidecar(sidecar_path(onnx_path)) or {}
+    if recorded.get("format") != EXPORT_FORMAT:
+        return "made by an older coach"
+    size = onnx_path.stat().st_size
+    if recorded.get("onnx_size") != size:
+        return f"truncated or replaced ({size} bytes, expected {recorded.get('onnx_size')})"
+    if recorded.get("onnx_sha256") != _sha256(onnx_path):
+        return "damaged (its checksum does not match)"
+    return None
 
 
 def _load_export_module(model_dir: Path) -> Any:
@@ -156,7 +176,7 @@ def _atomic_export(path: Path, write: Any) -> None:
     try:
         write(tmp)
         _fsync_file(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the model holds no private data
+        os.chmod(tmp, 0o600)  # everything in the data folder is private
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -242,6 +262,9 @@ def _load_tokenizer(tokenizer_path: Path, max_length: int) -> Any:
 def _open_session(onnx_path: Path) -> Any:
     import onnxruntime as ort
 
+    from coach.privacy import quiet_onnxruntime
+
+    quiet_onnxruntime(ort)  # before the first session; the env opt-outs (coach.privacy) cover start-up
     options = ort.SessionOptions()
     options.intra_op_num_threads = 2  # the machine's two cores
     options.inter_op_num_threads = 1  # a single sequential graph: more threads only add spin-up cost

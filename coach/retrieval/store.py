@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from coach.errors import IndexStateError
-from coach.paths import ensure_private_dir
+from coach.paths import check_writable, ensure_private_dir
 
 SOURCES = ("notes", "knowledge")
 # Collection names carry a schema version so an incompatible layout never mixes with an old one.
@@ -18,11 +18,16 @@ def make_client(index_dir: Path, chroma_url: str | None = None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    from coach.privacy import quiet_posthog
+
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    quiet_posthog()
     if chroma_url:
         return _http_client(chromadb, chroma_url, settings)
     ensure_private_dir(index_dir.parent)  # the data dir holds derived copies of private notes
-    ensure_private_dir(index_dir)
+    ensure_private_dir(index_dir, root=index_dir.parent)
+    for folder in (index_dir.parent, index_dir, index_dir / "chroma"):
+        check_writable(folder)  # Chroma would say "readonly database" and we would advise a rebuild
     try:
         return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=settings)
     except Exception as exc:  # Chroma raises many types for a damaged or newer store
