@@ -102,9 +102,8 @@ def _crash_log(exc: Exception) -> str | None:
     import traceback
 
     try:
-        from coach.paths import ensure_private_dir
-
         from coach.fsutil import atomic_write
+        from coach.paths import ensure_private_dir
 
         data = State.settings().data_dir
         folder = ensure_private_dir(data / "logs", root=data)

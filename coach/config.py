@@ -95,7 +95,7 @@ class Settings(BaseSettings):
         return value.expanduser() if value is not None else None
 
     @model_validator(mode="after")
-    def _data_outside_notes(self) -> "Settings":
+    def _data_outside_notes(self) -> Settings:
         """coach writes its index into data_dir: inside the notes folder it would index (and change) it."""
         if self.notes_dir is not None and _within(self.data_dir, self.notes_dir):
             raise ValueError(
