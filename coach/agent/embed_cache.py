@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from coach import paths
+from coach.errors import ConfigError
 
 Embed = Callable[[list[str]], np.ndarray]
 _SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vector BLOB, PRIMARY KEY (model, hash))"
@@ -65,7 +66,7 @@ class EmbeddingCache:
                     marks = ",".join("?" * len(batch))
                     query = f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})"
                     rows += db.execute(query, [self.model, *batch]).fetchall()
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, ConfigError):  # a cache that can't open is skipped, never fatal
             return {}
         return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows}
 
@@ -76,5 +77,5 @@ class EmbeddingCache:
                     "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                     [(self.model, key, vector.tobytes()) for key, vector in vectors.items()],
                 )
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, ConfigError):  # a cache that can't open is skipped, never fatal
             pass  # not cached this time; the vectors are still returned
