@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     """Tokens of retrieved notes and principles an answer may use; default 300 for the bundled model
     (keeps its first token within ~2 s on a CPU), else what llm_context leaves (at most 3000)."""
 
+    ask_prose: Literal["auto", "always", "never"] = "auto"
+    """Whether `ask` adds the chat model's own summary beside the quoted passages. auto: only with a capable
+    model (ollama, openai, anthropic, or your own GGUF in llm_model), never with the bundled SmolLM2, whose
+    answers are the passages themselves. Every sentence of a summary is checked against the passages."""
+
     @field_validator("notes_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

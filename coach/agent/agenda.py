@@ -239,7 +239,7 @@ def _relationship(notes: list[Note], person: str | None) -> tuple[list[Note], st
 
 def build_agenda(service, mentor: str | None = None) -> Agenda:
     """The draft agenda for the next meeting with this mentor (default: the latest session's mentor)."""
-    everything, today = service.engine.scan_notes().notes, service.today
+    everything, today = service.notes(), service.today
     # By default, the user's own mentor: a note where the user mentors someone names the mentee.
     mentor = resolve_mentor(everything if mentor else _own(everything), mentor, today, strict=True)
     notes, role = _relationship(everything, mentor)

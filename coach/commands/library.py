@@ -37,7 +37,7 @@ def search(
     since: Annotated[Optional[str], typer.Option(help="Only notes on/after YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only notes on/before YYYY-MM-DD.")] = None,
     kind: Annotated[
-        Optional[str], typer.Option(help="session | reflection | agenda | review | other.")
+        Optional[str], typer.Option(help="session | reflection | agenda | review | conversation | other (saved conversations only when asked for).")
     ] = None,
     tag: Annotated[
         Optional[list[str]], typer.Option("--tag", help="Only notes with this tag (repeatable).")

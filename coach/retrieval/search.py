@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.errors import CoachError, IndexStateError
+from coach.notes.provenance import HIDDEN_KINDS  # saved conversations: searched only when asked for by kind
 from coach.retrieval import store
 from coach.retrieval.fusion import Signal, collapse, passage_per_note, squash, zscore_fusion
 from coach.retrieval.indexer import keyword_dir, note_level_dir
@@ -48,7 +49,7 @@ class SearchFilters:
             mentor_matches(self.mentor, entry.mentor)
             and (self.since is None or entry.date >= self.since.isoformat())
             and (self.until is None or entry.date <= self.until.isoformat())
-            and (self.kind is None or entry.kind == self.kind.lower())
+            and (entry.kind == self.kind.lower() if self.kind else entry.kind not in HIDDEN_KINDS)
             and all(tag.lower() in {t.lower() for t in entry.tags} for tag in self.tags)
             and (self.role is None or (entry.role or "mentee") == self.role)
         )
@@ -268,7 +269,8 @@ def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: s
 def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | None:
     """The note paths a filter admits, or None when nothing is filtered."""
     if not (filters.mentor or filters.since or filters.until or filters.kind or filters.tags or filters.role):
-        return None
+        if not any(entry.kind in HIDDEN_KINDS for entry in manifest.notes.values()):
+            return None
     return {path for path, entry in manifest.notes.items() if filters.allows(entry)}
 
 
