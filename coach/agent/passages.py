@@ -22,6 +22,7 @@ _ITEM = re.compile(r"^(\s*)(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,2}[.)]\s+|->\s*)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _QUOTE = re.compile(r"^\s*>\s?")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_CLOSERS = "\"')]”’"
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 
 
@@ -118,13 +119,23 @@ def _sentences(paragraph: list[tuple[int, str]], body_offset: int, block: int) -
         starts.append((len(text), number))
         text += line + " "
     out = []
-    for start, end in sentences(text):
+    for start, end in sentence_spans(text):
         piece = text[start:end].strip()
         if piece:
             first = max(n for offset, n in starts if offset <= start)
             last = max(n for offset, n in starts if offset < end)
             out.append(Unit(piece, first + body_offset - 1, last + body_offset - 1, False, block))
     return out
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans whose end takes in the closing quote or bracket after the full stop."""
+    spans = []
+    for start, end in sentences(text):
+        while end < len(text) and text[end] in _CLOSERS:
+            end += 1
+        spans.append((start, end))
+    return spans
 
 
 def expand(units: list[Unit], start: int, end: int, relevance: dict[int, float]) -> Passage | None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coach.agent import citations
-from coach.notes.commitments import content_words, sentences
+from coach.agent.passages import sentence_spans as sentences
+from coach.notes.commitments import content_words
 from coach.retrieval.search import Hit
 
 # Calibrated by bench/calibrate_support.py on dev and dev2 (see its docstring for how).
@@ -98,7 +99,8 @@ class SupportCheck:
     def _candidates(self, sentence: str, plain: str) -> list[Hit]:
         """The hits the sentence may stand on: those it cites (when it cites any), and of those,
         the notes of a mentor it names."""
-        cited = [citations._match(m.group(1).strip(), self.hits) for m in _CITE.finditer(sentence)]
+        cited = [citations._match(part.strip(), self.hits) for m in citations.BRACKET.finditer(sentence)
+                 for part in m.group(1).split(";")]
         pool = [hit for hit in cited if hit is not None] or list(self.hits)
         named = self._named_mentors(plain)
         if named:
