@@ -12,7 +12,7 @@ from coach.agent import context as ctx_mod
 from coach.agent.citations import Checked, check_answer, drop_dangling, open_construct
 from coach.agent.events import (AskResult, Citation, DoneEvent, FailedEvent, QuotesEvent, RetryingEvent,
                                 SourcesEvent, TokenEvent)
-from coach.agent.extractive import Extract, build_extract
+from coach.agent.extractive import NOT_FOUND, Extract, build_extract  # noqa: F401 — NOT_FOUND is part of ask's face
 from coach.agent.history import ConversationLog, as_pairs
 from coach.agent.model_stream import model_stream
 from coach.agent.support import SupportCheck

@@ -58,6 +58,8 @@ class Extract:
     lead: str
     notes: list[Quote]
     principles: list[Quote]
+    ranked: tuple = ()
+    """The quoted hits best first (the quotes themselves are in display order: by date)."""
 
     @property
     def quotes(self) -> list[Quote]:
@@ -65,7 +67,9 @@ class Extract:
 
     @property
     def hits(self) -> list[Hit]:
-        return [q.hit for q in self.quotes]
+        """The hits quoted, best first, then the principles."""
+        shown = {q.hit.chunk_id for q in self.notes}
+        return [h for h in self.ranked if h.chunk_id in shown] + [q.hit for q in self.principles]
 
     @property
     def markdown(self) -> str:
@@ -80,7 +84,8 @@ def build_extract(question: str, notes: list[Hit], principles: list[Hit], roots:
     quotes = _quotes(question, chosen, reader, embedder)
     quotes.sort(key=lambda q: (q.hit.date, q.hit.path), reverse=not _EARLIEST.search(question))
     shown_principles = _quotes(question, principles[:PRINCIPLES_SHOWN], reader, embedder)
-    return Extract(lead_line(quotes, earliest=bool(_EARLIEST.search(question))), quotes, shown_principles)
+    return Extract(lead_line(quotes, earliest=bool(_EARLIEST.search(question))), quotes, shown_principles,
+                   tuple(chosen))
 
 
 def pick(hits: list[Hit]) -> list[Hit]:
