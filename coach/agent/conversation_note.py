@@ -54,12 +54,12 @@ def write_conversation_note(service, conversation_id: str) -> Path:
     front = {"date": service.today.isoformat(), "kind": provenance.CONVERSATION, "title": title,
              "created_by": provenance.CREATED_BY, "source": SOURCE_TAG, "conversation": conversation.id}
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
-    body = conversation_markdown(conversation, title, _SourceTexts(service.engine.notes_dir()))
+    body = conversation_markdown(conversation, title, SourceTexts(service.engine.notes_dir()))
     name = f"{service.today.isoformat()} coach conversation - {_slug(conversation.turns[0].question)}.md"
     return create_new(service.engine.notes_dir() / name, f"---\n{head}---\n\n{body}")
 
 
-def conversation_markdown(conversation, title: str, texts: _SourceTexts) -> str:
+def conversation_markdown(conversation, title: str, texts: SourceTexts) -> str:
     """The note body: the mentee's questions as plain lines, coach's answers in coach callouts."""
     lines = [f"# {title}", "", provenance.callout("saved conversation", PREAMBLE), ""]
     for turn in conversation.turns:
@@ -87,7 +87,7 @@ def checked_answer(answer: str, sources: list[str]) -> str:
     return "\n".join(kept)
 
 
-class _SourceTexts:
+class SourceTexts:
     """The text of the notes and principles an answer stood on (read once each)."""
 
     def __init__(self, notes_dir: Path) -> None:

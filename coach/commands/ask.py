@@ -60,7 +60,7 @@ async def _consume(service, question, history, conversation, live: bool, kind: s
 
     async for event in service.ask(question, history, conversation, kind):
         if isinstance(event, QuotesEvent) and live:
-            sys.stdout.write(plain(event.text).plain + "\n")
+            sys.stdout.write(plain(terminal_text(event.text)).plain + "\n")
             if event.prose:
                 sys.stdout.write("\n" + plain(SUMMARY_LABEL).plain + "\n")
             sys.stdout.flush()
@@ -169,7 +169,12 @@ def _labelled(result) -> str:
     """The answer as printed: the quotes, then the model's summary under a plain label."""
     from coach.agent.ask import SUMMARY_HEAD
 
-    return result.answer.replace(SUMMARY_HEAD, SUMMARY_LABEL)
+    return terminal_text(result.answer.replace(SUMMARY_HEAD, SUMMARY_LABEL))
+
+
+def terminal_text(markdown: str) -> str:
+    """The answer's Markdown as plain terminal text: bold markers dropped (the JSON keeps them)."""
+    return markdown.replace("**", "")
 
 
 def _source_label(hit) -> str:
@@ -211,6 +216,7 @@ def _show(conversation_id: str, as_json: bool) -> None:
     from coach.agent.history import load_conversation
 
     conversation = load_conversation(common.State.settings(), conversation_id)
+    _check_quotes(conversation)
     if as_json:
         emit_json({"id": conversation.id, "turns": [vars(turn) for turn in conversation.turns]})
         return
@@ -219,6 +225,19 @@ def _show(conversation_id: str, as_json: bool) -> None:
         status = "" if turn.status == "complete" else f" ({turn.status})"
         out.print(plain(f"A{status}: {turn.answer}"))
         out.print()
+
+
+def _check_quotes(conversation) -> None:
+    """Answers recorded by earlier versions may hold a quotation that is not in the notes: it is left out."""
+    from coach.agent.conversation_note import SourceTexts, checked_answer
+
+    settings = common.State.settings()
+    if settings.notes_dir is None:
+        return
+    texts = SourceTexts(settings.notes_dir)
+    for turn in conversation.turns:
+        if turn.answer:
+            turn.answer = checked_answer(turn.answer, texts.of(turn.sources))
 
 
 def _export(conversation_id: str, as_json: bool) -> None:
