@@ -14,7 +14,6 @@ from coach.agent.events import (AskResult, Citation, DoneEvent, FailedEvent, Quo
                                 SourcesEvent, TokenEvent)
 from coach.agent.extractive import NOT_FOUND, Extract, build_extract  # noqa: F401 — NOT_FOUND is part of ask's face
 from coach.agent.history import ConversationLog, as_pairs
-from coach.agent.model_stream import model_stream
 from coach.agent.support import SupportCheck
 from coach.errors import CoachError, IndexStateError
 from coach.retrieval.search import SearchFilters
@@ -197,6 +196,8 @@ class _Run:
         if not self.prose:
             yield DoneEvent(self._save(Checked("", []), "complete"))
             return
+        from coach.agent.model_stream import model_stream  # loads LangChain: only when a model writes
+
         try:
             messages = _messages(self.question, self.context, turns)
             self.guard.watch_for_echo(messages[0].content if len(messages) > 1 else "")

@@ -14,6 +14,7 @@ import numpy as np
 
 from coach.agent.passages import Passage, Unit, expand, note_units, word_relevance
 from coach.notes import provenance
+from coach.notes.commitments import content_words
 from coach.notes.model import Note
 from coach.notes.reader import read_note
 from coach.retrieval.search import Hit
@@ -22,7 +23,8 @@ MAX_PASSAGES = 4
 MIN_PASSAGES = 2
 RELATIVE_SCORE = 0.6  # a hit scoring below this share of the best one is not worth quoting
 PRINCIPLES_SHOWN = 1
-WORD_WEIGHT = 0.5  # question words in a unit count on top of its meaning similarity
+SNIPPET_BONUS = 0.2  # a unit inside the search's snippet is what the search matched on
+EMBED_UNITS = 8  # a paraphrase hit's units embedded at most (each costs about one query embedding)
 NOT_FOUND = "I couldn't find this in your notes."
 GENERAL = "General guidance from the principles (not your notes):"
 _EARLIEST = re.compile(r"\b(?:first|earliest|initial(?:ly)?|originally|at the (?:start|beginning))\b", re.I)
@@ -109,19 +111,28 @@ def _quotes(question: str, hits: list[Hit], reader: _Reader, embedder) -> list[Q
 
 
 def _relevance(question: str, found: list[tuple[Hit, list[Unit]]], embedder) -> list[dict[int, float]]:
-    """Per hit, each nearby unit's relevance: meaning (one embedding batch for all) plus shared words."""
-    near = [[i for i, u in enumerate(units) if u.end >= hit.start_line and u.start <= hit.end_line]
-            for hit, units in found]
-    scores = [word_relevance(units, question) for _, units in found]
-    texts = [found[k][1][i].text for k, idx in enumerate(near) for i in idx]
-    if embedder is None or not texts:
-        return scores
-    vectors = np.asarray(embedder.embed([question, *texts]), dtype=np.float32)
-    cosines = iter(vectors[1:] @ vectors[0])
+    """Per hit, each nearby unit's relevance: the question's words it holds, plus a little for lying in
+    the search's own snippet. Only a hit sharing no word with the question (a paraphrase) has its units
+    embedded — a few, in one batch: embedding every sentence would cost more than the search itself."""
     out = []
-    for k, idx in enumerate(near):
-        out.append({i: float(next(cosines)) + WORD_WEIGHT * scores[k].get(i, 0.0) for i in idx})
+    for hit, units in found:
+        near = [i for i, u in enumerate(units) if u.end >= hit.start_line and u.start <= hit.end_line]
+        words = word_relevance(units, question)
+        snippet = content_words(hit.snippet or "")
+        scores = {i: words.get(i, 0.0) + SNIPPET_BONUS * _share(content_words(units[i].text), snippet) for i in near}
+        if embedder is not None and near and not any(words.get(i, 0.0) for i in near):
+            scores = _by_meaning(question, units, near[:EMBED_UNITS], embedder) or scores
+        out.append(scores)
     return out
+
+
+def _by_meaning(question: str, units: list[Unit], near: list[int], embedder) -> dict[int, float]:
+    vectors = np.asarray(embedder.embed([question, *(units[i].text for i in near)]), dtype=np.float32)
+    return {i: float(c) for i, c in zip(near, vectors[1:] @ vectors[0])}
+
+
+def _share(words: frozenset[str], within: frozenset[str]) -> float:
+    return len(words & within) / len(words) if words else 0.0
 
 
 class _Reader:
