@@ -139,7 +139,7 @@ def check_answers(notes: Path, data: Path, questions: list[dict]) -> dict:
     for row in questions:
         result = service.ask_blocking(row["query"])
         after_search.append(time.perf_counter() - timed_retrieve.done)
-        for span in spans(result.answer) + [q["text"] for q in result.quotes]:
+        for span in spans(result.answer) + [line for q in result.quotes for line in q["text"].split("\n")]:
             if not corpus.verbatim(span):
                 bad_spans.append((row["id"], span[:80]))
         misattributed += [(row["id"], q["path"]) for q in result.quotes if corpus.misattributed(q)]

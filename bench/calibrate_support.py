@@ -57,37 +57,33 @@ def index(folder: Path, tmp: Path):
     return Engine(load_settings(notes_dir=notes, data_dir=data))
 
 
-def scores(sentence: str, pool: list[str], embedder) -> tuple[float, float]:
-    """(best word share, best cosine) of a sentence against a pool of passage texts."""
-    words = content_words(sentence)
-    share = max((len(words & content_words(p)) / len(words) for p in pool), default=0.0)
-    units = [u for p in pool for u in sentences_of(p) or [p]]
-    if not units:
-        return share, 0.0
-    vectors = np.asarray(embedder.embed([sentence, *units]), dtype=np.float32)
-    return share, float(np.max(vectors[1:] @ vectors[0]))
-
-
 def examples(engine, folder: Path, other_sentences: list[str]) -> tuple[list, list]:
+    """(word share, cosine) pairs for supported and unsupported sentences; one embedding batch a question."""
     from coach.agent.ask import NOTES_K
     from coach.retrieval.search import SearchFilters
 
     rows = [json.loads(x) for x in (folder / "queries.jsonl").read_text().splitlines() if x.strip()]
     notes = engine.scan_notes().notes
     positives, negatives = [], []
-    embedder = engine.query_embedder
     for row in [r for r in rows if r["relevant"]]:
         hits = engine.search(row["query"], NOTES_K, SearchFilters(source="notes")).hits[:4]
         if not hits:
             continue
-        pool = [h.text for h in hits]
-        for sentence in sentences_of(hits[0].text)[:4]:
-            rest = [pool[0].replace(sentence, " ")] + pool[1:]
-            positives.append(scores(sentence, rest, embedder))
+        units = [(k, u) for k, h in enumerate(hits) for u in sentences_of(h.text) or [h.text]]
+        own = sentences_of(hits[0].text)[:4]
         retrieved = {h.path for h in hits} | {r.removeprefix("notes/") for r in row["relevant"]}
-        elsewhere = [s for n in notes if n.path not in retrieved for s in sentences_of(n.body)]
-        for sentence in random.sample(elsewhere, min(4, len(elsewhere))) + random.sample(other_sentences, 2):
-            negatives.append(scores(sentence, pool, embedder))
+        elsewhere = [x for n in notes if n.path not in retrieved for x in sentences_of(n.body)]
+        foreign = random.sample(elsewhere, min(4, len(elsewhere))) + random.sample(other_sentences, 2)
+        vectors = np.asarray(engine.query_embedder.embed([u for _, u in units] + own + foreign), dtype=np.float32)
+        unit_vectors, probe = vectors[: len(units)], vectors[len(units):]
+        for j, sentence in enumerate(own + foreign):
+            keep = [i for i, (_, u) in enumerate(units) if u != sentence]  # a sentence never supports itself
+            cosine = float(np.max(unit_vectors[keep] @ probe[j])) if keep else 0.0
+            pool = [hits[0].text.replace(sentence, " ")] + [h.text for h in hits[1:]] if j < len(own) else \
+                [h.text for h in hits]
+            words = content_words(sentence)
+            share = max(len(words & content_words(text)) / len(words) for text in pool)
+            (positives if j < len(own) else negatives).append((share, cosine))
     return positives, negatives
 
 

@@ -32,7 +32,7 @@ _EARLIEST = re.compile(r"\b(?:first|earliest|initial(?:ly)?|originally|at the (?
 
 @dataclass(frozen=True)
 class Quote:
-    """One passage quoted in an answer: verbatim text (units joined by a space) and where it is."""
+    """One passage quoted in an answer: verbatim text (one sentence or list item a line) and where it is."""
 
     hit: Hit
     passage: Passage

@@ -58,7 +58,8 @@ class Passage:
 
     @property
     def text(self) -> str:
-        return " ".join(u.text for u in self.units)
+        """One unit a line: each line is verbatim in the note (but for a wrapped line's break)."""
+        return "\n".join(u.text for u in self.units)
 
 
 def note_units(body: str, body_offset: int = 1) -> list[Unit]:
