@@ -20,7 +20,6 @@ from coach.notes.reader import read_note
 from coach.retrieval.search import Hit
 
 MAX_PASSAGES = 4
-MIN_PASSAGES = 2
 RELATIVE_SCORE = 0.6  # a hit scoring below this share of the best one is not worth quoting
 PRINCIPLES_SHOWN = 1
 SNIPPET_BONUS = 0.2  # a unit inside the search's snippet is what the search matched on
@@ -91,12 +90,11 @@ def build_extract(question: str, notes: list[Hit], principles: list[Hit], roots:
 
 
 def pick(hits: list[Hit]) -> list[Hit]:
-    """The best hits: at least two when there are two, then those within reach of the best; at most four."""
+    """The best hit, and up to three more within reach of it (a weak second hit is noise, not evidence)."""
     if not hits:
         return []
     top = max(hit.score for hit in hits)
-    return [hit for i, hit in enumerate(hits[:MAX_PASSAGES])
-            if i < MIN_PASSAGES or hit.score >= top * RELATIVE_SCORE]
+    return [hit for i, hit in enumerate(hits[:MAX_PASSAGES]) if i == 0 or hit.score >= top * RELATIVE_SCORE]
 
 
 def _quotes(question: str, hits: list[Hit], reader: _Reader, embedder) -> list[Quote]:
