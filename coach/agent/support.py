@@ -22,8 +22,8 @@ from coach.notes.commitments import content_words
 from coach.retrieval.search import Hit
 
 # Calibrated by bench/calibrate_support.py on dev and dev2 (see its docstring for how).
-MIN_COSINE = 0.62
-MIN_WORD_SHARE = 0.6
+MIN_COSINE = 0.51
+MIN_WORD_SHARE = 0.7
 MIN_QUOTE_WORDS = 2  # a single quoted word is emphasis, not a quotation
 _QUOTED = re.compile(r"“([^”\n]+)”|\"([^\"\n]+)\"")
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
