@@ -8,8 +8,8 @@ from datetime import date
 
 from coach.agent.growth.statements import BULLET
 from coach.agent.writer import first_name, is_generated
-from coach.notes.commitments import mask_quotes, sentences
 from coach.notes.model import Note
+from coach.text import mask_quotes, read_blocks, sentence_spans
 
 MAX_WORDS = 12
 _QUOTE = re.compile(r'"([^"\n]{8,400})"|“([^”\n]{8,400})”')
@@ -45,9 +45,10 @@ class MentorWords:
                 "date": self.date.isoformat(), "line": self.line, "role": self.role or "mentee"}
 
 
-def _heading(line: str) -> str | None:
-    match = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
-    return match.group(1) if match else None
+def _headings(note: Note) -> dict[int, str]:
+    """The heading each file line of a note sits under (lines outside any block are left out)."""
+    blocks = read_blocks(note.body, note.body_offset, front_matter=False)
+    return {line: block.heading for block in blocks for line in range(block.start, block.end + 1)}
 
 
 def _by_mentor(line: str, heading: str, name: str) -> bool:
@@ -65,8 +66,9 @@ def note_mentor_words(note: Note) -> list[MentorWords]:
     if not note.mentor or is_generated(note) or note.role == "mentor":
         return []
     name, heading, found = first_name(note.mentor), "", []
+    headings = _headings(note)
     for index, line in enumerate(note.body.split("\n")):
-        heading = _heading(line) or heading
+        heading = headings.get(note.body_offset + index, heading)
         if not _by_mentor(line, heading, name):
             continue
         quoted = _quoted(line)
@@ -91,7 +93,7 @@ def _reported(line: str, name: str) -> list[str]:
     text = BULLET.sub("", line)
     said = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]hey|{re.escape(name)})\s+(?:\w+\s+){{0,2}}?{_REPORTING}\b")
     found = []
-    for start, end in sentences(text):
+    for start, end in sentence_spans(text):
         sentence = text[start:end].strip()
         match = said.search(mask_quotes(sentence))
         if match and _ABOUT_ME.search(mask_quotes(sentence)[match.end():]) and _RECOGNITION.search(sentence):
