@@ -321,7 +321,10 @@ class _Guard:
         for end, whole in pieces:
             piece, start = text[start:end], end
             if not whole and not final:
-                long = len(piece.split()) > LONG_SENTENCE  # a run-on is shown as it goes, minus the last word
+                # A run-on is shown as it goes, minus the last word — unless every sentence must first be
+                # checked against the passages: then it waits for its end (judging it on every token
+                # would embed it on every token).
+                long = len(piece.split()) > LONG_SENTENCE and self.support is None
                 piece = piece[: max(piece.rfind(" "), 0)] if long else ""
             words = _words(piece)
             if _repeats(words, seen):

@@ -153,10 +153,9 @@ async def test_a_question_only_the_principles_answer_is_labelled_general_guidanc
     events = await collect(service_for(model), "What is the GROW model for coaching?")
     result = events[-1].result
     assert result.answer.startswith(f"{NOT_FOUND}\n\nGeneral guidance from the principles (not your notes):")
-    assert tokens(events) == result.summary and result.summary.startswith("Set a goal")
-    assert "[principle: The GROW model]" in result.summary and "2025-09-12" not in result.answer
+    assert tokens(events) == result.summary and "2025-09-12" not in result.answer
+    assert "Ade said so too [2025-09-12, Ade]." in result.dropped_sentences  # no note was retrieved
     assert ("grow-model.md", True) in [(c.path, c.verified) for c in result.citations]
-    assert (None, False) in [(c.path, c.verified) for c in result.citations]
     assert "(no relevant notes were found)" in model.calls[0][1].content
 
 
@@ -250,7 +249,8 @@ async def test_injected_notes_reach_the_model_only_inside_the_nonce_block(servic
     # the model "complied": code still allows no image, no foreign link, no raw HTML, no side effect
     assert "evil.example" not in result.answer and "![" not in result.answer and "<img" not in result.answer
     assert "2020-02-02" not in result.summary
-    assert [c.verified for c in result.citations if c.label.startswith("2020")] == [False]
+    assert ([c.verified for c in result.citations if c.label.startswith("2020")] == [False]
+            or any("2020-02-02" in d for d in result.dropped_sentences))  # flagged, or dropped unsupported
     assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
     assert result.sources  # every answer lists its sources
 
