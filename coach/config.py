@@ -89,6 +89,11 @@ class Settings(BaseSettings):
             raise ValueError("is empty; give a folder, or unset the variable")
         return value
 
+    ask_prose: Literal["auto", "always", "never"] = "auto"
+    """Whether `ask` adds the chat model's own summary beside the quoted passages. auto: only with a capable
+    model (ollama, openai, anthropic, or your own GGUF in llm_model), never with the bundled SmolLM2, whose
+    answers are the passages themselves. Every sentence of a summary is checked against the passages."""
+
     @field_validator("notes_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

@@ -173,7 +173,7 @@ def _since_last_session(thread: Thread, notes: list[Note], last: Note | None, tr
 
 def build_agenda(service, mentor: str | None = None) -> Agenda:
     """The draft agenda for the next meeting with this mentor (default: the latest session's mentor)."""
-    everything, today = service.engine.scan_notes().notes, service.today
+    everything, today = service.notes(), service.today
     thread, notes, role = _thread(everything, mentor, today)
     past = _sessions_with(thread, notes, today)
     last = past[-1] if past else None

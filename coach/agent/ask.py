@@ -1,28 +1,37 @@
-"""Ask: retrieve notes and principles, stream a short cited answer, check it, keep the conversation."""
+"""Ask: retrieve notes and principles, answer with the passages themselves (cited, grouped by who
+said it and when), and — with a capable model — a checked summary beside them; keep the conversation."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 from contextlib import aclosing
+from dataclasses import dataclass
 
 from coach.agent import context as ctx_mod
 from coach.agent.citations import Checked, check_answer, drop_dangling, open_construct
-from coach.agent.events import AskResult, DoneEvent, FailedEvent, RetryingEvent, SourcesEvent, TokenEvent
+from coach.agent.events import (
+    AskResult,
+    Citation,
+    DoneEvent,
+    FailedEvent,
+    QuotesEvent,
+    RetryingEvent,
+    SourcesEvent,
+    TokenEvent,
+)
+from coach.agent.extractive import NOT_FOUND, Extract, build_extract  # noqa: F401 — NOT_FOUND is part of ask's face
 from coach.agent.history import ConversationLog, as_pairs
-from coach.agent.model_stream import model_stream
+from coach.agent.support import SupportCheck
 from coach.errors import CoachError, IndexStateError
 from coach.retrieval.search import SearchFilters
 from coach.text import sentence_spans
 
 NOTES_K = 5
 PRINCIPLES_K = 2
-MAX_WORDS = 200  # the bar: no answer longer than this, whatever the model does
-GROUNDING_WORDS = 30  # the quote added to an answer that cites no retrieved source
-MIN_USEFUL_WORDS = 3  # fewer real words than this and the extractive fallback answers instead
-NOT_FOUND = "I couldn't find this in your notes."
-GENERAL = "General guidance from the principles (not your notes):"
-NOTHING_AT_ALL = "Nothing in the principles library covers it either. Try other words, or run `coach index` if you added notes."
+MAX_WORDS = 200  # the bar: no summary longer than this, whatever the model does
+MIN_USEFUL_WORDS = 3  # fewer real words than this and there is no summary at all
+SUMMARY_HEAD = "**Coach's summary** (written by the model from the passages above; check it against them):"
 _ECHO = re.compile(r"^\s*(?:assistant|answer|coach|a)\s*:\s*", re.IGNORECASE)
 _TEMPLATE_LINE = re.compile(
     r"^\s*(?:Conversation so far:|Your notes \(|Principles \(general|Question:|Q:).*$\n?|\(none\)", re.MULTILINE
@@ -35,31 +44,43 @@ _CONTRACTION = re.compile(r"'(re|m|ve|ll|d)\b|n't\b")
 _EXPAND = {"re": " are", "m": " am", "ve": " have", "ll": " will", "d": " would", None: " not"}
 
 
-async def stream_answer(service, question: str, history: list, conversation_id: str | None = None):
-    """SourcesEvent, TokenEvent..., then DoneEvent — or FailedEvent with the partial; never raises
-    except CancelledError (after saving the partial as interrupted)."""
+def prose_enabled(settings) -> bool:
+    """Whether a model writes a summary: `ask_prose`, where auto means only with a capable model —
+    never the bundled SmolLM2 (a user's own GGUF via llm_model, or any server provider, is capable)."""
+    mode = getattr(settings, "ask_prose", "auto")
+    if mode != "auto":
+        return mode == "always"
+    return not (settings.llm_provider == "llamacpp" and not settings.llm_model)
+
+
+async def stream_answer(service, question: str, history: list, conversation_id: str | None = None,
+                        kind: str | None = None):
+    """SourcesEvent, QuotesEvent, (with prose) TokenEvent..., then DoneEvent — or FailedEvent with the
+    partial; never raises except CancelledError (after saving the partial as interrupted)."""
     question = " ".join(ctx_mod.clean_text(question).split())
     turns = as_pairs(history)
+    prose = prose_enabled(service.settings)
     log = None
     try:
         log = ConversationLog.start(service.settings, conversation_id, question)
-        context = await _gather(service, question, turns)
+        found = await _gather(service, question, turns, prose, kind)
     except CoachError as error:
         saved_in = log.id if log is not None else conversation_id
         yield FailedEvent(error, AskResult(question, "", [], [], False, "interrupted", saved_in))
         return
-    run = _Run(question, context, log)
-    yield SourcesEvent(context.hits, run.found, log.id)
+    run = _Run(question, found, log, prose)
+    yield SourcesEvent(found.extract.hits, run.found, log.id)
+    yield QuotesEvent(found.extract.markdown, found.extract.quotes, prose and bool(found.context.hits))
     async with aclosing(run.generate(service, turns)) as events:  # closing us closes it, saving the partial
         async for event in events:
             yield event
 
 
-def answer_blocking(service, question: str, history: list) -> AskResult:
+def answer_blocking(service, question: str, history: list, kind: str | None = None) -> AskResult:
     """Collect the stream; a failure raises its CoachError (with `.partial` attached)."""
 
     async def collect() -> AskResult:
-        async for event in stream_answer(service, question, history, None):
+        async for event in stream_answer(service, question, history, None, kind):
             if isinstance(event, DoneEvent):
                 return event.result
             if isinstance(event, FailedEvent):
@@ -70,15 +91,25 @@ def answer_blocking(service, question: str, history: list) -> AskResult:
     return asyncio.run(collect())
 
 
-# -- retrieval and prompt ----------------------------------------------------------------------
+# -- retrieval, passages and prompt --------------------------------------------------------------
 
 
-def _retrieve(service, question: str, turns: list[tuple[str, str]]):
-    """Notes and principles searched separately; a short follow-up borrows the previous question's words."""
+@dataclass(frozen=True)
+class Found:
+    """What one question found: the extractive answer and, for a summary, the prompt's context."""
+
+    extract: Extract
+    context: ctx_mod.Context
+    embedder: object | None
+
+
+def _retrieve(service, question: str, turns: list[tuple[str, str]], kind: str | None = None):
+    """Notes and principles searched separately; a short follow-up borrows the previous question's words.
+    Saved conversations are searched only when asked for by kind."""
     query = question
     if turns and len(question.split()) < 8:
         query = f"{turns[-1][0]} {question}"
-    notes = service.engine.search(query, NOTES_K, SearchFilters(source="notes"))
+    notes = service.engine.search(query, NOTES_K, SearchFilters(source="notes", kind=kind))
     principles = service.engine.search(query, PRINCIPLES_K, SearchFilters(source="knowledge"))
     return (
         [] if notes.nothing_relevant else [h for h in notes.hits if h.source == "notes"],
@@ -86,23 +117,36 @@ def _retrieve(service, question: str, turns: list[tuple[str, str]]):
     )
 
 
-async def _gather(service, question: str, turns):
+def _found(service, question: str, turns, kind: str | None) -> Found:
+    """Search, then expand the best passages (the query embedder is loaded by then)."""
+    from coach import paths
+
+    notes, principles = _retrieve(service, question, turns, kind)
+    embedder = getattr(service.engine, "query_embedder", None)
+    roots = {"notes": service.engine.notes_dir(), "knowledge": paths.knowledge_dir()}
+    extract = build_extract(question, notes, principles, roots, embedder)
+    context = ctx_mod.build_context([q.hit for q in extract.notes], principles,
+                                    ctx_mod.budget_chars(service.settings), question=question)
+    return Found(extract, context, embedder)
+
+
+async def _gather(service, question: str, turns, prose: bool, kind: str | None = None) -> Found:
     try:
-        # While the notes are searched, the local model loads and reads the fixed system text.
-        (notes, principles), _ = await asyncio.gather(
-            asyncio.to_thread(_retrieve, service, question, turns), asyncio.to_thread(_warm_quietly, service)
-        )
+        jobs = [asyncio.to_thread(_found, service, question, turns, kind)]
+        if prose:  # while the notes are searched, the local model loads and reads the fixed system text
+            jobs.append(asyncio.to_thread(_warm_quietly, service))
+        found, *_ = await asyncio.gather(*jobs)
     except CoachError:
         raise
     except Exception as exc:  # the stream's contract: failures become events, never raises
         raise IndexStateError(f"Searching the notes failed: {exc}. `coach index --rebuild` may fix it.") from exc
-    return ctx_mod.build_context(notes, principles, ctx_mod.budget_chars(service.settings), question=question)
+    return found
 
 
 def prompt_messages(service, question: str, history: list = ()) -> list:
     """The messages an ask would send the model now (for benchmarks and debugging)."""
     turns = as_pairs(list(history))
-    return _messages(question, asyncio.run(_gather(service, question, turns)), turns)
+    return _messages(question, asyncio.run(_gather(service, question, turns, False)).context, turns)
 
 
 def warm_up_messages() -> list:
@@ -115,10 +159,12 @@ def warm_up_messages() -> list:
 def warm_up(service) -> None:
     """Have the bundled local model read the ask system text once, ahead of the first question:
     llama.cpp keeps it evaluated, so the first answer waits only for its notes and question.
-    Other providers are never called for this."""
+    Other providers are never called for this, and no model loads when answers are extractive."""
     from coach.llm.llamacpp import ChatLlamaCpp
 
-    if service.settings.llm_provider == "llamacpp" and isinstance(service.chat_model, ChatLlamaCpp):
+    if not prose_enabled(service.settings) or service.settings.llm_provider != "llamacpp":
+        return
+    if isinstance(service.chat_model, ChatLlamaCpp):
         service.chat_model.invoke(warm_up_messages(), max_tokens=1)
 
 
@@ -144,32 +190,35 @@ def _messages(question: str, context, turns: list[tuple[str, str]]):
 
 
 class _Run:
-    """One generation: the guard over the model's text, the prefix code adds, and the log."""
+    """One answer: the quotes (always), the model's summary (with prose) under its guard, and the log."""
 
-    def __init__(self, question: str, context, log: ConversationLog) -> None:
-        self.question, self.context, self.log = question, context, log
-        self.found = bool(context.notes)
-        self.prefix = "" if self.found else f"{NOT_FOUND} {GENERAL if context.principles else NOTHING_AT_ALL}"
-        reserve = GROUNDING_WORDS + 8 if context.hits else 0  # room for a quote if the model cites nothing
-        self.guard = _Guard(question, context.hits, MAX_WORDS - len(self.prefix.split()) - reserve)
+    def __init__(self, question: str, found: Found, log: ConversationLog, prose: bool) -> None:
+        self.question, self.found_set, self.log = question, found, log
+        self.context, self.extract = found.context, found.extract
+        self.found = bool(found.extract.notes)
+        self.prose = prose and bool(self.context.hits)
+        support = SupportCheck(self.context.hits, found.embedder, [q.text for q in found.extract.quotes])
+        self.guard = _Guard(question, self.context.hits, MAX_WORDS, support)
 
     async def generate(self, service, turns):
-        if self.prefix:
-            yield TokenEvent(self.prefix)
+        if not self.prose:
+            yield DoneEvent(self._save(Checked("", []), "complete"))
+            return
+        from coach.agent.model_stream import model_stream  # loads LangChain: only when a model writes
+
         try:
-            if self.context.hits:
-                messages = _messages(self.question, self.context, turns)
-                self.guard.watch_for_echo(messages[0].content if len(messages) > 1 else "")
-                async with aclosing(model_stream(service, messages)) as stream:
-                    async for chunk in stream:
-                        if isinstance(chunk, RetryingEvent):
-                            yield chunk  # nothing was shown yet; the UI says it is retrying
-                            continue
-                        delta = self.guard.feed(_chunk_text(chunk))
-                        if delta:
-                            yield TokenEvent(self._spaced(delta))
-                        if self.guard.stopped:
-                            break
+            messages = _messages(self.question, self.context, turns)
+            self.guard.watch_for_echo(messages[0].content if len(messages) > 1 else "")
+            async with aclosing(model_stream(service, messages)) as stream:
+                async for chunk in stream:
+                    if isinstance(chunk, RetryingEvent):
+                        yield chunk  # nothing was shown yet; the UI says it is retrying
+                        continue
+                    delta = self.guard.feed(_chunk_text(chunk))
+                    if delta:
+                        yield TokenEvent(delta)
+                    if self.guard.stopped:
+                        break
         except (asyncio.CancelledError, GeneratorExit):
             self._save(self.guard.finish(), "interrupted")
             raise
@@ -187,41 +236,25 @@ class _Run:
             yield event
 
     async def _finish(self):
-        checked, rewritten = self._final()
+        checked = self.guard.finish()
+        if not _useful(checked.text):
+            checked = Checked("", checked.citations)
+        rewritten = not checked.text.startswith(self.guard.shown)
         if not rewritten and checked.text[len(self.guard.shown):]:
-            yield TokenEvent(self._spaced(checked.text[len(self.guard.shown):]))
+            yield TokenEvent(checked.text[len(self.guard.shown):])
         yield DoneEvent(self._save(checked, "complete"), rewritten=rewritten)
 
-    def _spaced(self, delta: str) -> str:
-        """The first model text after code's prefix needs a space."""
-        first = self.prefix and not self.guard.emitted_any
-        self.guard.emitted_any = True
-        return f" {delta.lstrip()}" if first else delta
-
-    def _final(self) -> tuple[Checked, bool]:
-        """The checked answer; the extractive fallback when the model gave nothing useful."""
-        checked = self.guard.finish()
-        if _useful(checked.text):
-            checked = self._grounded(checked)
-            return checked, not checked.text.startswith(self.guard.shown)
-        if not self.context.hits:
-            return Checked("", []), False
-        fallback = check_answer(ctx_mod.extractive_answer(self.context), self.context.hits, self.question)
-        return fallback, bool(self.guard.shown)
-
-    def _grounded(self, checked: Checked) -> Checked:
-        """An answer that cites nothing real gets the top passage quoted after it, so what the user
-        reads is always tied to a source (the small model often forgets to cite, or cites wrongly)."""
-        if any(c.verified for c in checked.citations):
-            return checked
-        intro = "From your notes:" if self.context.notes else "From the principles:"
-        quote = check_answer(ctx_mod.extractive_answer(self.context, 1, GROUNDING_WORDS, intro), self.context.hits)
-        return Checked(f"{checked.text} {quote.text}", checked.citations + quote.citations)
-
     def _save(self, checked: Checked, status: str) -> AskResult:
-        answer = " ".join(part for part in (self.prefix, checked.text) if part)
-        result = AskResult(self.question, answer, list(self.context.hits), checked.citations, self.found, status,
-                           self.log.id)
+        extract = self.extract
+        quoted = [Citation(ctx_mod.note_label(q.hit), q.hit.path, True) for q in extract.quotes]
+        parts = [extract.markdown] + ([f"{SUMMARY_HEAD}\n\n{checked.text}"] if checked.text else [])
+        result = AskResult(
+            self.question, "\n\n".join(parts), extract.hits, list(dict.fromkeys(quoted + checked.citations)),
+            self.found, status, self.log.id, summary=checked.text, lead=extract.lead if extract.notes else "",
+            quotes=[q.to_json() for q in extract.quotes],
+            dropped_sentences=[v.sentence for v in self.guard.dropped()],
+            mode="prose" if self.prose else "extractive",
+        )
         try:
             self.log.add_answer(result)
         except OSError:
@@ -252,14 +285,23 @@ def _useful(text: str) -> bool:
 
 class _Guard:
     """Shows the model's text sentence by sentence once each is settled: not a repeat (exact or near)
-    of an earlier one, not an echo of the prompt, citations checked, links vetted; stops at the first
-    repeat or at the word cap. Whole sentences keep what was shown a prefix of the final answer."""
+    of an earlier one, not an echo of the prompt, supported by a retrieved passage (see
+    coach.agent.support), citations checked, links vetted; stops at the first repeat or at the word
+    cap. Whole sentences keep what was shown a prefix of the final answer."""
 
-    def __init__(self, question: str, sources: list, max_words: int) -> None:
+    def __init__(self, question: str, sources: list, max_words: int, support: SupportCheck | None = None) -> None:
         self.question, self.sources, self.max_words = question, sources, max_words
+        self.support = support
         self.echo: set[tuple[str, ...]] = set()
         self.raw = self.shown = ""
         self.stopped = self.emitted_any = False
+        self._dropped: dict[str, str] = {}
+
+    def dropped(self) -> list:
+        """The sentences the support check removed, in order, each once."""
+        from coach.agent.support import Verdict
+
+        return [Verdict(sentence, reason) for sentence, reason in self._dropped.items()]
 
     def watch_for_echo(self, prompt: str) -> None:
         self.echo = _grams(_words(prompt), ECHO_GRAM)
@@ -287,15 +329,28 @@ class _Guard:
         for end, whole in pieces:
             piece, start = text[start:end], end
             if not whole and not final:
-                long = len(piece.split()) > LONG_SENTENCE  # a run-on is shown as it goes, minus the last word
+                # A run-on is shown as it goes, minus the last word — unless every sentence must first be
+                # checked against the passages: then it waits for its end (judging it on every token
+                # would embed it on every token).
+                long = len(piece.split()) > LONG_SENTENCE and self.support is None
                 piece = piece[: max(piece.rfind(" "), 0)] if long else ""
             words = _words(piece)
             if _repeats(words, seen):
                 return _cap_words("".join(kept).rstrip(), self.max_words)[0], True
-            if not self._is_echo(words):
+            if not self._is_echo(words) and self._supported(piece, whole or final):
                 kept.append(piece)
                 seen.append(words)
         return _cap_words("".join(kept), self.max_words)
+
+    def _supported(self, piece: str, whole: bool) -> bool:
+        """A sentence no retrieved passage supports is dropped (listed once it is whole); a run-on
+        still being written is judged as it stands, so nothing unsupported is ever shown."""
+        if self.support is None or not piece.strip() or not _words(piece):
+            return True
+        reason = self.support.reason(piece)
+        if reason and whole:
+            self._dropped.setdefault(" ".join(piece.split()), reason)
+        return reason is None
 
     def _is_echo(self, words: list[str]) -> bool:
         """The question repeated, or a run of the prompt's own wording (the small model recites it)."""

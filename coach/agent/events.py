@@ -28,6 +28,15 @@ class AskResult:
     found_in_notes: bool = True
     status: str = "complete"  # complete | interrupted
     conversation_id: str | None = None
+    summary: str = ""
+    """The model's checked prose ('' without a capable model, or when nothing it wrote was supported)."""
+    lead: str = ""
+    """The deterministic lead line over the quotes ('' when nothing was found in the notes)."""
+    quotes: list[dict] = field(default_factory=list)
+    """The quoted passages, verbatim, each with path, date, mentor, who, lines (see Quote.to_json)."""
+    dropped_sentences: list[str] = field(default_factory=list)
+    """Model sentences the support check removed."""
+    mode: str = "extractive"  # extractive | prose
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,15 @@ class SourcesEvent:
     found_in_notes: bool
     conversation_id: str | None = None
     """The conversation this answer is saved in (known before any text: a stopped answer keeps it)."""
+
+
+@dataclass(frozen=True)
+class QuotesEvent:
+    """The extractive answer (Markdown: lead line, quotes, principles), before any model text."""
+
+    text: str
+    quotes: list
+    prose: bool = False  # True when a model summary follows as TokenEvents
 
 
 @dataclass(frozen=True)
@@ -65,4 +83,4 @@ class RetryingEvent:
     wait: float
 
 
-AskEvent = SourcesEvent | TokenEvent | RetryingEvent | DoneEvent | FailedEvent
+AskEvent = SourcesEvent | QuotesEvent | TokenEvent | RetryingEvent | DoneEvent | FailedEvent

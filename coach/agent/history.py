@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-
 from coach.errors import CoachError, ConfigError
-from coach.fsutil import create_new, fsync_dir
+from coach.fsutil import fsync_dir
 from coach.paths import ensure_private_dir
 
 ID_PATTERN = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{6}$")
@@ -214,31 +212,8 @@ def _source_line(source: dict) -> str:
 
 
 def save_as_note(service, conversation_id: str) -> Path:
-    """Write the conversation as a brand-new note (never overwriting); only ever on the user's request."""
-    conversation = load_conversation(service.settings, conversation_id)
-    if not conversation.turns:
-        raise CoachError(f"Conversation {conversation_id} is empty; nothing to save.")
-    title = f"Coach conversation: {_shorten(conversation.turns[0].question, 60)}"
-    front = {"date": service.today.isoformat(), "kind": "other", "title": title,
-             "source": SOURCE_TAG, "conversation": conversation.id}
-    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
-    body = _markdown(conversation, title)
-    name = f"{service.today.isoformat()} coach conversation - {_slug(conversation.turns[0].question)}.md"
-    return create_new(service.engine.notes_dir() / name, f"---\n{head}---\n\n{body}")
+    """Write the conversation as a brand-new note (never overwriting); only ever on the user's request.
+    The note is marked as coach's (see coach.agent.conversation_note)."""
+    from coach.agent.conversation_note import write_conversation_note
 
-
-def _shorten(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
-SLUG_LIMIT = 60
-"""Characters of the question in a saved conversation's file name (file names stop at 255 bytes)."""
-
-
-def _slug(text: str) -> str:
-    words = re.findall(r"[\w]+", text.casefold())[:6]
-    slug = "-".join(word[:SLUG_LIMIT] for word in words)[:SLUG_LIMIT]
-    while len(slug.encode("utf-8")) > 2 * SLUG_LIMIT:  # non-Latin letters take up to 4 bytes each
-        slug = slug[:-1]
-    return slug.strip("-") or "untitled"
+    return write_conversation_note(service, conversation_id)

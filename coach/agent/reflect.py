@@ -28,6 +28,7 @@ from coach.agent.writer import (
 from coach.errors import CoachError
 from coach.notes.commitments import extract_commitments
 from coach.notes.model import Note
+from coach.notes.provenance import callout
 
 NO_ANSWER = "(no answer)"
 _SEPARATOR = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
@@ -131,7 +132,7 @@ class _Notes:
 
 
 def _gather(service, mentor: str | None) -> _Notes:
-    notes = service.engine.scan_notes().notes
+    notes = service.notes()
     mentor = resolve_mentor(notes, mentor, service.today, strict=False)
     # The meeting being reflected on has no note yet: "last time" is the latest earlier session.
     past = [n for n in sessions(notes, service.today) if n.date < service.today and mentor_matches(mentor, n.mentor)]
@@ -256,11 +257,12 @@ def _title(flow: ReflectionFlow) -> str:
 
 
 def _body(flow: ReflectionFlow, answers: list[str]) -> str:
-    """One section per stage: the question as a quote (so it is never read as the user's words), then the answer."""
+    """One section per stage: coach's question in a coach callout (so it is never read as the user's
+    words, see coach.notes.provenance), then the answer."""
     parts = [f"# {_title(flow)}\n"]
     for question, answer in zip(flow.questions, answers):
-        asked = "\n".join(f"> {line}" for line in question.question.split("\n"))
-        parts.append(f"## {question.stage}\n\n{asked}\n\n{answer or '> ' + NO_ANSWER}\n")
+        asked = callout("coach asked", question.question)
+        parts.append(f"## {question.stage}\n\n{asked}\n\n{answer or callout('', NO_ANSWER)}\n")
     return "\n".join(parts)
 
 

@@ -41,19 +41,29 @@ class CoachService:
             self._chat_model = make_chat_model(self.settings)
         return self._chat_model
 
+    def notes(self) -> list:
+        """The notes every coaching feature reads as evidence (commitments, themes, agendas, growth,
+        reflect): saved conversations left out, and coach's own wording blanked in the notes it wrote
+        (see coach.notes.provenance). Indexing and search read the folder itself."""
+        from coach.notes.provenance import evidence_notes
+
+        return evidence_notes(self.engine.scan_notes().notes)
+
     # -- ask ------------------------------------------------------------------------------------
 
-    def ask(self, question: str, history: Sequence = (), conversation_id: str | None = None) -> AsyncIterator:
-        """Stream an answer: SourcesEvent, TokenEvent..., then DoneEvent or FailedEvent (see agent.events)."""
+    def ask(self, question: str, history: Sequence = (), conversation_id: str | None = None,
+            kind: str | None = None) -> AsyncIterator:
+        """Stream an answer: SourcesEvent, QuotesEvent, TokenEvent..., then DoneEvent or FailedEvent
+        (see agent.events). `kind` limits the notes searched (saved conversations only this way)."""
         from coach.agent.ask import stream_answer
 
-        return stream_answer(self, question, list(history), conversation_id)
+        return stream_answer(self, question, list(history), conversation_id, kind)
 
-    def ask_blocking(self, question: str, history: Sequence = ()):
+    def ask_blocking(self, question: str, history: Sequence = (), kind: str | None = None):
         """The same, collected: returns the AskResult (for the CLI and scripts)."""
         from coach.agent.ask import answer_blocking
 
-        return answer_blocking(self, question, list(history))
+        return answer_blocking(self, question, list(history), kind)
 
     def conversations(self) -> list:
         """Past conversations, newest first (each with its turns)."""

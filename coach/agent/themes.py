@@ -317,5 +317,5 @@ def themes_within(themes: list[Theme], paths: set[str]) -> list[Theme]:
 
 def find_themes(service, notes: list[Note] | None = None) -> list[Theme]:
     """The service entry point: themes over the folder's notes (scanned now unless given) up to service.today."""
-    notes = theme_notes(service.engine.scan_notes().notes if notes is None else notes, service.today)
+    notes = theme_notes(service.notes() if notes is None else notes, service.today)
     return themes_from_notes(notes, indexed_passages(service.engine, notes))

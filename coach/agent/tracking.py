@@ -25,7 +25,7 @@ def tracked_actions(
     per command)."""
     if status is not None and status not in STATUSES:
         raise CoachError(f"status must be one of {', '.join(STATUSES)} (got {status!r}).")
-    notes = trackable(service.engine.scan_notes().notes if notes is None else notes)
+    notes = trackable(service.notes() if notes is None else notes)
     inferred = track_commitments(notes, service.today, cached_embed(service))
     tracked = apply_marks(inferred, load_marks(service.settings), service.today)
     return [t for t in tracked if status is None or t.status == status]

@@ -11,10 +11,11 @@ import yaml
 
 from coach.errors import CoachError, IndexBusyError
 from coach.fsutil import create_new
+from coach.notes import provenance
 from coach.notes.model import Note
 from coach.retrieval.search import mentor_matches  # one matching rule for search filters and agendas
 
-GENERATOR = "coach"
+GENERATOR = provenance.CREATED_BY
 """Value of the `created_by` front-matter key on every note coach writes."""
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -90,14 +91,12 @@ def write_new_note(service, name: str, text: str, *, index: bool = True) -> str:
 
 def is_generated(note: Note) -> bool:
     """True for notes coach wrote itself (they must not feed back into what coach suggests)."""
-    return note.extra.get("created_by") == GENERATOR
+    return provenance.is_coach_written(note)
 
 
 def own_text(note: Note) -> str:
-    """The user's words: in a note coach wrote, the headings and quoted prompts ('>') are coach's."""
-    if not is_generated(note):
-        return note.body
-    return "\n".join(line for line in note.body.split("\n") if not line.lstrip().startswith((">", "#")))
+    """The user's words: coach's wording blanked (see coach.notes.provenance.user_text)."""
+    return provenance.user_text(note)
 
 
 def sessions(notes: list[Note], today: date) -> list[Note]:

@@ -14,6 +14,7 @@ from coach.commands.output import emit_json, info, out, plain
 from coach.errors import CoachError
 
 HISTORY_ACTIONS = ("list", "show", "export", "save")
+SUMMARY_LABEL = "Coach's summary (written by the model from the passages above; check it against them):"
 
 
 def make_service():
@@ -28,9 +29,12 @@ def ask(
     conversation: Annotated[
         str | None, typer.Option("--conversation", help="Continue this conversation (see `coach history`).")
     ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only notes of this kind; `conversation` searches saved conversations.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ask about your notes: a short answer citing them, then its sources."""
+    """Ask about your notes: the passages that answer it, cited and grouped by who said it and when."""
     from coach.agent.history import load_conversation
     from coach.commands import views as cli_views
 
@@ -41,7 +45,7 @@ def ask(
     _remote_notice(service.settings)
     history = load_conversation(service.settings, conversation).pairs() if conversation else []
     live = not as_json and _is_terminal()
-    result, error = asyncio.run(_consume(service, question, history, conversation, live))
+    result, error = asyncio.run(_consume(service, question, history, conversation, live, kind))
     if as_json:
         emit_json(ask_json(result, error))
     else:
@@ -51,19 +55,25 @@ def ask(
         raise typer.Exit(1)
 
 
-async def _consume(service, question, history, conversation, live: bool):
-    """Print tokens as they arrive (terminal only); return (result, None), or (partial, error) on failure."""
-    from coach.agent.events import DoneEvent, FailedEvent, RetryingEvent, TokenEvent
+async def _consume(service, question, history, conversation, live: bool, kind: str | None = None):
+    """Print the quotes, then the summary as it arrives (terminal only); return (result, None), or
+    (partial, error) on failure."""
+    from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, RetryingEvent, TokenEvent
 
-    async for event in service.ask(question, history, conversation):
-        if isinstance(event, TokenEvent) and live:
+    async for event in service.ask(question, history, conversation, kind):
+        if isinstance(event, QuotesEvent) and live:
+            sys.stdout.write(plain(terminal_text(event.text)).plain + "\n")
+            if event.prose:
+                sys.stdout.write("\n" + plain(SUMMARY_LABEL).plain + "\n")
+            sys.stdout.flush()
+        elif isinstance(event, TokenEvent) and live:
             sys.stdout.write(plain(event.text).plain)
             sys.stdout.flush()
         elif isinstance(event, RetryingEvent):
             info(f"{event.error.title}: trying again in {event.wait:g} s ({event.attempt} of {event.attempts})…")
         elif isinstance(event, DoneEvent):
-            if live and event.rewritten:  # the checked answer differs from what streamed: show it whole
-                sys.stdout.write("\n\nChecked answer:\n" + plain(event.result.answer).plain)
+            if live and event.rewritten:  # the checked summary differs from what streamed: show it whole
+                sys.stdout.write("\n\nChecked summary:\n" + plain(event.result.summary or "(none)").plain)
             return event.result, None
         elif isinstance(event, FailedEvent):
             return event.partial, event.error
@@ -108,6 +118,11 @@ def ask_json(result, error=None) -> dict:
         "found_in_notes": result.found_in_notes,
         "conversation_id": result.conversation_id,
         "error": None if error is None else _error_json(error),
+        "mode": getattr(result, "mode", "extractive"),
+        "lead": getattr(result, "lead", ""),
+        "quotes": list(getattr(result, "quotes", [])),
+        "summary": getattr(result, "summary", ""),
+        "dropped_sentences": list(getattr(result, "dropped_sentences", [])),
     }
 
 
@@ -133,7 +148,7 @@ def _show_result(result, streamed: bool) -> None:
     if streamed:
         out.print()
     elif result.answer:
-        out.print(plain(result.answer))
+        out.print(plain(_labelled(result)))
     if result.status != "complete":
         out.print(plain("[unfinished: the answer stopped here]" if result.answer else "[no answer]", "yellow"))
     out.print()
@@ -145,8 +160,23 @@ def _show_result(result, streamed: bool) -> None:
     dropped = [c.label for c in result.citations if not c.verified]
     if dropped:
         out.print(plain(f"Removed citations that match no retrieved note: {'; '.join(dropped)}", "yellow"))
+    unsupported = getattr(result, "dropped_sentences", [])
+    if unsupported:
+        out.print(plain(f"Removed {len(unsupported)} sentence(s) of the summary that no passage supports.", "yellow"))
     if result.status == "complete":
         info(f"conversation {result.conversation_id} — continue with --conversation {result.conversation_id}")
+
+
+def _labelled(result) -> str:
+    """The answer as printed: the quotes, then the model's summary under a plain label."""
+    from coach.agent.ask import SUMMARY_HEAD
+
+    return terminal_text(result.answer.replace(SUMMARY_HEAD, SUMMARY_LABEL))
+
+
+def terminal_text(markdown: str) -> str:
+    """The answer's Markdown as plain terminal text: bold markers dropped (the JSON keeps them)."""
+    return markdown.replace("**", "")
 
 
 def _source_label(hit) -> str:
@@ -188,6 +218,7 @@ def _show(conversation_id: str, as_json: bool) -> None:
     from coach.agent.history import load_conversation
 
     conversation = load_conversation(common.State.settings(), conversation_id)
+    _check_quotes(conversation)
     if as_json:
         emit_json({"id": conversation.id, "turns": [vars(turn) for turn in conversation.turns]})
         return
@@ -196,6 +227,19 @@ def _show(conversation_id: str, as_json: bool) -> None:
         status = "" if turn.status == "complete" else f" ({turn.status})"
         out.print(plain(f"A{status}: {turn.answer}"))
         out.print()
+
+
+def _check_quotes(conversation) -> None:
+    """Answers recorded by earlier versions may hold a quotation that is not in the notes: it is left out."""
+    from coach.agent.conversation_note import SourceTexts, checked_answer
+
+    settings = common.State.settings()
+    if settings.notes_dir is None:
+        return
+    texts = SourceTexts(settings.notes_dir)
+    for turn in conversation.turns:
+        if turn.answer:
+            turn.answer = checked_answer(turn.answer, texts.of(turn.sources))
 
 
 def _export(conversation_id: str, as_json: bool) -> None:
@@ -217,7 +261,8 @@ def _save(conversation_id: str, as_json: bool) -> None:
     if as_json:
         emit_json({"path": relative})
     else:
-        out.print(plain(f"Saved as a new note: {relative} (run `coach index` to search it)."))
+        out.print(plain(f"Saved as a new note: {relative} (kind: conversation; after `coach index`, "
+                        "`coach search --kind conversation` finds it)."))
 
 
 def register(app: typer.Typer) -> None:

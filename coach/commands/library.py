@@ -37,7 +37,7 @@ def search(
     since: Annotated[str | None, typer.Option(help="Only notes on/after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Only notes on/before YYYY-MM-DD.")] = None,
     kind: Annotated[
-        str | None, typer.Option(help="session | reflection | agenda | review | other.")
+        str | None, typer.Option(help="session | reflection | agenda | review | conversation | other (saved conversations only when asked for).")
     ] = None,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", help="Only notes with this tag (repeatable).")

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-Kind = Literal["session", "reflection", "agenda", "review", "other"]
+Kind = Literal["session", "reflection", "agenda", "review", "conversation", "other"]
 DateSource = Literal["front_matter", "filename", "body", "mtime"]
-KINDS: tuple[str, ...] = ("session", "reflection", "agenda", "review", "principle", "other")
+KINDS: tuple[str, ...] = ("session", "reflection", "agenda", "review", "conversation", "principle", "other")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from coach.notes.fields import describe
 from coach.notes.front_matter import split_front_matter
 from coach.notes.inference import infer_from_folder
 from coach.notes.model import Note, ScanResult, Skipped
+from coach.notes.provenance import settle
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 DEFAULT_MAX_BYTES = 5_000_000
@@ -206,5 +207,7 @@ def scan_folder(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ScanResult:
         target = result.notes if isinstance(outcome, Note) else result.skipped
         target.append(outcome)
     result.skipped.extend(_folder_skips(root, errors))
-    result.notes = infer_from_folder(result.notes)
+    # A saved conversation is settled before and after: it names no mentor the folder should learn,
+    # and inference must not credit it to the mentor its question names.
+    result.notes = [settle(n) for n in infer_from_folder([settle(n) for n in result.notes])]
     return result

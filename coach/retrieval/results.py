@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from coach.notes.provenance import HIDDEN_KINDS  # saved conversations: searched only when asked for by kind
 from coach.retrieval import store
 from coach.retrieval.manifest import NoteEntry
 from coach.retrieval.timeparse import TimeHint
@@ -33,7 +34,7 @@ class SearchFilters:
             mentor_matches(self.mentor, entry.mentor)
             and (self.since is None or entry.date >= self.since.isoformat())
             and (self.until is None or entry.date <= self.until.isoformat())
-            and (self.kind is None or entry.kind == self.kind.lower())
+            and (entry.kind == self.kind.lower() if self.kind else entry.kind not in HIDDEN_KINDS)
             and all(tag.lower() in {t.lower() for t in entry.tags} for tag in self.tags)
             and (self.role is None or (entry.role or "mentee") == self.role)
         )

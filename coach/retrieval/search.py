@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from coach.errors import CoachError, IndexStateError
+from coach.notes.provenance import HIDDEN_KINDS  # saved conversations: searched only when asked for by kind
 from coach.retrieval import store
 from coach.retrieval.fusion import squash
 from coach.retrieval.hits import dedupe, materialise, merge
@@ -170,7 +171,8 @@ class Searcher:
 def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | None:
     """The note paths a filter admits, or None when nothing is filtered."""
     if not (filters.mentor or filters.since or filters.until or filters.kind or filters.tags or filters.role):
-        return None
+        if not any(entry.kind in HIDDEN_KINDS for entry in manifest.notes.values()):
+            return None
     return {path for path, entry in manifest.notes.items() if filters.allows(entry)}
 
 

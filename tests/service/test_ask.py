@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage
 
 from coach.agent import history
 from coach.agent.ask import NOT_FOUND
-from coach.agent.events import DoneEvent, FailedEvent, SourcesEvent, TokenEvent
+from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, SourcesEvent, TokenEvent
 from coach.agent.service import CoachService
 from coach.errors import ProviderError
 from tests.conftest import write_note
@@ -90,6 +90,7 @@ def service_for(indexed, tmp_path):
     settings = indexed.settings.model_copy(update={"data_dir": tmp_path / "data"})
 
     def build(model, **overrides) -> CoachService:
+        overrides = {"ask_prose": "always", **overrides}  # these tests are about the model's summary
         return CoachService(settings.model_copy(update=overrides), engine=indexed, chat_model=model,
                             today=date(2026, 1, 5))
 
@@ -105,16 +106,18 @@ def tokens(events) -> str:
 
 
 async def test_sources_come_first_then_tokens_then_done(service_for):
-    model = scripted("Ade said to give it early and in private [2025-09-12, Ade]. Focus on the work.")
+    model = scripted("Ade said to give it early and in private [2025-09-12, Ade]. He suggested the SBI model.")
     events = await collect(service_for(model), "What did Ade say about giving hard feedback?")
     assert isinstance(events[0], SourcesEvent) and events[0].found_in_notes
-    assert isinstance(events[-1], DoneEvent)
-    assert all(isinstance(e, TokenEvent) for e in events[1:-1]) and len(events) > 3
+    assert isinstance(events[1], QuotesEvent) and events[1].prose and isinstance(events[-1], DoneEvent)
+    assert all(isinstance(e, TokenEvent) for e in events[2:-1]) and len(events) > 4
     result = events[-1].result
-    assert tokens(events) == result.answer and not events[-1].rewritten
-    assert result.answer.startswith("Ade said to give it early") and "[2025-09-12, Ade Okafor]" in result.answer
+    assert tokens(events) == result.summary and not events[-1].rewritten and result.mode == "prose"
+    assert result.summary.startswith("Ade said to give it early") and "[2025-09-12, Ade Okafor]" in result.summary
+    # the quotes come first, the model's summary after them under its own label
+    assert result.answer.startswith(events[1].text) and result.answer.endswith(result.summary)
     assert result.sources[0].path == "2025-09-12 ade.md" and result.status == "complete"
-    assert [(c.path, c.verified) for c in result.citations] == [("2025-09-12 ade.md", True)]
+    assert ("2025-09-12 ade.md", True) in [(c.path, c.verified) for c in result.citations]
     assert {h.path for h in events[0].hits} == {h.path for h in result.sources}
 
 
@@ -122,7 +125,11 @@ async def test_a_citation_to_an_unretrieved_note_is_flagged_and_not_shown(servic
     model = scripted("Give it early [2025-09-12, Ade]. Your boss agreed [2019-01-01, Ghost].")
     result = (await collect(service_for(model), "What did Ade say about hard feedback?"))[-1].result
     assert "2019-01-01" not in result.answer and "Ghost" not in result.answer
-    assert {(c.label, c.verified) for c in result.citations} == {("2025-09-12, Ade", True), ("2019-01-01, Ghost", False)}
+    assert ("2025-09-12, Ade", True) in {(c.label, c.verified) for c in result.citations}
+    # the sentence citing a note nobody retrieved is not shown: its citation is flagged, or the support
+    # check (which runs first) drops the whole sentence and lists it
+    assert (("2019-01-01, Ghost", False) in {(c.label, c.verified) for c in result.citations}
+            or "Your boss agreed [2019-01-01, Ghost]." in result.dropped_sentences)
     retrieved = {h.path for h in result.sources}
     assert all(c.path in retrieved for c in result.citations if c.verified)
 
@@ -145,10 +152,10 @@ async def test_a_question_only_the_principles_answer_is_labelled_general_guidanc
                      "Ade said so too [2025-09-12, Ade].")
     events = await collect(service_for(model), "What is the GROW model for coaching?")
     result = events[-1].result
-    prefix = f"{NOT_FOUND} General guidance from the principles (not your notes): Set a goal"
-    assert result.answer.startswith(prefix) and tokens(events) == result.answer
-    assert "[principle: The GROW model]" in result.answer and "2025-09-12" not in result.answer
-    assert [(c.path, c.verified) for c in result.citations] == [("grow-model.md", True), (None, False)]
+    assert result.answer.startswith(f"{NOT_FOUND}\n\nGeneral guidance from the principles (not your notes):")
+    assert tokens(events) == result.summary and "2025-09-12" not in result.answer
+    assert "Ade said so too [2025-09-12, Ade]." in result.dropped_sentences  # no note was retrieved
+    assert ("grow-model.md", True) in [(c.path, c.verified) for c in result.citations]
     assert "(no relevant notes were found)" in model.calls[0][1].content
 
 
@@ -157,10 +164,10 @@ async def test_repeated_sentences_are_cut_and_answers_stay_under_200_words(servi
     rambling = " ".join(f"word{i}" for i in range(450))
     service = service_for(scripted(loop, rambling))
     first = (await collect(service, "What did Ade say about hard feedback?"))[-1].result
-    assert first.answer.count("Be kind and be clear.") == 1
+    assert first.summary.count("Be kind and be clear.") <= 1
     second = (await collect(service, "What did Ade say about hard feedback?"))[-1].result
-    assert len(second.answer.split()) <= 200
-    for answer in (first.answer, second.answer):
+    assert len(second.summary.split()) <= 200
+    for answer in (first.summary, second.summary):
         sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", answer) if s.strip()]
         assert len(sentences) == len(set(sentences))
 
@@ -174,8 +181,8 @@ async def test_a_stream_error_mid_answer_keeps_the_partial_as_interrupted(servic
     failed = events[-1]
     assert isinstance(failed.error, ProviderError) and failed.error.message
     assert failed.partial.status == "interrupted"
-    assert failed.partial.answer and text.startswith(failed.partial.answer[:40])
-    assert tokens(events) and failed.partial.answer.startswith(tokens(events))
+    assert failed.partial.summary and text.startswith(failed.partial.summary[:40])
+    assert tokens(events) and failed.partial.summary.startswith(tokens(events))
     saved = history.load_conversation(service.settings, failed.partial.conversation_id)
     assert saved.turns[0].question == "What did Ade say about hard feedback?"
     assert saved.turns[0].status == "interrupted" and saved.turns[0].answer == failed.partial.answer
@@ -241,8 +248,9 @@ async def test_injected_notes_reach_the_model_only_inside_the_nonce_block(servic
     assert "zerowidth evil tag" in inside
     # the model "complied": code still allows no image, no foreign link, no raw HTML, no side effect
     assert "evil.example" not in result.answer and "![" not in result.answer and "<img" not in result.answer
-    assert "2020-02-02" not in result.answer
-    assert [c.verified for c in result.citations if c.label.startswith("2020")] == [False]
+    assert "2020-02-02" not in result.summary
+    assert ([c.verified for c in result.citations if c.label.startswith("2020")] == [False]
+            or any("2020-02-02" in d for d in result.dropped_sentences))  # flagged, or dropped unsupported
     assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
     assert result.sources  # every answer lists its sources
 
@@ -254,15 +262,15 @@ async def test_follow_ups_carry_the_conversation_and_enrich_retrieval(service_fo
     user = model.calls[0][1].content
     assert "Q: What did Rachel say about asking for a raise?" in user and "A: Bring a list of wins" in user
     assert result.sources[0].path == "2025-10-03 rachel.md"
-    assert result.citations[0].verified
+    assert all(c.verified for c in result.citations)
 
 
 @pytest.mark.parametrize("reply", ["", " ...\n", "[2019-01-01, Ghost]"])
-async def test_a_useless_reply_falls_back_to_cited_snippets(service_for, reply):
+async def test_a_useless_reply_leaves_the_quotes_alone(service_for, reply):
     events = await collect(service_for(scripted(reply)), "What did Ade say about hard feedback?")
     result = events[-1].result
-    assert result.answer.startswith("Here is what your notes say: [2025-09-12, Ade Okafor]")
-    assert tokens(events) == result.answer and result.status == "complete"
+    assert result.answer == events[1].text and result.summary == "" and tokens(events) == ""
+    assert "2025-09-12 ade.md" in result.answer and result.status == "complete"
     assert any(c.verified for c in result.citations)
     assert "2019-01-01" not in result.answer
 
@@ -270,7 +278,7 @@ async def test_a_useless_reply_falls_back_to_cited_snippets(service_for, reply):
 async def test_prompt_echo_is_stripped(service_for):
     model = scripted("Answer: What did Ade say about hard feedback? Give it in private [2025-09-12, Ade].")
     result = (await collect(service_for(model), "What did Ade say about hard feedback?"))[-1].result
-    assert result.answer == "Give it in private [2025-09-12, Ade Okafor]."
+    assert result.summary == "Give it in private [2025-09-12, Ade Okafor]."
 
 
 def test_answer_blocking_returns_the_result_or_raises(service_for):
@@ -300,17 +308,19 @@ async def test_history_is_private_listable_exportable_and_a_note_only_on_request
     again = history.save_as_note(service, first.conversation_id)
     assert saved != again and saved.parent == corpus and again.name.endswith(" (2).md")
     text = saved.read_text()
-    assert text.startswith("---\ndate: '2026-01-05'\nkind: other\n") and "source: coach-conversation" in text
+    assert text.startswith("---\ndate: '2026-01-05'\nkind: conversation\n") and "created_by: coach" in text
+    assert "> [!coach] coach answered" in text and "**Question:** What about the raise?" in text
     with pytest.raises(Exception, match="No conversation"):
         history.load_conversation(service.settings, "../../etc/passwd")
 
 
-async def test_an_answer_citing_nothing_gets_the_top_passage_quoted(service_for):
-    events = await collect(service_for(scripted("Be kind but clear when you say it.")),
+async def test_an_unsupported_summary_is_dropped_and_listed_but_the_quotes_stay(service_for):
+    events = await collect(service_for(scripted("Be kind but clear when you say it. You met Ade on 2024-02-02.")),
                            "What did Ade say about hard feedback?")
     result = events[-1].result
-    assert result.answer.startswith("Be kind but clear when you say it. From your notes: [2025-09-12, Ade Okafor] “")
-    assert tokens(events) == result.answer and [c.verified for c in result.citations] == [True]
+    assert result.summary == "" and "2024-02-02" not in result.answer and "Be kind" not in result.answer
+    assert result.dropped_sentences == ["Be kind but clear when you say it.", "You met Ade on 2024-02-02."]
+    assert "hard feedback early" in result.answer and "2025-09-12 ade.md" in {q["path"] for q in result.quotes}
 
 
 async def test_closing_the_stream_early_saves_the_partial_as_interrupted(service_for):
@@ -323,4 +333,4 @@ async def test_closing_the_stream_early_saves_the_partial_as_interrupted(service
     await stream.aclose()
     (conversation,) = history.list_conversations(service.settings)
     assert conversation.turns[0].status == "interrupted"
-    assert conversation.turns[0].answer.startswith("Give it early and in private")
+    assert "Give it early and in private" in conversation.turns[0].answer

@@ -87,7 +87,7 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
     """Everything the growth mirror shows, for notes dated from `since` (default: all) to service.today.
     Callers that have scanned the folder already pass its notes (one scan per command)."""
     today = service.today
-    notes = service.engine.scan_notes().notes if notes is None else notes
+    notes = service.notes() if notes is None else notes
     mentor = resolve_mentor([n for n in notes if n.role != "mentor"], None, today, strict=False)
     tracked = tracked_actions(service, notes=notes)
     period = _in_period(notes, since, today)

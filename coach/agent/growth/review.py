@@ -67,7 +67,7 @@ def _pass_on(progress: Progress) -> list[str]:
 
 def build_review(service, since: date | None = None) -> Review:
     """The review for `since` (default: the day after the last saved review, else everything)."""
-    notes = service.engine.scan_notes().notes
+    notes = service.notes()
     if since is None:
         # A review redone on the day of the last one covers the same period, not "tomorrow to today".
         last = last_review(notes, before=service.today)

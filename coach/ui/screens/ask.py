@@ -13,13 +13,15 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from coach.agent.events import DoneEvent, FailedEvent, RetryingEvent, SourcesEvent, TokenEvent
+from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, RetryingEvent, SourcesEvent, TokenEvent
 from coach.ui import keymap
 from coach.ui.safe import clean, one_line, plain
 from coach.ui.screens.base import CoachScreen
 from coach.ui.screens.history import HistoryScreen, past_sources, past_turn_widgets
 from coach.ui.widgets.hits import source_prompt
 
+SUMMARY_HEAD = "Coach's summary — written by the model from the passages above; check it against them"
+NO_SUMMARY = "_No summary: nothing the model wrote was supported by these passages._"
 INTRO = "Ask about your notes, e.g. “What has Rosa said about hiring?” Follow-up questions keep the context."
 POLL = 0.05  # how often the stream thread checks for a stop request
 
@@ -54,6 +56,7 @@ class AskScreen(CoachScreen):
         self.sources: list = []
         self.answer_text = ""
         self._stream = None
+        self._summary: Markdown | None = None
         self._worker: Worker | None = None
         self.retry_question: str | None = None  # the question whose answer failed, until it is asked again
         self._questions: dict[int, str] = {}
@@ -115,6 +118,7 @@ class AskScreen(CoachScreen):
             markdown,
         ])
         self._stream = Markdown.get_stream(markdown)
+        self._summary = None
         self._worker = self.run_worker(
             lambda: self._consume(self.turn, question, list(self.history), self.conversation_id),
             thread=True, exit_on_error=False, group="ask", exclusive=True,
@@ -153,9 +157,12 @@ class AskScreen(CoachScreen):
             self.conversation_id = event.conversation_id or self.conversation_id
             self._show_sources(event.hits, event.found_in_notes)
             self._status("Writing…")
+        elif isinstance(event, QuotesEvent):
+            await self._show_quotes(event)
         elif isinstance(event, TokenEvent):
             self.answer_text += event.text
-            await self._stream.write(clean(event.text))
+            if self._stream is not None:
+                await self._stream.write(clean(event.text))
         elif isinstance(event, DoneEvent):
             await self._finish(event.result, "")
         elif isinstance(event, RetryingEvent):
@@ -175,6 +182,21 @@ class AskScreen(CoachScreen):
             self._offer_retry(message.turn)
             await self._finish(None, "⏹ Stopped: the answer above is unfinished. ctrl+r asks again.")
 
+    async def _show_quotes(self, event: QuotesEvent) -> None:
+        """The passages (the answer itself) in the answer box; a model summary, if one follows, streams
+        into a box of its own under a label saying whose words it is."""
+        if self._stream is not None:
+            await self._stream.stop()
+        markdown = self.query_one("#chat").query(".answer").results(Markdown)
+        await list(markdown)[-1].update(clean(event.text))
+        self._stream = None
+        if event.prose:
+            self._summary = Markdown("", classes="summary", open_links=False)
+            await self.query_one("#chat", VerticalScroll).mount_all(
+                [Static(SUMMARY_HEAD, classes="summary-head", markup=False), self._summary])
+            self._stream = Markdown.get_stream(self._summary)
+            self._status("Writing a summary… esc stops it (the passages above stay)")
+
     async def _finish(self, result, status: str) -> None:
         if self._stream is not None:
             await self._stream.stop()
@@ -183,10 +205,18 @@ class AskScreen(CoachScreen):
             self.history.append(result)
             self.conversation_id = getattr(result, "conversation_id", None) or self.conversation_id
             status = status or _citation_note(result)
-            if result.answer and not self.answer_text:
-                markdown = self.query_one("#chat").query(Markdown).last()
-                await markdown.update(clean(result.answer))
+            await self._final_text(result)
         self._status(status)
+
+    async def _final_text(self, result) -> None:
+        """What was checked replaces what streamed when they differ (a summary sentence was dropped)."""
+        if self._summary is not None:
+            summary = getattr(result, "summary", "")
+            if summary != self.answer_text or not summary:
+                await self._summary.update(clean(summary) if summary else NO_SUMMARY)
+        elif result.answer and not self.answer_text:
+            markdown = list(self.query_one("#chat").query(".answer").results(Markdown))[-1]
+            await markdown.update(clean(result.answer))
 
     def _status(self, text: str) -> None:
         widget = self.query_one(f"#status-{self.turn}", Static)

@@ -20,7 +20,7 @@ from coach.ui.widgets.hits import hit_prompt
 
 DEBOUNCE = 0.25  # seconds of quiet typing before a search runs
 RESULTS = 10
-KINDS = ("session", "reflection", "agenda", "review", "other")
+KINDS = ("session", "reflection", "agenda", "review", "conversation", "other")  # conversations: only when chosen
 SOURCES = (("all sources", "all"), ("notes", "notes"), ("principles", "knowledge"))
 
 

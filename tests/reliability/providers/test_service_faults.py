@@ -49,7 +49,7 @@ async def test_connection_refused_names_the_url_and_keeps_the_question(server, m
     failed = failure(await collect(service))
     assert failed.error.cause is Cause.UNREACHABLE and not failed.error.retryable
     assert server.url in failed.error.message and "is the server running" in failed.error.message
-    assert failed.partial.status == "interrupted" and failed.partial.answer == ""
+    assert failed.partial.status == "interrupted" and failed.partial.summary == ""
     (turn,) = saved_turns(service, failed.partial.conversation_id)
     assert (turn.question, turn.status) == (QUESTION, "interrupted")
 
@@ -114,8 +114,8 @@ async def test_a_stream_cut_mid_answer_keeps_the_partial_marked_interrupted(serv
     failed = failure(events)
     assert failed.error.cause is Cause.STREAM_CUT and "stopped part-way" in failed.error.message
     assert shown(events).startswith("Ade said to give hard feedback early and in private")
-    assert failed.partial.answer.startswith(shown(events).strip()) and failed.partial.status == "interrupted"
-    assert "He said to talk" in failed.partial.answer and "Then ask" not in failed.partial.answer
+    assert failed.partial.summary.startswith(shown(events).strip()) and failed.partial.status == "interrupted"
+    assert "He said to talk" in failed.partial.summary and "Then ask" not in failed.partial.summary
     (turn,) = saved_turns(service, failed.partial.conversation_id)
     assert (turn.status, turn.answer) == ("interrupted", failed.partial.answer)
 
@@ -134,7 +134,7 @@ async def test_a_stall_mid_answer_times_out_and_keeps_the_partial(server, make_s
     server.behaviour, server.cut_after = "stall", 18
     failed = failure(await collect(service))
     assert failed.error.cause is Cause.TIMEOUT and "stopped sending part-way" in failed.error.message
-    assert failed.partial.answer.startswith("Ade said to give hard feedback")
+    assert failed.partial.summary.startswith("Ade said to give hard feedback")
     assert failed.partial.status == "interrupted"
 
 
