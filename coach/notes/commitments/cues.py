@@ -83,3 +83,11 @@ def cue(masked: str) -> tuple[str, bool] | None:
     if _NEGATED_PENDING.search(masked):
         return "pending", True
     return ("done", False) if _reports_progress(masked) else None
+
+
+def opens_with_report(masked: str) -> bool:
+    """A line that opens by reporting ("Sent the slides", "Done: …", "I've booked …"), not planning."""
+    words = re.findall(r"[A-Za-z']+", masked)
+    if DONE_LEAD.match(masked) or DROPPED_LEAD.match(masked) or _PERFECT.match(masked):
+        return True
+    return bool(words) and _is_past(words[0])

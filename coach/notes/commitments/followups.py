@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from coach.notes.commitments.blocks import Block, line_at, parse_blocks
+from coach.notes.commitments.blocks import ADVICE_HEADING, Block, line_at, parse_blocks
 from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue
 from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
 from coach.notes.commitments.markup import mask_quotes, sentences
@@ -38,11 +38,6 @@ _SPEECH = re.compile(
     r"thinks|reckons|told me|recommended|recommends|advised|pointed out|asked|wants|warned|argued|replied)\b"
     r"|^(?:his|her|their|[A-Z][\w-]*'s) "
     r"(?:line|advice|point|take|rule|reaction|view|suggestion|feedback|words|answer|response)s?\b",
-)
-# Sections that hold someone's advice ("What Ade said", "His rules") report nobody's progress.
-_ADVICE_HEADING = re.compile(
-    r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended)\b",
-    re.IGNORECASE,
 )
 
 
@@ -96,7 +91,7 @@ def _may_report(block: Block) -> bool:
     """Blocks whose sentences can be progress reports: not a new action list, not advice."""
     if block.section == "action" and block.kind != "heading":
         return False  # items of a new action list are plans, even when they mention the past
-    return not _ADVICE_HEADING.search(block.context)
+    return not ADVICE_HEADING.search(block.context)
 
 
 def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None) -> tuple[str, bool] | None:
