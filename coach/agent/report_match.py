@@ -29,7 +29,8 @@ COSINE_MATCH = 0.6
 MEAN_MATCH = 0.45
 # A report "names it closely" with the commitment's verb and another word, or this share of its key
 # words; and never with a cosine below this (a different subject in the same words).
-CLOSE_CONTAINMENT = 0.7
+CLOSE_CONTAINMENT = 0.6
+PRO_VERB_COVER = 0.45
 CLOSE_COSINE = 0.35
 # A repeat of an open commitment must be much closer than a report about it.
 REPEAT_COSINE = 0.8
@@ -90,6 +91,9 @@ def report_text(followup: FollowUp) -> str:
 
 
 _LABEL = re.compile(r"^([^:]{1,40}):\s")
+# Words that stand in for any commitment's verb when saying it was done ("Finished the charter").
+_COMPLETED = re.compile(r"\b(?:did|done|finished|completed|sorted|went out|delivered)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back on)\s+", re.IGNORECASE)
 
 
 def _label_names(commitment: str, label: str) -> bool:
@@ -214,9 +218,14 @@ class Similarity:
         "Watch Sue's Year 8 lesson") is not enough."""
         words = content_words(core_text(commitment)) | content_words(head_text(commitment))
         said = content_words(report_text(followup))
-        verb = next(iter(content_words(commitment.split()[0])), None) if commitment.split() else None
-        close = (verb in said and len(words & said) >= MIN_SHARED) or (
-            self.weighted_containment(words, said) >= CLOSE_CONTAINMENT
-        )
+        # "Stop checking email": the verb is the one being stopped.
+        action = _NEGATION.sub("", commitment).split()
+        verb = next(iter(content_words(action[0])), None) if action else None
+        covered = max(self.weighted_containment(words, said), self.weighted_containment(content_words(commitment), said))
+        # "did"/"finished" stand in for the verb only when the report also covers much of the rest.
+        shared = len(words & said)
+        stand_in = _COMPLETED.search(followup.text) is not None and covered >= PRO_VERB_COVER and shared > MIN_SHARED
+        verb_said = verb in said or stand_in
+        close = (verb_said and shared >= MIN_SHARED) or (covered >= CLOSE_CONTAINMENT and shared > MIN_SHARED)
         cosines = [c for text in {followup.text, report_text(followup)} if (c := self.cosine(commitment, text)) is not None]
         return close and (not cosines or max(cosines) >= CLOSE_COSINE)
