@@ -13,6 +13,7 @@ from coach.agent.history import ConversationLog, as_pairs
 from coach.agent.model_stream import model_stream
 from coach.errors import CoachError, IndexStateError
 from coach.retrieval.search import SearchFilters
+from coach.text import sentence_spans
 
 NOTES_K = 5
 PRINCIPLES_K = 2
@@ -32,7 +33,6 @@ REPEAT_RUN = 8  # eight words in a row said twice is a loop, not emphasis
 LONG_SENTENCE = 40  # words without a full stop after which the sentence is shown as it streams
 _CONTRACTION = re.compile(r"'(re|m|ve|ll|d)\b|n't\b")
 _EXPAND = {"re": " are", "m": " am", "ve": " have", "ll": " will", "d": " would", None: " not"}
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n")
 
 
 async def stream_answer(service, question: str, history: list, conversation_id: str | None = None):
@@ -283,7 +283,7 @@ class _Guard:
         """Whole sentences that pass (plus the unfinished one when final or very long); True = stop."""
         text = _TEMPLATE_LINE.sub("", _ECHO.sub("", self.raw.lstrip(), count=1))
         kept, seen, start = [], [], 0
-        pieces = [(m.end(), True) for m in _SENTENCE_END.finditer(text)] + [(len(text), False)]
+        pieces = [(end, True) for end in _settled_ends(text)] + [(len(text), False)]
         for end, whole in pieces:
             piece, start = text[start:end], end
             if not whole and not final:
@@ -302,6 +302,16 @@ class _Guard:
         if words and words == _words(self.question):
             return True
         return bool(_grams(words, ECHO_GRAM) & self.echo)
+
+
+def _settled_ends(text: str) -> list[int]:
+    """Where each settled sentence of streamed text ends, its trailing space included: a sentence is
+    settled once the next one has begun, or once whitespace follows its final . ! ?"""
+    spans = sentence_spans(text)
+    ends = [following for (_, _), (following, _) in zip(spans, spans[1:])]
+    if spans and text[spans[-1][0]:].rstrip().rstrip("\"')]”’")[-1:] in ".!?" and text[-1:].isspace():
+        ends.append(len(text))
+    return ends
 
 
 def _words(text: str) -> list[str]:
@@ -336,7 +346,7 @@ def _cap_words(text: str, max_words: int) -> tuple[str, bool]:
     if len(spans) <= max_words:
         return text, False
     cut = text[: spans[max_words - 1].end()]
-    ends = [m.end() for m in _SENTENCE_END.finditer(cut + " ")]
+    ends = _settled_ends(cut + " ")
     if ends and ends[-1] >= len(cut) * 0.6:  # end on a whole sentence when that keeps most of it
         return cut[: ends[-1]].rstrip(), True
     return cut.rstrip(" ,;:") + "…", True

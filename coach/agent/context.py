@@ -7,7 +7,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from coach.notes.commitments import content_words, sentences
+from coach.text import content_words, sentence_spans
 from coach.retrieval.search import Hit
 
 PASSAGE_CHARS = 1200  # one chunk is at most ~256 word pieces; this keeps a runaway chunk from hogging
@@ -151,7 +151,7 @@ def focus(text: str, question: str, limit: int) -> str:
     most first, shown in their original order ("…" marks a gap); with none in common, the opening."""
     if len(text) <= limit:
         return text
-    pieces = [text[start:end].strip() for start, end in sentences(text)]
+    pieces = [text[start:end].strip() for start, end in sentence_spans(text)]
     wanted = content_words(question)
     overlap = [len(content_words(piece) & wanted) for piece in pieces]
     if not any(overlap):

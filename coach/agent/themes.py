@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -14,12 +13,12 @@ import numpy as np
 
 from coach.agent.writer import is_generated, own_text
 from coach.errors import ModelError
-from coach.notes.commitments import content_words, stem
 from coach.notes.model import Note
 from coach.retrieval import store
 from coach.retrieval.chunking import approx_tokens, chunk_note, embed_text
 from coach.retrieval.embeddings import TokenCounter
 from coach.retrieval.manifest import load_manifest
+from coach.text import STOP_WORDS, idf, read_blocks, stem, tfidf
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -57,7 +56,6 @@ _GENERIC_WORDS = """
 """
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$|^\s*\*\*([^*]+)\*\*\s*:?\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def _key(word: str) -> str | None:
     parts = [p for p in word.split("-") if p]
     if len(parts) > 1:
         return " ".join(stem(p) for p in parts)
-    if len(word) < 3 or word in _GENERIC or not content_words(word):
+    if len(word) < 3 or word in _GENERIC or word in STOP_WORDS:
         return None
     return stem(word)
 
@@ -127,7 +125,8 @@ def _marked_text(note: Note) -> str:
     tags = [t.replace("-", " ") for t in note.tags]
     if is_generated(note):
         return "\n".join(tags)  # coach's own title and stage headings say nothing about the topic
-    headings = [m.group(1) or m.group(2) for m in _HEADING.finditer(note.body)]
+    headings = [block.text for block in read_blocks(note.body, note.body_offset, front_matter=False)
+                if block.kind == "heading" or (block.kind == "label" and block.raw.lstrip().startswith(("**", "__")))]
     return "\n".join([note.title, *headings, *tags])
 
 
@@ -144,14 +143,15 @@ def _docs(notes: list[Note], surfaces: dict[str, Counter]) -> list[_Doc]:
 def _mark_salient(docs: list[_Doc]) -> dict[str, float]:
     """Fill each doc's salient terms; returns each term's idf."""
     df = Counter(term for doc in docs for term in doc.counts)
-    idf = {term: math.log(len(docs) / count) + 1 for term, count in df.items()}
+    weights = idf(df, len(docs))
     ceiling = max(MIN_CEILING, MAX_DF * len(docs))
     for doc in docs:
-        ranked = sorted(doc.counts, key=lambda t: (-(1 + math.log(doc.counts[t])) * idf[t], t))
+        scores = tfidf(doc.counts, weights)
+        ranked = sorted(doc.counts, key=lambda t: (-scores[t], t))
         eligible = [t for t in ranked if df[t] <= ceiling and df[t] >= 2]
         top = {t for t in eligible[:TOP_TERMS] if doc.counts[t] >= 2}
         doc.salient = top | {t for t in doc.marked if 2 <= df[t] <= ceiling}
-    return idf
+    return weights
 
 
 def _is_name(surface: Counter) -> bool:
@@ -291,9 +291,9 @@ def themes_from_notes(notes: list[Note], passages: list[Passage], limit: int = M
     """Recurring themes in the notes, most widespread first (then the strongest)."""
     surfaces: dict[str, Counter] = defaultdict(Counter)
     docs = _docs(sorted(notes, key=lambda n: (n.date, n.path)), surfaces)
-    idf = _mark_salient(docs)
+    weights = _mark_salient(docs)
     seeds = _seeds(docs, surfaces)
-    weight = {t: sum(idf[t] * (1 + math.log(docs[i].counts[t])) for i in seeds[t]) for t in seeds}
+    weight = {t: sum(tfidf({t: docs[i].counts[t]}, weights)[t] for i in seeds[t]) for t in seeds}
     order = sorted(seeds, key=lambda t: (-weight[t], t))
     groups = _group(order, seeds, _context_vectors(seeds, docs, passages))
     tagged = {key for doc in docs for key in _terms("\n".join(t.replace("-", " ") for t in doc.note.tags), surfaces)}

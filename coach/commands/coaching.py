@@ -89,13 +89,14 @@ def reflect(
 def agenda(
     mentor: MentorOpt = None,
     save: Annotated[bool, typer.Option("--save", help="Also save the agenda as a new note.")] = False,
+    full: Annotated[bool, typer.Option("--all", help="The full list: every open item, themes, more questions.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Draft the next meeting: open commitments, your questions, recurring themes, questions to ask."""
+    """Draft the next meeting: what you agreed last time, your questions, a few long-running items (at most 10)."""
     service = _service()
     drafted = service.agenda(mentor)
     saved = service.save_agenda(drafted) if save else None
-    _show_agenda(drafted, saved, as_json)
+    _show_agenda(drafted, saved, as_json, full)
 
 
 def actions(
@@ -145,27 +146,39 @@ def _sources(item) -> str:
                      for s in item.sources)
 
 
-def _show_agenda(drafted, saved, as_json: bool) -> None:
+def _show_agenda(drafted, saved, as_json: bool, full: bool = False) -> None:
     from coach.agent.agenda import SECTIONS
     from coach.commands.output import emit_json, out, plain
 
     if as_json:
-        emit_json(drafted.to_json() | ({"saved": saved.path} if saved else {}))
+        emit_json(drafted.to_json(full) | ({"saved": saved.path} if saved else {}))
         return
     mentoring = " (you are the mentor)" if getattr(drafted, "role", "mentee") == "mentor" else ""
-    out.print(plain(f"Next meeting with {drafted.mentor or 'your mentor'}{mentoring}", "bold"))
+    since = f" · last session {drafted.since.date}" if drafted.since else ""
+    out.print(plain(f"Next meeting with {drafted.mentor or 'your mentor'}{mentoring}{since}", "bold"))
+    items = drafted.full if full else drafted.items
     for section in SECTIONS:
-        items = drafted.section(section)
-        out.print(plain(f"\n{_TITLES[section]} ({len(items)})", "bold cyan"))
-        for item in items:
+        shown = [item for item in items if item.section == section]
+        if shown:
+            out.print(plain(f"\n{_TITLES[section]} ({len(shown)})", "bold cyan"))
+        for item in shown:
             out.print(plain(f"  - {item.text}"))
             out.print(plain(f"    {_sources(item)}", "dim"))
+    if not items:
+        out.print(plain("\nNothing open with this mentor in your notes.", "dim"))
+    if drafted.confirm:
+        out.print(plain(f"\nMaybe done — confirm with `coach actions --done ID` or --reopen ({len(drafted.confirm)})",
+                        "bold cyan"))
+        for item in drafted.confirm:
+            out.print(plain(f"  - {item.text}"))
+    if drafted.more and not full:
+        out.print(plain(f"\n{len(drafted.more)} more on the full list: coach agenda --all", "dim"))
     if saved:
         out.print(plain(f"\nSaved agenda: {saved.path}", "bold green"))
 
 
-_TITLES = {"commitments": "Report back on", "questions": "Your questions since last time",
-           "themes": "Recurring themes", "suggested": "Suggested questions"}
+_TITLES = {"agreed": "From the last session", "questions": "Your questions", "long_running": "Carried over",
+           "suggested": "Suggested questions", "more": "Also open", "themes": "Recurring themes"}
 
 
 def _show_actions(items, as_json: bool) -> None:

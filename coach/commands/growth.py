@@ -126,12 +126,16 @@ def _show_promises(found) -> None:
 def _show_words(found) -> None:
     from coach.commands.output import out, plain
 
-    out.print(plain(f"\nWhat {found.mentor or 'your mentor'} saw", "bold cyan"))
-    if not found.words:
-        out.print(plain("  No words of your mentor's quoted in these notes."))
-    for words in found.words:
-        out.print(plain(f"  “{words.quote}” ({words.kind})"))
-        out.print(plain(f"    {words.mentor}, {_cite(found, words.path, words.date.isoformat())}", "dim"))
+    mentors = list(getattr(found, "mentors", [])) or sorted({w.mentor for w in found.words}) or [found.mentor]
+    for mentor in mentors:
+        out.print(plain(f"\nWhat {mentor or 'your mentor'} said to you", "bold cyan"))
+        theirs = [w for w in found.words if w.mentor == mentor]
+        if not theirs:
+            out.print(plain("  No words of theirs quoted in these notes."))
+        for words in theirs:
+            said = "as you noted it" if getattr(words, "form", "quote") == "reported" else words.kind
+            out.print(plain(f"  “{_flat(words.quote)}” ({said})"))
+            out.print(plain(f"    {_cite(found, words.path, words.date.isoformat())}:{words.line}", "dim"))
 
 
 def _show_roles(found) -> None:

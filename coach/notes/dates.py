@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -46,3 +47,27 @@ def coerce_date(value: object) -> date | None:
         return None
     match = _VALUE.fullmatch(value.strip())
     return _valid(*match.groups()) if match else None
+
+
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NAMES.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH_NAMES["sept"] = 9
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
+_DAY_MONTH_YEAR = re.compile(rf"{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{{4}})")
+_MONTH_DAY_YEAR = re.compile(rf"{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})")
+
+
+def date_from_first_line(body: str) -> date | None:
+    """A date that is the whole first line of a body ("Wed 21 May 2025", "# 21 May 2025", "May 21, 2025")."""
+    line = next((line for line in body.split("\n", 20)[:20] if line.strip()), "")
+    text = line.strip().lstrip("#").strip().rstrip(".:").strip().lower()
+    found = coerce_date(text)
+    if found:
+        return found
+    match = _DAY_MONTH_YEAR.fullmatch(text)
+    if match and match.group(2) in _MONTH_NAMES:
+        return _valid(match.group(3), str(_MONTH_NAMES[match.group(2)]), match.group(1))
+    match = _MONTH_DAY_YEAR.fullmatch(text)
+    if match and match.group(1) in _MONTH_NAMES:
+        return _valid(match.group(3), str(_MONTH_NAMES[match.group(1)]), match.group(2))
+    return None

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from pathlib import PurePosixPath
 
-from coach.notes.dates import coerce_date, date_from_filename
+from coach.notes.dates import coerce_date, date_from_filename, date_from_first_line
 from coach.notes.model import KINDS
 from coach.notes.roles import ROLES, infer_role, role_value
 
@@ -52,9 +52,10 @@ def extra_fields(fields: dict) -> dict:
 
 
 def resolve_date(
-    value: object, name: str, mtime: float, warn: list[str]
+    value: object, name: str, mtime: float, warn: list[str], body: str = ""
 ) -> tuple[date, str]:
-    """Front-matter date, else a date in the file name, else the modification time."""
+    """Front-matter date, else a date in the file name, else a first line that is only a date,
+    else the modification time."""
     found = coerce_date(value)
     if found:
         return found, "front_matter"
@@ -63,6 +64,9 @@ def resolve_date(
     found = date_from_filename(name)
     if found:
         return found, "filename"
+    found = date_from_first_line(body)
+    if found:
+        return found, "body"
     return _mtime_date(mtime), "mtime"
 
 
@@ -216,7 +220,7 @@ def describe(fields: dict, body: str, rel_path: str, mtime: float) -> dict:
     name = PurePosixPath(rel_path).name
     stem = PurePosixPath(rel_path).stem
     heading = first_heading(body)
-    day, source = resolve_date(meta.get("date"), name, mtime, warn)
+    day, source = resolve_date(meta.get("date"), name, mtime, warn, body)
     mentor = front_matter_mentor(meta, warn) or infer_mentor(stem, body)
     kind = front_matter_kind(meta.get("kind"), warn) or infer_kind(
         stem, heading, mentor

@@ -101,15 +101,39 @@ def _canonical(spellings: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
         words = _name_words(spelling)
         if words and spelling not in groups.setdefault(words, []):
             groups[words].append(spelling)
-    keys = list(groups)
-    names, tokens = [], []
+    # Fullest names first: a short form ("Ade", "Helen O-S") joins the one full name it fits.
+    keys = sorted(groups, key=lambda key: (-len(key), -sum(map(len, key))))
+    full: list[tuple[str, ...]] = []
     for key in keys:
-        longer = [other for other in keys if other != key and set(key) < set(other)]
-        if len(longer) == 1:
-            continue  # a short form ("Ade") of one full name ("Ade Okafor")
+        if len([other for other in full if _short_form(key, other)]) != 1:
+            full.append(key)
+    names, tokens = [], []
+    for key in [k for k in groups if k in full]:  # first-seen order keeps the result deterministic
         names.append(max(groups[key], key=lambda spelling: counts[spelling]))
         tokens.append(key)
     return names, tokens
+
+
+def _short_form(key: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """`key` names the same person as the fuller `other`: each of its words is one of `other`'s,
+    or the initial of one ("Helen O-S" for "Helen Okonkwo-Shaw"), and at least one is a whole word."""
+    if set(key) < set(other):
+        return True
+    initials = {word[0] for word in other}
+    whole = [word for word in key if word in other]
+    return bool(whole) and key != other and all(w in other or (len(w) == 1 and w in initials) for w in key)
+
+
+def _initials_of(mentors: _Mentors, words: list[str]) -> int | None:
+    """The one mentor whose initials are exactly `words` ("K" or "KA" for Kwame Asante), else None.
+
+    Only capital letters count: a file named "2026-04-15 K.md" abbreviates a name; "a" is a word."""
+    if not words or not all(word.isupper() and len(word) <= 3 for word in words):
+        return None
+    letters = "".join(words).casefold()
+    fits = [i for i, name in enumerate(mentors.tokens)
+            if letters in (name[0][0], "".join(word[0] for word in name))]
+    return fits[0] if len(fits) == 1 else None
 
 
 def known_mentors(notes: list[Note]) -> _Mentors:
@@ -168,7 +192,8 @@ def _mentor_from_text(note: Note, mentors: _Mentors) -> str | None:
         found = _mentioned(words, mentors, capitalised)
         if found:
             return mentors.names[found.pop()] if len(found) == 1 else None
-    return None
+    by_initials = _initials_of(mentors, _tokens(_stem(note)))
+    return mentors.names[by_initials] if by_initials is not None else None
 
 
 def _upgrade(guess: str, mentors: _Mentors) -> str | None:
@@ -183,7 +208,7 @@ def _upgrade(guess: str, mentors: _Mentors) -> str | None:
 def _names_mentor(note: Note, mentors: _Mentors) -> bool:
     """Whether the file name or title names a known mentor (or the note's own mentor)."""
     words = _tokens(f"{_stem(note)} {note.title}")
-    if _mentioned(words, mentors, capitalised=False):
+    if _mentioned(words, mentors, capitalised=False) or _initials_of(mentors, _tokens(_stem(note))) is not None:
         return True
     own = set(_name_words(note.mentor or ""))
     return bool(own & set(_fold(words)))

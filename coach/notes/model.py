@@ -7,7 +7,7 @@ from datetime import date
 from typing import Literal
 
 Kind = Literal["session", "reflection", "agenda", "review", "other"]
-DateSource = Literal["front_matter", "filename", "mtime"]
+DateSource = Literal["front_matter", "filename", "body", "mtime"]
 KINDS: tuple[str, ...] = ("session", "reflection", "agenda", "review", "principle", "other")
 
 

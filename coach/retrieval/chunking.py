@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.notes.model import Note
+from coach.text import Block, read_blocks, sentence_spans
 
 # all-MiniLM-L6-v2 truncates at 256 word pieces; stay well under so the title prefix fits too.
 MAX_TOKENS = 200
 TARGET_TOKENS = 140
 OVERLAP_TOKENS = 30
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 TokenCounter = Callable[[str], int]
 
 
@@ -50,7 +47,7 @@ class Chunk:
 
 @dataclass(frozen=True)
 class _Block:
-    """A paragraph (or a piece of one) with its 1-based body line span."""
+    """A paragraph (or a piece of one) with its 1-based file line span."""
 
     text: str
     heading: str
@@ -72,8 +69,7 @@ def embed_text(title: str, chunk: Chunk, tags: tuple[str, ...] = ()) -> str:
 
 def chunk_note(note: Note, count: TokenCounter = approx_tokens) -> list[Chunk]:
     """Chunks for a note, in order; an empty body gives none."""
-    blocks = _split_long(_paragraphs(note.body), count)
-    offset = note.body_offset - 1
+    blocks = _split_long(_paragraphs(read_blocks(note.body, note.body_offset, front_matter=False)), count)
     chunks = []
     for index, group in enumerate(_pack(blocks, count)):
         text = "\n\n".join(block.text for block in group)
@@ -84,48 +80,46 @@ def chunk_note(note: Note, count: TokenCounter = approx_tokens) -> list[Chunk]:
                 index=index,
                 text=text,
                 heading=group[-1].heading,
-                start_line=group[0].start + offset,
-                end_line=group[-1].end + offset,
+                start_line=group[0].start,
+                end_line=group[-1].end,
             )
         )
     return chunks
 
 
-def _paragraphs(body: str) -> list[_Block]:
-    """Paragraphs separated by blank lines; a heading line starts a new paragraph and sets context.
+def _paragraphs(blocks: list[Block]) -> list[_Block]:
+    """Paragraphs as written (blocks on adjacent lines joined); a heading starts a new one and sets context.
 
-    Lines inside fenced code are text, never headings; a heading with nothing under it is kept as text."""
-    blocks: list[_Block] = []
-    heading, lines, start, fenced, bare_heading = "", [], 0, False, None
-    for number, line in enumerate(body.split("\n"), start=1):
-        if _FENCE.match(line):
-            fenced = not fenced
-        match = None if fenced else _HEADING.match(line)
-        if match or (not line.strip() and not fenced):
-            _flush(blocks, lines, heading, start)
-            if match:
-                _keep_bare(blocks, bare_heading, heading, start)
-                heading, bare_heading = match.group(2).strip(), (match.group(2).strip(), number)
-            lines = []
+    A heading with nothing under it is kept as a line of text, so it is still found."""
+    out: list[_Block] = []
+    heading, bare, lines, start, end = "", None, [], 0, 0
+    for block in blocks:
+        if block.kind == "heading":
+            _flush(out, lines, heading, start, end)
+            _keep_bare(out, bare, heading)
+            heading, bare, lines = block.text, (block.text, block.start), []
             continue
+        if lines and block.start > end + 1:
+            _flush(out, lines, heading, start, end)
+            lines = []
         if not lines:
-            start = number
-        bare_heading = None
-        lines.append(line.rstrip())
-    _flush(blocks, lines, heading, start)
-    _keep_bare(blocks, bare_heading, heading, start)
-    return blocks
+            start = block.start
+        bare, end = None, block.end
+        lines.extend(line.rstrip() for line in block.raw.split("\n"))
+    _flush(out, lines, heading, start, end)
+    _keep_bare(out, bare, heading)
+    return out
 
 
-def _keep_bare(blocks: list[_Block], bare: tuple[str, int] | None, heading: str, start: int) -> None:
+def _keep_bare(blocks: list[_Block], bare: tuple[str, int] | None, heading: str) -> None:
     """A heading followed by no text would otherwise vanish from the index: keep it as a line."""
     if bare is not None and bare[0]:
         blocks.append(_Block(bare[0], heading, bare[1], bare[1]))
 
 
-def _flush(blocks: list[_Block], lines: list[str], heading: str, start: int) -> None:
+def _flush(blocks: list[_Block], lines: list[str], heading: str, start: int, end: int) -> None:
     if lines:
-        blocks.append(_Block("\n".join(lines), heading, start, start + len(lines) - 1))
+        blocks.append(_Block("\n".join(lines), heading, start, end))
 
 
 def _split_long(blocks: list[_Block], count: TokenCounter) -> list[_Block]:
@@ -141,15 +135,18 @@ def _split_long(blocks: list[_Block], count: TokenCounter) -> list[_Block]:
 
 
 def _pieces(text: str, count: TokenCounter) -> list[str]:
+    """A long paragraph in pieces of whole sentences, the line breaks between them kept as written."""
     pieces: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(text):
-        for part in _hard_wrap(sentence, count):
-            candidate = f"{current} {part}".strip()
+    current, previous_end = "", 0
+    for start, end in sentence_spans(text):
+        gap = "\n" if "\n" in text[previous_end:start] else " "
+        previous_end = end
+        for part in _hard_wrap(text[start:end].strip(), count):
+            candidate = f"{current}{gap}{part}".strip()
             if current and count(candidate) > TARGET_TOKENS:
                 pieces.append(current)
                 candidate = part
-            current = candidate
+            current, gap = candidate, " "
     if current:
         pieces.append(current)
     return pieces

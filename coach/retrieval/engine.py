@@ -150,8 +150,9 @@ class Engine:
                 f"The index was damaged ({reason}). It was moved to {moved} and rebuilt from your notes."
             )
 
-    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResponse:
-        return self.searcher.search(query, k or self.settings.search_k, filters, mode)
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, mode: str = "hybrid",
+               context: str = "") -> SearchResponse:
+        return self.searcher.search(query, k or self.settings.search_k, filters, mode, context=context)
 
 
 class _Deferred:

@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from coach.fsutil import atomic_write
+from coach.text import tokenize
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-# Question words and fillers carry no topic; names and content words do.
-STOPWORDS = frozenset(
-    """a an and are as at be been but by can could did do does doing for from had has have he her him his
-    how i if in into is it its me my of on or our out she so than that the their them then there these they
-    this to too us was we were what when where which who whom why will with would you your about after again
-    all am any because before being between both during each few further here more most must no nor not now
-    off once only other over own same should some such up very just also ever said say says tell told get got
-    s t don didn doesn ll ve re m d""".split()
-)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def tokenize(text: str) -> list[str]:
-    """Lowercased, accent-folded, stemmed content words."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("’", "'")
-    words = [w.split("'")[0] for w in _WORD.findall(folded)]
-    return _stemmer().stemWords([w for w in words if w and w not in STOPWORDS])
+__all__ = ["KeywordIndex", "tokenize"]
 
 
 class KeywordIndex:

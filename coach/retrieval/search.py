@@ -2,136 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from coach.errors import CoachError, IndexStateError
 from coach.retrieval import store
-from coach.retrieval.fusion import Signal, collapse, passage_per_note, squash, zscore_fusion
+from coach.retrieval.fusion import squash
+from coach.retrieval.hits import dedupe, materialise, merge
 from coach.retrieval.indexer import keyword_dir, note_level_dir
-from coach.retrieval.keyword import KeywordIndex, tokenize
-from coach.retrieval.manifest import Manifest, NoteEntry, load_manifest
+from coach.retrieval.keyword import KeywordIndex
+from coach.retrieval.manifest import Manifest, load_manifest
 from coach.retrieval.note_level import NoteLevelIndex
-from coach.retrieval.snippets import matched_words, snippet
-from coach.retrieval.timeparse import TimeHint, is_time_only, parse_time_hint, rerank_by_time
+from coach.retrieval.people import People, people_from
+from coach.retrieval.query import SESSION_KIND, Candidate, QueryReading, order_notes, read_query
+from coach.retrieval.results import Hit, SearchFilters, SearchResponse, mentor_matches
+from coach.retrieval.signals import POOL, LoadedSource, score_notes, signals
+from coach.retrieval.timeparse import parse_time_hint
+
+__all__ = ["Hit", "MODES", "POOL", "SearchFilters", "SearchResponse", "Searcher", "mentor_matches"]
 
 MODES = ("hybrid", "dense", "keyword")
-POOL = 100  # chunks per retriever before collapsing to notes and fusing
 KNOWLEDGE_WEIGHT = 0.8  # equal relevance: the user's own notes come first
 MIN_COVERAGE = 0.25  # below: three quarters of what makes the query specific is in no note
 STRONG_SIMILARITY = 0.6  # MiniLM cosine of a close paraphrase; overrides a vocabulary miss
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Narrow a search; any of mentor/since/until/kind limits it to the user's notes."""
-
-    mentor: str | None = None
-    since: date | None = None
-    until: date | None = None
-    kind: str | None = None
-    tags: tuple[str, ...] = ()
-    source: str = "all"  # notes | knowledge | all
-    role: str | None = None  # mentee | reverse | mentor (a note without `role` is the user's own: mentee)
-
-    def sources(self) -> tuple[str, ...]:
-        notes_only = self.mentor or self.since or self.until or self.kind or self.role
-        if self.source == "knowledge" and not notes_only:
-            return ("knowledge",)
-        return ("notes",) if notes_only or self.source == "notes" else store.SOURCES
-
-    def allows(self, entry: NoteEntry) -> bool:
-        return (
-            mentor_matches(self.mentor, entry.mentor)
-            and (self.since is None or entry.date >= self.since.isoformat())
-            and (self.until is None or entry.date <= self.until.isoformat())
-            and (self.kind is None or entry.kind == self.kind.lower())
-            and all(tag.lower() in {t.lower() for t in entry.tags} for tag in self.tags)
-            and (self.role is None or (entry.role or "mentee") == self.role)
-        )
-
-
-def mentor_matches(wanted: str | None, mentor: str | None) -> bool:
-    """Case-insensitive, partial either way: 'ade' finds 'Dr. Ade Okafor'; 'Grace Mbeki' finds 'Grace'."""
-    if not wanted:
-        return True
-    if not mentor:
-        return False
-    a, b = wanted.casefold().strip(), mentor.casefold().strip()
-    return a in b or b in a
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One ranked passage, with where it came from."""
-
-    source: str
-    path: str
-    title: str
-    date: str
-    mentor: str | None
-    kind: str
-    role: str | None
-    heading: str
-    text: str
-    snippet: str
-    matches: tuple[str, ...]
-    score: float
-    similarity: float
-    start_line: int
-    end_line: int
-    chunk_id: str
-    also_in: tuple[str, ...] = ()
-
-    def to_json(self) -> dict:
-        return {
-            "path": self.path,
-            "date": self.date or None,
-            "mentor": self.mentor,
-            "kind": self.kind,
-            "heading": self.heading,
-            "snippet": self.snippet,
-            "score": round(self.score, 4),
-            "source": self.source,
-            "title": self.title,
-            "role": self.role,
-            "similarity": round(self.similarity, 4),
-            "lines": [self.start_line, self.end_line],
-            "matches": list(self.matches),
-            "also_in": list(self.also_in),
-        }
-
-
-@dataclass
-class SearchResponse:
-    """Ranked hits, or `nothing_relevant` when even the best match is too weak to show."""
-
-    query: str
-    hits: list[Hit] = field(default_factory=list)
-    nothing_relevant: bool = False
-    hint: TimeHint = field(default_factory=TimeHint)
-
-    def to_json(self) -> dict:
-        return {
-            "query": self.query,
-            "results": [hit.to_json() for hit in self.hits],
-            "nothing_relevant": self.nothing_relevant,
-        }
-
-
-@dataclass
-class _Source:
-    """A loaded source: its collection, manifest, keyword index and chunk→path map."""
-
-    name: str
-    collection: object
-    manifest: Manifest
-    keywords: KeywordIndex | None
-    chunk_paths: dict[str, str]
-    note_level: NoteLevelIndex | None
 
 
 class Searcher:
@@ -142,7 +36,7 @@ class Searcher:
         self.client = client
         self.embedder = query_embedder
         self.min_similarity = min_similarity
-        self._sources: dict[str, _Source | None] = {}
+        self._sources: dict[str, LoadedSource | None] = {}
 
     def reload(self) -> None:
         self._sources.clear()
@@ -155,6 +49,16 @@ class Searcher:
         loaded = self._source(source)
         return loaded.manifest if loaded else None
 
+    def people(self) -> People:
+        """The people the notes are with, one entry per person however the notes spell them."""
+        loaded = self._source("notes")
+        return loaded.people if loaded else People()
+
+    def read(self, query: str, today: date | None = None, context: str = "") -> QueryReading:
+        """How `query` will be read: the people it names, the time it points at, its topic
+        (`context`: the question a follow-up follows, see read_query)."""
+        return read_query(query, today or date.today(), self.people(), context)
+
     def search(
         self,
         query: str,
@@ -162,31 +66,39 @@ class Searcher:
         filters: SearchFilters | None = None,
         mode: str = "hybrid",
         today: date | None = None,
+        context: str = "",
     ) -> SearchResponse:
+        """Ranked hits for `query`; `context` is the previous question when `query` is a follow-up."""
         filters = filters or SearchFilters()
-        hint = parse_time_hint(query, today or date.today())
-        response = SearchResponse(query, hint=hint)
+        reading = self.read(query, today, context)
+        if filters.mentor:  # an explicit filter already says whose notes: no second guess from the words
+            reading = replace(reading, people=())
+        response = SearchResponse(query, hint=reading.hint, people=reading.people)
         if not query.strip():
             response.nothing_relevant = True
             return response
-        topic = hint.topic or query
-        vector = self.embedder.embed([topic])[0] if mode != "keyword" else None
-        hits: list[Hit] = []
+        vector = self.embedder.embed([reading.topic])[0] if mode != "keyword" else None
+        notes_hits: list[Hit] = []
+        other_hits: list[Hit] = []
         for name in filters.sources():
             loaded = self._source(name)
             if loaded is not None:
-                hits.extend(self._guarded(loaded, topic, vector, k, filters, mode, hint))
-        hits.sort(key=lambda hit: hit.score, reverse=True)
-        response.hits = _dedupe(hits)[:k]
-        if response.hits and self._too_weak(response.hits, topic, filters.sources(), mode):
+                found = self._guarded(loaded, reading, vector, k, filters, mode)
+                (notes_hits if name == "notes" else other_hits).extend(found)
+        response.resolved = tuple(h.path for h in notes_hits if h.tier < 0)
+        response.hits = dedupe(merge(notes_hits, other_hits))[:k]
+        verdict = _time_verdict(reading, response)
+        if verdict is False or verdict is None and response.hits and self._too_weak(
+            response.hits, reading.topic, filters.sources(), mode
+        ):
             response.hits = []
         response.nothing_relevant = not response.hits
         return response
 
-    def _guarded(self, loaded, topic, vector, k, filters, mode, hint) -> list[Hit]:
+    def _guarded(self, loaded, reading, vector, k, filters, mode) -> list[Hit]:
         """A store that fails mid-query is a user-fixable state, not a crash."""
         try:
-            return self._search_source(loaded, topic, vector, k, filters, mode, hint)
+            return self._search_source(loaded, reading, vector, k, filters, mode)
         except CoachError:
             raise
         except Exception as exc:  # Chroma raises many types for a damaged or half-written store
@@ -204,32 +116,36 @@ class Searcher:
             return True
         return (best is None or best < STRONG_SIMILARITY) and self._coverage(topic, sources) < MIN_COVERAGE
 
-    def _source(self, name: str) -> _Source | None:
+    def _source(self, name: str) -> LoadedSource | None:
         if name not in self._sources:
             self._sources[name] = self._load(name)
         return self._sources[name]
 
-    def _load(self, name: str) -> _Source | None:
+    def _load(self, name: str) -> LoadedSource | None:
         manifest = load_manifest(self.index_dir, name)
         if manifest is None or not manifest.notes:
             return None
         chunk_paths = {cid: path for path, entry in manifest.notes.items() for cid in entry.chunk_ids}
         keywords = KeywordIndex.load(keyword_dir(self.index_dir, name))
         note_level = NoteLevelIndex.load(note_level_dir(self.index_dir, name))
-        return _Source(name, store.collection(self.client, name), manifest, keywords, chunk_paths, note_level)
+        entries = [entry for entry in manifest.notes.values() if entry.mentor]
+        people = people_from([entry.mentor for entry in entries], [entry.role for entry in entries])
+        return LoadedSource(name, store.collection(self.client, name), manifest, keywords, chunk_paths, note_level, people)
 
-    def _search_source(self, src, query, vector, k, filters, mode, hint) -> list[Hit]:
+    def _search_source(self, src, reading, vector, k, filters, mode) -> list[Hit]:
         allowed = _allowed_paths(src.manifest, filters)
         if allowed is not None and not allowed:
             return []
-        signals = _signals(src, query, vector, allowed, mode)
-        fused = zscore_fusion([dict(s.scores) for s in signals], [s.fill for s in signals])
-        per_note = passage_per_note(fused, [s.passages for s in signals if s.passages], src.manifest)
-        per_note = _apply_time_hint(per_note, src, hint)
+        scored: dict[str, tuple[str, float]] = {}  # path -> (passage id, score)
+        for group in _partition(src, allowed, reading):
+            scored.update(_score(src, reading, vector, group, mode))
         weight = KNOWLEDGE_WEIGHT if src.name == "knowledge" else 1.0
-        scored = {cid: squash(z) * weight for cid, z in per_note.items()}
-        top = sorted(scored, key=scored.get, reverse=True)[: max(k * 2, k + 5)]
-        return _materialise(src, top, scored, query, vector)
+        scored = {path: (cid, squash(z) * weight) for path, (cid, z) in scored.items()}
+        if src.name != "notes":  # principles: after the notes a question asked for by name or by meeting
+            tier = 1 if reading.people or reading.session or reading.role else 0
+            top = sorted(scored, key=lambda path: scored[path][1], reverse=True)[: max(k * 2, k + 5)]
+            return materialise(src, [(scored[p][0], scored[p][1], tier) for p in top], reading.topic, vector)
+        return materialise(src, _ordered(src, scored, allowed, reading)[: max(k * 2, k + 5)], reading.topic, vector)
 
     def explain(self, query: str, source: str = "notes", today: date | None = None) -> dict[str, list[tuple[str, float]]]:
         """Each hybrid signal's (note, raw score) ranking, best first, before fusion: for diagnosis
@@ -240,8 +156,7 @@ class Searcher:
         hint = parse_time_hint(query, today or date.today())
         topic = hint.topic or query
         vector = self.embedder.embed([topic])[0]
-        signals = _signals(loaded, topic, vector, None, "hybrid")
-        return {signal.name: list(signal.scores) for signal in signals}
+        return {signal.name: list(signal.scores) for signal in signals(loaded, topic, vector, None, "hybrid")}
 
     def _coverage(self, query: str, sources: tuple[str, ...]) -> float:
         """How much of the query's specific vocabulary occurs in any searched source (see KeywordIndex.coverage)."""
@@ -250,19 +165,6 @@ class Searcher:
         return max(values, default=1.0)
 
 
-def _signals(src: _Source, query: str, vector, allowed: set[str] | None, mode: str) -> list[Signal]:
-    """Passage and whole-note scores from each retriever the mode uses."""
-    out = []
-    if mode in ("hybrid", "dense"):
-        out.append(collapse(_dense_passages(src, vector, allowed), src.chunk_paths, None, "dense-passage"))
-        if src.note_level is not None:
-            out.append(Signal(src.note_level.dense_ranking(vector, allowed, POOL), None, None, "dense-note"))
-    if mode in ("hybrid", "keyword"):
-        if src.keywords is not None:
-            out.append(collapse(_keyword_passages(src, query, allowed), src.chunk_paths, 0.0, "keyword-passage"))
-        if src.note_level is not None:
-            out.append(Signal(src.note_level.keyword_ranking(query, allowed, POOL), None, 0.0, "keyword-note"))
-    return out
 
 
 def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | None:
@@ -272,90 +174,55 @@ def _allowed_paths(manifest: Manifest, filters: SearchFilters) -> set[str] | Non
     return {path for path, entry in manifest.notes.items() if filters.allows(entry)}
 
 
-def _dense_passages(src: _Source, vector: np.ndarray, allowed: set[str] | None) -> list[tuple[str, float]]:
-    """Top passages by cosine similarity (Chroma's cosine distance is 1 - similarity)."""
-    where = {"path": {"$in": sorted(allowed)}} if allowed is not None else None
-    result = src.collection.query(
-        query_embeddings=[vector.tolist()], n_results=min(POOL, len(src.chunk_paths)), where=where,
-        include=["distances"],
-    )
-    return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+def _partition(src: LoadedSource, allowed: set[str] | None, reading: QueryReading) -> list[set[str] | None]:
+    """Groups of notes retrieved apart: the named people's notes (with notes of no one), then the rest.
+
+    Retrieving the named people's notes on their own finds them however many other notes outrank them."""
+    if not reading.people or src.name != "notes":
+        return [allowed]
+    paths = allowed if allowed is not None else set(src.manifest.notes)
+    people = src.people
+    others = {p for p in paths if _other_mentor(people.person_of(src.manifest.notes[p].mentor), reading, people)}
+    return [group for group in (paths - others, others) if group]
 
 
-def _keyword_passages(src: _Source, query: str, allowed: set[str] | None) -> list[tuple[str, float]]:
-    scores = src.keywords.scores(query)
-    if allowed is not None:
-        mask = np.zeros_like(scores, dtype=bool)
-        ids = [cid for cid in src.keywords.ids if src.chunk_paths.get(cid) in allowed]
-        mask[src.keywords.positions(ids)] = True
-        scores = np.where(mask, scores, 0.0)
-    n = min(POOL, int((scores > 0).sum()))
-    if n == 0:
-        return []
-    top = np.argpartition(-scores, n - 1)[:n]
-    top = top[np.argsort(-scores[top], kind="stable")]
-    return [(src.keywords.ids[i], float(scores[i])) for i in top if src.keywords.ids[i] in src.chunk_paths]
+def _other_mentor(person: str | None, reading: QueryReading, people: People) -> bool:
+    return person is not None and person not in reading.people and person in people.mentors
 
 
-def _apply_time_hint(scored: dict[str, float], src: _Source, hint: TimeHint) -> dict[str, float]:
-    if hint.empty or src.name != "notes" or not scored:
-        return scored
-    dates = {cid: date.fromisoformat(src.manifest.notes[src.chunk_paths[cid]].date) for cid in scored}
-    names = {word for entry in src.manifest.notes.values() for word in tokenize(entry.mentor or "")}
-    return rerank_by_time(scored, dates, hint, is_time_only(hint.topic, names))
+def _score(src: LoadedSource, reading: QueryReading, vector, allowed, mode: str) -> dict[str, tuple[str, float]]:
+    return score_notes(src, reading.topic, vector, allowed, mode, reading.hint, reading.time_only)
 
 
-def _materialise(src: _Source, ids: list[str], scored: dict[str, float], query: str, vector) -> list[Hit]:
-    if not ids:
-        return []
-    data = src.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
-    rows = {cid: (doc, meta, emb) for cid, doc, meta, emb in zip(
-        data["ids"], data["documents"], data["metadatas"], data["embeddings"])}
-    hits = []
-    for cid in ids:
-        if cid in rows:
-            doc, meta, emb = rows[cid]
-            similarity = float(np.dot(np.asarray(emb, dtype=np.float32), vector)) if vector is not None else 0.0
-            hits.append(_hit(src.name, cid, doc or "", meta, scored[cid], similarity, query))
-    return hits
+def _ordered(src: LoadedSource, scored: dict, allowed: set[str] | None, reading: QueryReading) -> list[tuple[str, float, int]]:
+    """(passage id, score, tier) for the notes in the order the question asks for."""
+    scored = dict(scored)
+    if reading.session:  # the meeting asked for may be one no signal ranked: every session competes on date
+        floor = min((score for _, score in scored.values()), default=0.0)
+        for path in (allowed if allowed is not None else src.manifest.notes):
+            entry = src.manifest.notes[path]
+            if path not in scored and entry.kind == SESSION_KIND and entry.chunk_ids:
+                scored[path] = (entry.chunk_ids[0], floor * 0.5)
+    candidates = [_candidate(src, path, score) for path, (_, score) in scored.items()]
+    return [(scored[path][0], scored[path][1], tier) for path, tier in order_notes(candidates, reading)]
 
 
-def _hit(source: str, cid: str, text: str, meta: dict, score: float, similarity: float, query: str) -> Hit:
-    words = matched_words(query, text)
-    return Hit(
-        source=source,
-        path=meta.get("path", ""),
-        title=meta.get("title", ""),
-        date=meta.get("date", "") if source == "notes" else "",
-        mentor=meta.get("mentor") or None,
-        kind=meta.get("kind", "other"),
-        role=meta.get("role") or None,
-        heading=meta.get("heading", ""),
-        text=text,
-        snippet=snippet(text, words),
-        matches=tuple(words),
-        score=score,
-        similarity=similarity,
-        start_line=int(meta.get("start_line", 0)),
-        end_line=int(meta.get("end_line", 0)),
-        chunk_id=cid,
-    )
+def _candidate(src: LoadedSource, path: str, score: float) -> Candidate:
+    entry = src.manifest.notes[path]
+    person = src.people.person_of(entry.mentor)
+    role = entry.role or src.people.roles.get(person or "")
+    return Candidate(path, score, date.fromisoformat(entry.date), entry.kind, role, person,
+                     person in src.people.mentors)
 
 
-def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """Identical passages in different files show once, naming every file they are in."""
-    first: dict[str, int] = {}
-    out: list[Hit] = []
-    for hit in hits:
-        key = " ".join(hit.text.split()).casefold()
-        if key in first:
-            kept = out[first[key]]
-            out[first[key]] = _with_also(kept, hit.path)
-            continue
-        first[key] = len(out)
-        out.append(hit)
-    return out
-
-
-def _with_also(hit: Hit, path: str) -> Hit:
-    return replace(hit, also_in=hit.also_in + (path,))
+def _time_verdict(reading: QueryReading, response: SearchResponse) -> bool | None:
+    """A question about a time is answered by that time's notes, however little its words match:
+    True keeps them; False when the period it names holds no note; None leaves it to relevance."""
+    if response.resolved:
+        return True
+    if not reading.time_only:
+        return None
+    hint = reading.hint
+    if hint.start or hint.end:
+        return any(hint.contains(date.fromisoformat(hit.date)) for hit in response.hits if hit.date)
+    return True

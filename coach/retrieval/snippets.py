@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from coach.retrieval.keyword import tokenize
+from coach.text import tokenize
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 

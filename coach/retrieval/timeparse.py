@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from coach.retrieval.keyword import tokenize
+from coach.retrieval.timewindows import find_windows
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-
+_MEETING = r"(?:sessions?|meetings?|calls?|catch[- ]?ups?|check[- ]ins?|chats?|conversations?|1[:-]1s?|one[- ]on[- ]ones?|meet[- ]?ups?)"
+# "last session", "our most recent call", "the first coaching session", "last time we met": one dated meeting.
+_SESSION_REF = re.compile(
+    rf"\b(very first|first|earliest|very last|last|latest|most recent|previous|prior|newest|final)"
+    rf"\s+(?:[a-z0-9]+\s+)?{_MEETING}\b|\b(last) time (?:we|i) (?:met|spoke|talked|had a)"
+)
 _RECENT = re.compile(
     r"\b(most recent(ly)?|latest|lately|recently|last (time|session|meeting|call|conversation|chat|1[:-]1)"
     r"|these days|nowadays|currently|current|newest)\b"
@@ -21,11 +23,6 @@ _EARLIEST = re.compile(
     r"\b(very first|first (session|meeting|call|time|conversation|chat|1[:-]1|one-on-one)"
     r"|earliest|originally|original|initially|at the (start|beginning)|in the beginning|early on)\b"
 )
-_MONTH_YEAR = re.compile(rf"\b(?:(early|mid|late)[- ])?({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b")
-_YEAR = re.compile(r"\b(?:in|of|during|from)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)'s\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_AGO = re.compile(r"\b(\d+|a|one|two|three|four|six)\s+(day|week|month|year)s?\s+ago\b")
-_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
 
 
 @dataclass(frozen=True)
@@ -37,6 +34,8 @@ class TimeHint:
     prefer: str | None = None  # "recent" | "earliest"
     topic: str = ""
     """The query with its time phrases taken out: what to match on."""
+    session: bool = False
+    """The query points at one meeting by its order ("our last session", "the first call")."""
 
     @property
     def empty(self) -> bool:
@@ -49,108 +48,25 @@ class TimeHint:
 def parse_time_hint(query: str, today: date) -> TimeHint:
     """The time hint in `query`, relative to `today`; an empty hint when the query names no time."""
     text = query.lower()
-    prefer = "earliest" if _EARLIEST.search(text) else "recent" if _RECENT.search(text) else None
-    start, end = _window(text, today)
-    return TimeHint(start, end, prefer, _without_time_phrases(query))
+    session = _SESSION_REF.search(text)
+    prefer = _order(session.group(1) or session.group(2)) if session else None
+    prefer = prefer or ("earliest" if _EARLIEST.search(text) else "recent" if _RECENT.search(text) else None)
+    windows = find_windows(text, today)
+    start, end = (windows[0].start, windows[0].end) if windows else (None, None)
+    spans = [w.span for w in windows] + [m.span() for p in (_SESSION_REF, _EARLIEST, _RECENT) for m in p.finditer(text)]
+    return TimeHint(start, end, prefer, _without(text, spans), session is not None)
 
 
-_TIME_PHRASES = [_EARLIEST, _RECENT, _MONTH_YEAR, _YEAR, _ISO, _AGO, re.compile(
-    r"\b(last|this|previous|past) (month|week|year)\b|\byesterday\b")]
+def _order(word: str) -> str:
+    return "earliest" if word in ("very first", "first", "earliest") else "recent"
 
 
-def _without_time_phrases(query: str) -> str:
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
     """Remove the words that only say *when*, so 'first session' does not match a note titled 'first session'."""
-    text = query.lower()
-    for pattern in _TIME_PHRASES:
-        text = pattern.sub(" ", text) if pattern is not _MONTH_YEAR else _drop_months(text)
-    return " ".join(text.split())
-
-
-def _drop_months(text: str) -> str:
-    month_may = re.search(r"\bin may\b", text) is not None  # the same test _month_window uses
-
-    def keep_may(match: re.Match) -> str:
-        bare_may = match.group(2).lower() == "may" and not (match.group(1) or match.group(3))
-        return match.group(0) if bare_may and not month_may else " "
-
-    return _MONTH_YEAR.sub(keep_may, text)
-
-
-def _window(text: str, today: date) -> tuple[date | None, date | None]:
-    for finder in (_iso_day, _relative, _ago, _month_window, _year_window):
-        found = finder(text, today)
-        if found:
-            return found
-    return None, None
-
-
-def _iso_day(text: str, today: date):
-    match = _ISO.search(text)
-    if not match:
-        return None
-    try:
-        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
-    return day - timedelta(days=3), day + timedelta(days=3)
-
-
-def _relative(text: str, today: date):
-    if "last month" in text or "previous month" in text:
-        first = today.replace(day=1)
-        prev_end = first - timedelta(days=1)
-        return prev_end.replace(day=1), prev_end
-    if "this month" in text:
-        return today.replace(day=1), today
-    if "last week" in text or "past week" in text:
-        return today - timedelta(days=13), today
-    if "this week" in text:
-        return today - timedelta(days=today.weekday()), today
-    if "last year" in text:
-        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    if "this year" in text:
-        return date(today.year, 1, 1), today
-    if "yesterday" in text:
-        return today - timedelta(days=1), today - timedelta(days=1)
-    return None
-
-
-def _ago(text: str, today: date):
-    match = _AGO.search(text)
-    if not match:
-        return None
-    raw, unit = match.group(1), match.group(2)
-    amount = int(raw) if raw.isdigit() else _WORDS[raw]
-    days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * amount
-    centre = today - timedelta(days=days)
-    slack = max(2, days // 4)
-    return centre - timedelta(days=slack), centre + timedelta(days=slack)
-
-
-def _month_window(text: str, today: date):
-    for match in _MONTH_YEAR.finditer(text):
-        part, name, year = match.groups()
-        if name == "may" and not (part or year) and not re.search(r"\bin may\b", text):
-            continue  # "may" is usually the verb
-        month = MONTHS[name]
-        year_num = int(year) if year else _latest_year_for(month, today)
-        last = calendar.monthrange(year_num, month)[1]
-        lo, hi = {"early": (1, 10), "mid": (10, 20), "late": (18, last)}.get(part or "", (1, last))
-        return date(year_num, month, lo), date(year_num, month, min(hi, last))
-    return None
-
-
-def _latest_year_for(month: int, today: date) -> int:
-    """A bare month means the most recent one that has started."""
-    return today.year if month <= today.month else today.year - 1
-
-
-def _year_window(text: str, today: date):
-    match = _YEAR.search(text)
-    if not match:
-        return None
-    year = int(match.group(1) or match.group(2))
-    return date(year, 1, 1), date(year, 12, 31)
+    keep = [True] * len(text)
+    for start, end in spans:
+        keep[start:end] = [False] * (end - start)
+    return " ".join("".join(ch if k else " " for ch, k in zip(text, keep)).split())
 
 
 # Re-ranking works on fused z-scores, so boosts are in standard deviations of the fused score.
@@ -160,8 +76,12 @@ ORDER_POOL = 6  # how many top notes compete on date
 
 # Words that name a meeting rather than a topic: a query of only these (and names) is about *when*.
 MEETING_WORDS = frozenset(tokenize(
-    "session sessions meeting meetings call calls chat catch-up cover covered discuss discussed talk talked "
-    "happen happened say said advice advise advised note notes agenda week month year mentor"
+    "session sessions meeting meetings call calls chat catch-up check-in cover covered discuss discussed talk talked "
+    "happen happened say said advice advise advised note notes agenda week month year mentor met meet "
+    # what a question about a meeting asks for, not what it is about
+    "work worked commit committed promise promised agree agreed decide decided plan planned suggest suggested "
+    "recommend recommended tell told ask asked mention mentioned go went come came think thought want wanted "
+    "do did done focus focused learn learned term semester"
 ))
 
 

@@ -8,10 +8,13 @@ from types import SimpleNamespace
 from coach.ui.safe import note_label
 
 SECTION_TITLES = {
-    "commitments": "Report back on",
-    "questions": "Questions since last time",
-    "themes": "Still open",
+    "agreed": "From the last session",
+    "questions": "Your questions",
+    "long_running": "Carried over",
     "suggested": "Suggested questions",
+    "more": "Also open",
+    "themes": "Recurring themes",
+    "commitments": "Report back on",
 }
 
 

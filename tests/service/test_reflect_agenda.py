@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from coach import paths
+from coach.agent.agenda import SECTIONS
 from coach.agent.reflect import FRAMEWORKS, split_answers
 from coach.agent.service import CoachService
 from coach.errors import CoachError
@@ -138,37 +139,43 @@ def test_reflection_with_a_new_mentor_uses_the_name_as_typed(service):
 # --------------------------------------------------------------------------- agenda and actions
 
 
-def test_agenda_lists_every_open_commitment_with_its_age(service):
+def test_agenda_ranks_what_was_agreed_last_time_and_keeps_the_rest_one_flag_away(service):
     agenda = service.agenda()
     assert agenda.mentor == "Ade Okafor" and agenda.since.path == "2026-01-19 session.md"
-    listed = agenda.section("commitments")
-    expected = [a for a in service.actions("open") if a.mentor in (None, "Ade Okafor")]
-    assert expected and len(listed) == len(expected)
-    for action in expected:
-        item = next(i for i in listed if i.text.startswith(action.text))
-        assert item.age_days == (TODAY - action.date).days and f"open {item.age_days} days" in item.text
-        assert item.sources[0].path == action.path
-    assert not any("Grace" in i.text for i in listed)  # another mentor's commitment
+    agreed = agenda.section("agreed")
+    assert [i.commitment for i in agreed] == ["Book a skip-level with Tom"]
+    assert agreed[0].age_days == (TODAY - date(2026, 1, 19)).days and "open 14 days" in agreed[0].text
+    assert agreed[0].sources[0].path == "2026-01-19 session.md"
+    # Written once at an earlier session and never again: on the full list, not the ranked agenda.
+    assert [i.commitment for i in agenda.more if i.commitment] == ["Hand off release planning to Priya"]
+    assert len(agenda.items) <= 10
+    assert not any("Grace" in i.text for i in agenda.full)  # another mentor's commitment
+    assert not any("onboarding guide" in i.text for i in agenda.full)  # settled
 
 
-def test_agenda_questions_come_from_reflections_since_the_last_session(service):
+def test_agenda_questions_come_from_the_latest_agenda_note_else_reflections_since(service, folder):
     texts = [i.text for i in service.agenda("ADE").section("questions")]
-    assert "How do I stop redoing delegated work?" in texts
     assert any(t.startswith("I want to ask Ade") for t in texts)
     assert not any("what would you do" in t for t in texts)  # someone else's quoted question
+    write_note(folder, "agenda - next time with Ade.md",
+               "# To raise with Ade\n\n1. How do I stop redoing delegated work?\n2. Ask Tom whether the skip-level "
+               "can move\n3. Checkpoints: weekly or fortnightly?\n", date="2026-01-28", mentor="Ade Okafor",
+               kind="agenda")
+    texts = [i.text for i in service.agenda("ADE").section("questions")]
+    assert texts == ["How do I stop redoing delegated work?", "Checkpoints: weekly or fortnightly?"]
 
 
 def test_agenda_suggestions_cite_sources_that_exist(service, folder):
     agenda = service.agenda()
-    suggested = agenda.section("suggested")
-    assert 3 <= len(suggested) <= 5
+    suggested = [i for i in agenda.full if i.section == "suggested"]
+    assert 3 <= len(suggested) <= 5 and len(agenda.section("suggested")) <= 2
     for item in suggested:
         assert item.text.endswith("”") or "“" in item.text
         assert any(s.origin == "knowledge" for s in item.sources)
         for source in item.sources:
             root = paths.knowledge_dir() if source.origin == "knowledge" else folder
             assert (root / source.path).is_file(), source
-    assert {i.section for i in agenda.items} <= {"commitments", "questions", "themes", "suggested"}
+    assert {i.section for i in agenda.full} <= set(SECTIONS)
 
 
 def test_agenda_json_shape(service):
@@ -226,8 +233,8 @@ def test_an_empty_folder_still_reflects_and_drafts(notes_dir, make_engine, fake_
     saved = service.save_reflection(flow, ["It went fine.", "", "I will prepare better next time."])
     assert saved.path == "2026-02-02 reflection - rolfe.md"
     agenda = service.agenda()
-    assert agenda.mentor is None and [i.section for i in agenda.items].count("suggested") == 3
-    assert [i.text for i in agenda.section("commitments")] == ["Prepare better next time — open 0 days"]
+    assert agenda.mentor is None and [i.section for i in agenda.full].count("suggested") == 3
+    assert [i.text for i in agenda.section("agreed")] == ["Prepare better next time — open 0 days"]
 
 
 def test_agenda_and_reflection_scan_the_folder_once_and_reuse_cached_vectors(service, monkeypatch):

@@ -95,6 +95,8 @@ class FakeAgenda:
     mentor: str | None
     date: date
     items: list = field(default_factory=list)
+    more: list = field(default_factory=list)
+    confirm: list = field(default_factory=list)
 
 
 class FakeService:
@@ -162,7 +164,7 @@ class FakeService:
             FakeItem("commitments", "Draft the senior designer job description", src, 8),
             FakeItem("commitments", "Hand the design system to Joy", src, 8),
             FakeItem("suggested", "How do I know the design system is drifting?", src),
-        ])
+        ], more=[FakeItem("more", "Book the design offsite", src, 40)])
 
     def save_agenda(self, agenda):
         self.saved_agendas.append(agenda)

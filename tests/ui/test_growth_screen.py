@@ -11,7 +11,7 @@ from textual.widgets import Sparkline, Static
 from coach.agent.growth.next_step import NextStep
 from coach.agent.growth.progress import Progress
 from coach.agent.growth.promises import Promises
-from coach.agent.growth.recognition import MentorWords
+from coach.agent.growth.mentor_words import MentorWords
 from coach.agent.growth.relationships import RoleNote
 from coach.agent.growth.statements import Statement
 from coach.agent.growth.then_and_now import Pair

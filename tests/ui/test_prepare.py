@@ -63,3 +63,15 @@ async def test_escape_cancels_an_edit_before_leaving(app, service):
         assert app.screen is screen and _texts(screen)[0] == "Draft the senior designer job description"
         await pilot.press("escape")
         assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_the_full_list_is_one_key_away(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        assert "f: full list (+1)" in visible_text(screen.query_one("#prepare-status", Static))
+        await pilot.press("f")
+        await wait_for(pilot, lambda: len(screen.query_one("#agenda", ListView).children) == 4)
+        assert _texts(screen)[-1] == "Book the design offsite"
+        await pilot.press("f")
+        await wait_for(pilot, lambda: len(screen.query_one("#agenda", ListView).children) == 3)
+        assert "Book the design offsite" not in _texts(screen)

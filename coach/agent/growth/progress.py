@@ -10,11 +10,12 @@ from coach.agent.embed_cache import cached_embed
 from coach.agent.growth.next_step import NextStep, growth_topics, next_steps, open_topics, theme_topics
 from coach.agent.growth.promise_pairs import kept_promise_pairs
 from coach.agent.growth.promises import Promises, kept_promises
-from coach.agent.growth.recognition import MentorWords, mentor_words
+from coach.agent.growth.mentor_words import MentorWords, mentor_words
 from coach.agent.growth.relationships import RoleNote, notes_with_role, roles_by_path
 from coach.agent.growth.statements import mentee_notes
 from coach.agent.growth.then_and_now import Pair, then_and_now
 from coach.agent.growth.timeline import Month, timeline
+from coach.agent.people import people_of
 from coach.agent.themes import Theme, find_themes, themes_within
 from coach.agent.tracking import tracked_actions
 from coach.agent.writer import resolve_mentor
@@ -33,6 +34,8 @@ class Progress:
     pairs: list[Pair] = field(default_factory=list)
     promises: Promises = field(default_factory=Promises)
     words: list[MentorWords] = field(default_factory=list)
+    mentors: list[str] = field(default_factory=list)
+    """Every mentor who appears in the period: each gets a section of their words (maybe empty)."""
     taught: list[RoleNote] = field(default_factory=list)
     mentoring: list[RoleNote] = field(default_factory=list)
     steps: list[NextStep] = field(default_factory=list)
@@ -47,6 +50,7 @@ class Progress:
             "then_and_now": [self._labelled_pair(p) for p in self.pairs],
             "promises": self.promises.to_json(),
             "mentor_words": [w.to_json() for w in self.words],
+            "mentors": list(self.mentors),
             "taught": [n.to_json() for n in self.taught],
             "mentoring": [n.to_json() for n in self.mentoring],
             "next_steps": [self._labelled_step(s) for s in self.steps],
@@ -90,9 +94,14 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
     themes = themes_within(find_themes(service, notes), {n.path for n in period})
     progress = Progress(since, today, mentor, roles=roles_by_path(notes), themes=themes)
     progress.sessions = sum(1 for n in period if n.kind == "session" and n.role != "mentor")
-    progress.pairs = then_and_now(themes, period, kept_promise_pairs(tracked, mentee_notes(period)))
+    people = people_of(notes)
+    names = frozenset(w for w, who in people.words.items() if who in people.mentors)
+    progress.pairs = then_and_now(themes, period, cached_embed(service),
+                                  kept_promise_pairs(tracked, mentee_notes(period)), names=names)
     progress.promises = kept_promises(tracked, since)
-    progress.words = mentor_words(period)
+    progress.words = mentor_words(period, people)
+    met = {people.note_person(n) for n in period if n.role != "mentor"} | {w.mentor for w in progress.words}
+    progress.mentors = [m for m in people.mentors if m in met]
     progress.taught = notes_with_role(notes, "reverse", since)
     progress.mentoring = notes_with_role(notes, "mentor", since)
     progress.months = timeline(notes, tracked, since, today)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from coach.agent.growth.statements import BULLET, Statement, heading_above, whole_sentence
-from coach.notes.commitments import sentences, strip_markup
+from coach.agent.growth.statements import BULLET, Statement, heading_at, whole_sentence
 from coach.notes.model import Note
+from coach.text import sentence_spans, strip_markup
 
 # How much of the tracker's (markup-free) evidence must match a sentence of the file to be that sentence.
 EVIDENCE_PREFIX = 40
@@ -30,8 +30,9 @@ def _promise(item, note: Note) -> Statement | None:
     if not text or _plain(item.text)[:EVIDENCE_PREFIX // 2] not in _plain(text):
         return None
     text = _with_continuation(text, lines[item.line:])
-    return Statement(text, note.path, note.date, note.body_offset + item.line - 1, "intention",
-                     heading_above(lines, item.line - 1), note.mentor)
+    line_number = note.body_offset + item.line - 1
+    return Statement(text, note.path, note.date, line_number, "intention", heading_at(note, line_number),
+                     note.mentor)
 
 
 def _with_continuation(text: str, following: list[str]) -> str:
@@ -53,11 +54,12 @@ def _report(item, note: Note) -> Statement | None:
     lines = note.body.split("\n")
     for index, line in enumerate(lines):
         text = line[BULLET.match(line).end():] if BULLET.match(line) else line
-        for start, end in sentences(text):
+        for start, end in sentence_spans(text):
             sentence = text[start:end].strip()
             if _plain(sentence).startswith(wanted) and whole_sentence(sentence):
-                return Statement(sentence, note.path, note.date, note.body_offset + index, "action",
-                                 heading_above(lines, index), note.mentor)
+                line_number = note.body_offset + index
+                return Statement(sentence, note.path, note.date, line_number, "action",
+                                 heading_at(note, line_number), note.mentor)
     return None
 
 

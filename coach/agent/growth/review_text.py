@@ -50,9 +50,18 @@ def _promises(review: Review) -> list[str]:
 
 
 def _words(review: Review) -> list[str]:
-    lines = [f"> {quoted(w.quote)} — {first_name(w.mentor)}, {_cite(review.progress, w.path, w.date.isoformat())}"
-             for w in review.progress.words]
-    return [line for entry in lines for line in (entry, "")] or ["> None quoted in the notes of this period.", ""]
+    """One section per mentor who appears in the period, each quote cited."""
+    progress = review.progress
+    mentors = list(progress.mentors) or sorted({w.mentor for w in progress.words})
+    lines: list[str] = []
+    for mentor in mentors:
+        quotes = [f"> {quoted(w.quote)} — {first_name(w.mentor)}"
+                  + (" (as I noted it)" if w.form == "reported" else "")
+                  + f", {_cite(progress, w.path, w.date.isoformat())}" for w in progress.words if w.mentor == mentor]
+        lines += [f"**{mentor}**", ""] + [line for entry in quotes for line in (entry, "")]
+        if not quotes:
+            lines += ["> None quoted in the notes of this period.", ""]
+    return lines or ["> None quoted in the notes of this period.", ""]
 
 
 def _taught(review: Review) -> list[str]:
@@ -85,7 +94,7 @@ def review_text(review: Review) -> str:
                          "sessions": progress.sessions, "created_by": GENERATOR})
     parts = [head, f"# {title}", "", f"Period covered: {_period(review)} · {progress.sessions} sessions", "",
              "## Themes", "", *_themes(review), "## Then and now", "", *_then_and_now(review),
-             "## Promises", "", *_promises(review), f"## What {who} saw", "", *_words(review),
+             "## Promises", "", *_promises(review), "## What your mentors saw", "", *_words(review),
              "## What you taught", "", *_taught(review), "## What you could pass on", "",
              *[f"- {line}" for line in review.pass_on], f"  _principle: {PASS_ON_PRINCIPLE}_", "",
              f"## Something to take to {who}", "", *_steps(review),

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.agent.writer import is_generated
-from coach.notes.commitments import fold, mask_quotes, sentences, stem
 from coach.notes.model import Note
+from coach.text import fold, mask_quotes, read_blocks, sentence_spans, stem
 
 # How far a sentence shows the mentee has moved on something, lowest first.
 STANCES = ("worry", "intention", "action", "confidence")
@@ -62,6 +62,8 @@ _WISH = re.compile(r"\b(?:wait\w*|want\w*|wish\w*|hop(?:e|ed|ing)|tr(?:y|ied|yin
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|mine)\b")
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\[[ xX]?\]\s*)?")
 _SKIP_LINE = re.compile(r"^\s*(?:#|>|```|~~~|\||---)")
+# Blocks that hold the mentee's prose; quotes, code and tables are someone else's words or not prose.
+_PROSE = ("paragraph", "list_item", "checkbox", "label", "speaker")
 
 
 @dataclass(frozen=True)
@@ -137,35 +139,28 @@ def stance(sentence: str) -> str | None:
     return None
 
 
-def _heading(line: str) -> str | None:
-    match = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
-    return match.group(1).strip("*_ ") if match else None
-
-
-def heading_above(lines: list[str], index: int) -> str:
-    """The nearest heading above line `index` (empty when none)."""
-    for line in reversed(lines[:index]):
-        heading = _heading(line)
-        if heading is not None:
-            return heading
-    return ""
+def heading_at(note: Note, line: int) -> str:
+    """The heading that file line `line` of a note sits under (empty when none)."""
+    heading = ""
+    for block in read_blocks(note.body, note.body_offset, front_matter=False):
+        if block.start > line:
+            break
+        heading = block.heading
+    return heading
 
 
 def note_statements(note: Note) -> list[Statement]:
     """Every first-person sentence with a stance, quoted exactly as the file has it (one line each)."""
     found: list[Statement] = []
-    context, fenced = "", False
-    for index, line in enumerate(note.body.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        heading = _heading(line)
-        if heading is not None:
-            context = heading
-        if fenced or heading is not None or _SKIP_LINE.match(line):
+    for block in read_blocks(note.body, note.body_offset, front_matter=False):
+        if block.kind not in _PROSE:
             continue
-        text = line[BULLET.match(line).end():] if BULLET.match(line) else line
-        for start, end in sentences(text):
-            found += _statement(note, text[start:end].strip(), note.body_offset + index, context)
+        for index, line in enumerate(block.raw.split("\n")):
+            if _SKIP_LINE.match(line):
+                continue
+            text = line[BULLET.match(line).end():] if BULLET.match(line) else line
+            for start, end in sentence_spans(text):
+                found += _statement(note, text[start:end].strip(), block.start + index, block.heading)
     return found
 
 

@@ -1,30 +1,44 @@
-"""Then and now: for each recurring theme, an early sentence and a later one on the same theme, both quoted
-verbatim from the notes, ranked by how far the mentee moved (worry → intention → action → confidence)."""
+"""Then and now: an earlier and a later sentence of the mentee's about the same subject, both quoted verbatim,
+ranked by how far the mentee moved (worry → intention → action → confidence).
+
+"The same subject" is decided by meaning, sentence to sentence: the two sentences' embeddings must be close
+(MiniLM cosine), and they must share a content word. A shared theme word alone is not enough ("Year 10"
+in two sentences about different things); the theme only names the pair."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 from coach.agent.growth.statements import Statement, mentee_notes, note_statements, stems
 from coach.agent.themes import Theme
 from coach.notes.model import Note
+from coach.text import content_words
 
 MAX_PAIRS = 6
-# Movement matters most; within the same movement, a longer stretch of time shows more.
 MIN_MOVEMENT = 1
-# A pair where one side is about the theme only through its note's title or tags must show a big move.
-MIN_WEAK_MOVEMENT = 3
+SAME_SUBJECT = 0.5
+"""MiniLM cosine between the two sentences. Unrelated sentences sit below ~0.3, topical neighbours at
+~0.4-0.55, paraphrases above ~0.6; a worry and, months later, the confidence about the same thing share the
+subject but not the stance, so the bar sits between neighbours and paraphrases."""
+MIN_SHARED_WORDS = 1
+MAX_WORDS_IN_LABEL = 3
+
+Embed = Callable[[list[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
 class Pair:
-    """An earlier and a later statement on one theme; the later is dated after the earlier."""
+    """An earlier and a later statement about one subject; the later is dated after the earlier."""
 
     theme: str
     then: Statement
     now: Statement
     kind: str = "moved"
-    """"moved" (two statements on the theme) or "kept" (a promise and the report that it was done)."""
+    """"moved" (two statements on the subject) or "kept" (a promise and the report that it was done)."""
+    similarity: float = 0.0
 
     @property
     def movement(self) -> int:
@@ -36,76 +50,80 @@ class Pair:
 
     def to_json(self) -> dict:
         return {"theme": self.theme, "kind": self.kind, "movement": f"{self.then.stance} → {self.now.stance}",
-                "steps": self.movement, "days": self.days, "then": self.then.to_json(), "now": self.now.to_json()}
+                "steps": self.movement, "days": self.days, "similarity": round(self.similarity, 3),
+                "then": self.then.to_json(), "now": self.now.to_json()}
 
 
-def _term_words(theme: Theme) -> list[frozenset[str]]:
-    """Each label term as its stemmed words ("public speaking" needs both words)."""
-    found = [stems(term) for term in (theme.terms or tuple(theme.label.split(" / ")))]
-    return [words for words in found if words]
+# Words that frame a sentence rather than say what it is about ("I told Ade …").
+_FRAME = content_words("told tell telling said say says asked ask asking talked talk spoke")
 
 
-def _about(statement: Statement, terms: list[frozenset[str]]) -> tuple[frozenset[str], bool] | None:
-    """The first theme term the sentence itself names: (term, True). A term only in its heading, or a
-    feeling (worry or confidence) in a note whose title or tags name the term, is about it less surely:
-    (term, False)."""
-    own = stems(statement.text)
-    strong = next((term for term in terms if term <= own), None)
-    if strong is not None:
-        return strong, True
-    weak = next((term for term in terms if term <= statement.words), None)
-    if weak is None and statement.stance in ("worry", "confidence"):
-        weak = next((term for term in terms if term <= statement.topic), None)
-    return (weak, False) if weak is not None else None
+def without_names(text: str, names: frozenset[str]) -> str:
+    """The sentence with the mentors' names left out: "I told Ade …" is not about Ade."""
+    return " ".join(w for w in text.split() if w.strip(".,;:!?\"'()“”‘’").removesuffix("'s").lower() not in names)
 
 
-def _supported(then: Statement, then_sure: bool, now: Statement, now_sure: bool) -> bool:
-    """Both sides name the theme, or one does and the move is the whole way (worry to confidence)."""
-    if then_sure and now_sure:
-        return True
-    return (then_sure or now_sure) and now.level - then.level >= MIN_WEAK_MOVEMENT
+def shared_words(a: str, b: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
+    return (content_words(without_names(a, names)) & content_words(without_names(b, names))) - _FRAME
 
 
-def _candidates(theme: Theme, statements: list[Statement], kept: list) -> list[tuple[Statement, Statement, bool, str]]:
-    """(then, now, both sides name the theme, kind) for every pair the notes support on this theme."""
-    terms = _term_words(theme)
-    # A sentence that names the theme counts from any note; a feeling only inside the theme's notes.
-    on_theme = [(s, found) for s in statements if (found := _about(s, terms)) and (found[1] or s.path in theme.notes)]
+def same_subject(a: str, b: str, cosine: float, names: frozenset[str] = frozenset()) -> bool:
+    """Close in meaning (names left out) and sharing a content word that is not a name or a frame."""
+    return cosine >= SAME_SUBJECT and len(shared_words(a, b, names)) >= MIN_SHARED_WORDS
+
+
+def subject_label(then: Statement, now: Statement, themes: list[Theme]) -> str:
+    """A recurring theme both sentences name; else one either names; else the words they share."""
+    both, either = stems(then.text) & stems(now.text), stems(then.text) | stems(now.text)
+    for pool in (both, either):
+        for theme in themes:
+            terms = [stems(term) for term in (theme.terms or tuple(theme.label.split(" / ")))]
+            if any(term and term <= pool for term in terms):
+                return theme.label
+    words = [w for w in now.text.split() if content_words(w) & shared_words(then.text, now.text)]
+    return " ".join(dict.fromkeys(w.strip(".,;:!?\"'()“”‘’").lower() for w in words[:MAX_WORDS_IN_LABEL])) or "—"
+
+
+def _candidates(statements: list[Statement], vectors: np.ndarray, kept: list, kept_cosines: list[float],
+                names: frozenset[str]):
+    """(then, now, kind, cosine) for every later-and-higher pair about the same subject."""
+    scores = vectors @ vectors.T if len(statements) else np.zeros((0, 0))
     found = []
-    for then, (term, then_sure) in on_theme:
-        for now, (other, now_sure) in on_theme:
-            if other == term and now.date > then.date and now.level - then.level >= MIN_MOVEMENT \
-                    and _supported(then, then_sure, now, now_sure):
-                found.append((then, now, then_sure and now_sure, "moved"))
-    # A kept promise is linked by the tracker; it belongs to the theme when either side names it.
-    found += [(then, now, True, "kept") for then, now in kept
-              if any(term <= then.words | now.words for term in terms)]
+    for i, then in enumerate(statements):
+        for j, now in enumerate(statements):
+            if now.date > then.date and now.level - then.level >= MIN_MOVEMENT \
+                    and same_subject(then.text, now.text, float(scores[i, j]), names):
+                found.append((then, now, "moved", float(scores[i, j])))
+    found += [(then, now, "kept", cosine) for (then, now), cosine in zip(kept, kept_cosines)
+              if same_subject(then.text, now.text, cosine, names)]
     return found
 
 
-def _best_pair(theme: Theme, statements: list[Statement], kept: list, used: set[tuple[str, int]]) -> Pair | None:
-    """The pair on this theme that moved most, then names it most surely, then spans the longest time;
-    neither side quoted already."""
-    best: tuple | None = None
-    for then, now, sure, kind in _candidates(theme, statements, kept):
-        if {(then.path, then.line), (now.path, now.line)} & used:
-            continue
-        key = (now.level - then.level, sure, (now.date - then.date).days, -then.line, now.line)
-        if best is None or key > best[0]:
-            best = (key, Pair(theme.label, then, now, kind))
-    return best[1] if best else None
-
-
-def then_and_now(themes: list[Theme], notes: list[Note], kept: list = (), limit: int = MAX_PAIRS) -> list[Pair]:
-    """At most one pair per theme, strongest movement first; no sentence is quoted twice. `kept` holds
-    (promise, report) statement pairs from the commitment tracker."""
+def then_and_now(themes: list[Theme], notes: list[Note], embed: Embed, kept: list = (),
+                 limit: int = MAX_PAIRS, names: frozenset[str] = frozenset()) -> list[Pair]:
+    """The strongest pairs, furthest movement first; no sentence quoted twice, one pair per subject label.
+    `kept` holds (promise, report) statement pairs from the commitment tracker: they must pass the same
+    same-subject test (the tracker can link a report about something else). `names` are the mentors' name
+    words (lower case), left out when comparing."""
     statements = [s for note in mentee_notes(notes) for s in note_statements(note)]
-    used: set[tuple[str, int]] = set()
-    pairs = []
-    for theme in themes:
-        pair = _best_pair(theme, statements, list(kept), used)
-        if pair is not None:
-            pairs.append(pair)
-            used |= {(pair.then.path, pair.then.line), (pair.now.path, pair.now.line)}
-    pairs.sort(key=lambda p: (-p.movement, -p.days, p.theme))
-    return pairs[:limit]
+    kept = list(kept)
+    texts = [without_names(s.text, names) for s in statements]
+    texts += [without_names(t, names) for then, now in kept for t in (then.text, now.text)]
+    if not texts:
+        return []
+    vectors = np.asarray(embed(texts), dtype=np.float32)
+    own, rest = vectors[: len(statements)], vectors[len(statements):]
+    kept_cosines = [float(rest[2 * k] @ rest[2 * k + 1]) for k in range(len(kept))]
+    ranked = sorted(_candidates(statements, own, kept, kept_cosines, names),
+                    key=lambda c: (c[1].level - c[0].level, c[3], (c[1].date - c[0].date).days), reverse=True)
+    used, labels, pairs = set(), set(), []
+    for then, now, kind, cosine in ranked:
+        label = subject_label(then, now, themes)
+        if {(then.path, then.line), (now.path, now.line)} & used or label in labels:
+            continue
+        pairs.append(Pair(label, then, now, kind, cosine))
+        used |= {(then.path, then.line), (now.path, now.line)}
+        labels.add(label)
+        if len(pairs) == limit:
+            break
+    return pairs

@@ -97,7 +97,8 @@ class GrowthScreen(CoachScreen):
             self.query_one(f"#spark-{key}", Sparkline).data = counts or [0]
             self.query_one(f"#spark-label-{key}", Static).update(f"{label} · {sum(counts)}")
         await self._show_pairs(progress)
-        who = one_line(progress.mentor or "your mentor", 40)
+        mentors = list(getattr(progress, "mentors", []))
+        who = one_line(progress.mentor or "your mentor", 40) if len(mentors) <= 1 else "your mentors"
         self.query_one("#words-head", Static).update(Content(f"What {who} saw"))
         self.query_one("#words", Static).update(_words(progress))
         self.query_one("#taught", Static).update(_taught(progress))
@@ -135,10 +136,17 @@ def _pair_card(progress, pair) -> Content:
 
 
 def _words(progress) -> Content:
+    """One section per mentor who appears (their name, then their quotes), or a line saying none are quoted."""
+    mentors = list(getattr(progress, "mentors", [])) or list(dict.fromkeys(w.mentor for w in progress.words))
     if not progress.words:
         return Content("No words of your mentor's are quoted in these notes.")
-    rows = [Content.assemble(f"“{one_line(w.quote, 300)}” ", (f"{_where(progress, w.path, w.date)}", "$text-muted"))
-            for w in progress.words[:MAX_WORDS]]
+    rows = []
+    for mentor in mentors:
+        theirs = [w for w in progress.words if w.mentor == mentor][:MAX_WORDS]
+        if len(mentors) > 1:
+            rows.append(Content.assemble((one_line(mentor, 40), "bold")))
+        rows += [Content.assemble(f"“{one_line(w.quote, 300)}” ", (f"{_where(progress, w.path, w.date)}", "$text-muted"))
+                 for w in theirs] or [Content("  none quoted")]
     return Content("\n").join(rows)
 
 

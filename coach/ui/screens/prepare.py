@@ -35,6 +35,7 @@ class PrepareScreen(CoachScreen):
         Binding("s", "save", "Save"),
         Binding("x", "export", "Export"),
         Binding("y", "copy", "Copy"),
+        Binding("f", "full_list", "Full list"),
     ]
 
     def __init__(self) -> None:
@@ -42,6 +43,7 @@ class PrepareScreen(CoachScreen):
         self.agenda = None
         self.items: list = []
         self._editing: str | None = None  # "edit" | "add" while the editor is open
+        self.showing_full = False
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="prepare-head"):
@@ -79,8 +81,8 @@ class PrepareScreen(CoachScreen):
     async def _drafted(self, agenda) -> None:
         self.agenda = agenda
         self.items = list(agenda.items)
-        who = one_line(agenda.mentor or "your mentor", 40)
-        self._say(f"Next meeting with {who} · {len(self.items)} items")
+        self.showing_full = False
+        self._say(self._summary())
         await self.render_items(0)
         self.focus_main()
 
@@ -102,6 +104,31 @@ class PrepareScreen(CoachScreen):
         if not first:
             return line
         return Content.assemble((ed.section_title(item.section), "bold $text-primary"), "\n", line)
+
+    def _summary(self) -> str:
+        """Who the meeting is with, how many items, and what else is one key away."""
+        agenda = self.agenda
+        who = one_line(getattr(agenda, "mentor", None) or "your mentor", 40)
+        more, confirm = len(getattr(agenda, "more", [])), len(getattr(agenda, "confirm", []))
+        text = f"Next meeting with {who} · {len(self.items)} items"
+        if more:
+            text += " · f: ranked list only" if self.showing_full else f" · f: full list (+{more})"
+        if confirm:
+            text += f" · {confirm} may be done: confirm in Commitments"
+        return text
+
+    async def action_full_list(self) -> None:
+        """Show every open item (the full list), or the ranked agenda again; edits to the rest are kept."""
+        if self.agenda is None:
+            return
+        more = list(getattr(self.agenda, "more", []))
+        if self.showing_full:
+            self.items = [item for item in self.items if not any(item is m for m in more)]
+        else:
+            self.items = self.items + [m for m in more if not any(m is item for item in self.items)]
+        self.showing_full = not self.showing_full
+        self._say(self._summary())
+        await self.render_items(self.index)
 
     @property
     def index(self) -> int:

@@ -10,9 +10,7 @@ import pytest
 
 from coach.agent.growth.chart import timeline_svg, write_timeline
 from coach.agent.growth.promises import kept_promises
-from coach.agent.growth.recognition import note_mentor_words
 from coach.agent.growth.statements import note_statements, stance
-from coach.agent.growth.then_and_now import then_and_now
 from coach.agent.growth.timeline import timeline
 from coach.agent.themes import Theme
 from coach.errors import CoachError
@@ -47,37 +45,6 @@ def test_statements_are_verbatim_lines_with_file_line_numbers():
     assert [(s.text, s.line, s.context) for s in found] == [("I'm **really** nervous about the talk.", 7, "Talk")]
 
 
-THEME = Theme("public speaking", date(2025, 1, 1), date(2025, 6, 1), ("a.md", "b.md", "c.md"),
-              (date(2025, 1, 1), date(2025, 3, 1), date(2025, 6, 1)), ("public speaking",))
-NOTES = [
-    note("a.md", "2025-01-01", "Public speaking scares me: I'm nervous about public speaking at the all-hands.\n"),
-    note("b.md", "2025-03-01", "I'll practise public speaking at the lunch-and-learn.\n"),
-    note("c.md", "2025-06-01", "I gave the talk and I wasn't nervous about public speaking at all.\n"),
-    note("d.md", "2025-07-01", "I'm nervous about the budget.\n"),
-]
-
-
-def test_then_and_now_pairs_the_biggest_move_on_one_theme():
-    pairs = then_and_now([THEME], NOTES)
-    assert len(pairs) == 1
-    pair = pairs[0]
-    assert (pair.then.path, pair.then.stance, pair.now.path, pair.now.stance) == ("a.md", "worry", "c.md", "confidence")
-    assert pair.now.date > pair.then.date and pair.movement == 3
-    for side in (pair.then, pair.now):
-        assert side.text in next(n.body for n in NOTES if n.path == side.path)
-
-
-def test_then_and_now_never_pairs_backwards_or_off_theme():
-    backwards = [note("a.md", "2025-06-01", NOTES[0].body), note("c.md", "2025-01-01", NOTES[2].body)]
-    assert then_and_now([THEME], backwards) == []
-    assert then_and_now([THEME], [NOTES[0], NOTES[3]]) == []  # the budget worry is another topic
-
-
-def test_coach_written_and_mentor_role_notes_are_not_the_mentees_voice():
-    generated = note("c.md", "2025-06-01", NOTES[2].body, extra={"created_by": "coach"})
-    mentoring = note("c.md", "2025-06-01", NOTES[2].body, role="mentor")
-    assert [p for p in then_and_now([THEME], [NOTES[0], NOTES[1], generated]) if p.now.path == "c.md"] == []
-    assert [p for p in then_and_now([THEME], [NOTES[0], NOTES[1], mentoring]) if p.now.path == "c.md"] == []
 
 
 def tracked(text, status, day, mentor="Ade Okafor", owner="me", settled=None, age=10):
@@ -112,19 +79,6 @@ def test_timeline_counts_sessions_and_commitments_per_month_including_quiet_mont
         {"month": "2025-02", "sessions": 0, "made": 2, "done": 1},
         {"month": "2025-03", "sessions": 1, "made": 0, "done": 0},
     ]
-
-
-def test_mentor_words_are_the_mentors_quotes_to_the_mentee():
-    body = ('Ade: "You passed. The real test is when you are not there."\n'
-            'Rachel said "you are on the list" to everyone.\n'
-            '## What Ade said\n\n"Your job is to make the room better."\n'
-            'I said "could you help me out with reviews" to Priya.\n')
-    found = note_mentor_words(note("a.md", "2025-01-01", body, mentor="Ade Okafor"))
-    assert [(w.quote, w.kind, w.line) for w in found] == [
-        ("You passed. The real test is when you are not there.", "recognition", 5),
-        ("Your job is to make the room better.", "challenge", 9),
-    ]
-    assert note_mentor_words(note("b.md", "2025-01-01", body)) == []  # no mentor, no mentor's words
 
 
 def test_timeline_svg_is_well_formed_and_has_three_series(tmp_path):
@@ -175,29 +129,6 @@ def test_kept_promise_pairs_quote_the_promise_and_the_report_verbatim():
 def test_stance_reads_curly_apostrophes_like_straight_ones():
     assert stance("I’ll book the room for Friday.") == "intention"
     assert stance("I don’t feel nervous about it now.") == "confidence"
-
-
-def test_mentor_words_include_reported_recognition_but_not_reported_advice():
-    body = ('Ade said "teaching is a skill too, you know". Then he pointed out that I wasn\'t nervous at all.\n'
-            "He said I should book the room earlier.\n"
-            "Rachel noticed that I was calm.\n")
-    found = note_mentor_words(note("a.md", "2025-01-01", body, mentor="Ade Okafor", body_offset=1))
-    assert [(w.quote, w.kind, w.line) for w in found] == [
-        ("teaching is a skill too, you know", "challenge", 1),
-        ("Then he pointed out that I wasn't nervous at all.", "recognition", 1),
-    ]
-
-
-def test_a_theme_word_only_in_a_heading_needs_the_whole_move():
-    theme = Theme("hand", date(2025, 1, 1), date(2025, 3, 1), ("a.md", "b.md"), (date(2025, 1, 1), date(2025, 3, 1)),
-                  ("hand",))
-    then = note("a.md", "2025-01-01", "I'm going to hand the reviews to Priya.\n")
-    now = note("b.md", "2025-03-01", "# The all-hands talk\n\nI opened with the mismatch story.\n")
-    assert then_and_now([theme], [then, now]) == []
-    calm = note("b.md", "2025-03-01", "# The all-hands talk\n\nI opened with the story.\n\nI was calm and enjoyed it.\n")
-    worried = note("a.md", "2025-01-01", "I'm nervous I can't hand the reviews over.\n")
-    (pair,) = then_and_now([theme], [worried, calm])
-    assert (pair.then.stance, pair.now.stance) == ("worry", "confidence")
 
 
 def test_a_promise_that_wraps_onto_the_next_line_is_quoted_to_its_sentence_end_verbatim():

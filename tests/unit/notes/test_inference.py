@@ -145,3 +145,26 @@ def test_input_notes_are_not_mutated() -> None:
     bare = note("2025-10-01 grace.md")
     infer_from_folder([GRACE, bare])
     assert bare.mentor is None and bare.extra == {} and GRACE.extra == {}
+
+
+def test_a_spelling_with_initials_is_the_same_person_so_the_first_name_still_identifies() -> None:
+    full = note("2025-01-05 kickoff.md", mentor="Priya Nair-Shah", kind="session", front_matter=True)
+    short = note("2025-02-05 catch-up.md", mentor="Priya N-S", kind="session", front_matter=True)
+    bare = note("priya_2025-03-01.txt", body="Budget, again.")
+    result = by_path(infer_from_folder([full, short, bare, GRACE]))[bare.path]
+    assert result.mentor == "Priya Nair-Shah"
+
+
+def test_a_file_named_by_a_mentor_s_initial_is_theirs_and_a_session() -> None:
+    initial = note("2025-04-15 T.md", body="T, 15 April\n\nMarkbook: done.")
+    out = by_path(infer_from_folder([GRACE, TOMAS, initial]))
+    assert (out[initial.path].mentor, out[initial.path].kind) == ("Tomás Reyes", "session")
+
+
+def test_an_initial_two_mentors_share_or_a_lower_case_letter_names_no_one() -> None:
+    gina = note("2025-01-11 hello.md", mentor="Gina Ruiz", kind="session", front_matter=True)
+    shared = note("2025-04-15 G.md")
+    lower = note("2025-04-16 t.md")
+    out = by_path(infer_from_folder([GRACE, TOMAS, gina, shared, lower]))
+    assert out[shared.path].mentor is None
+    assert out[lower.path].mentor is None

@@ -64,3 +64,14 @@ def test_coerce_date_accepts_dates(value: object, expected: date) -> None:
 )
 def test_coerce_date_rejects_junk(value: object) -> None:
     assert coerce_date(value) is None
+
+
+def test_a_first_line_that_is_only_a_date_dates_the_note() -> None:
+    from coach.notes.dates import date_from_first_line
+
+    assert date_from_first_line("Wed 21 May 2025\n\nParents' evening.") == date(2025, 5, 21)
+    assert date_from_first_line("\n# 3 March 2026\nbody") == date(2026, 3, 3)
+    assert date_from_first_line("March 3, 2026") == date(2026, 3, 3)
+    assert date_from_first_line("K, 15 April, first week back") is None  # a header line, not a date
+    assert date_from_first_line("Met on 21 May 2025 about hiring") is None
+    assert date_from_first_line("31 February 2025") is None

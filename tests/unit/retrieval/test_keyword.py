@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.retrieval.keyword import STOPWORDS, KeywordIndex, tokenize
+from coach.retrieval.keyword import KeywordIndex, tokenize
+from coach.text import STOP_WORDS as STOPWORDS
 
 # -- tokenize --------------------------------------------------------------------------------
 
