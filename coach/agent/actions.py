@@ -1,56 +1,68 @@
-"""Commitments carried across notes: open, done or dropped, by matching later follow-ups to them."""
+"""Commitments carried across notes: open, done, dropped or "maybe done", each change with its evidence.
+
+A later note settles a commitment only when one of its sentences is about that commitment (its words
+and, with embeddings, its meaning) and says it happened or was abandoned. Closing something that is
+still open is the worse error, so anything less than a strong match in the same thread and within
+a few months is only "maybe done" (a question for the user), and a weak "dropped" changes nothing."""
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from itertools import groupby
 
-import numpy as np
-
 from coach.agent.report_match import (
-    MIN_SHARED,
+    Embed,
+    Similarity,
     core_text,
     head_text,
-    labels,
-    names_itself,
     report_text,
     report_words,
 )
 from coach.notes.commitments import (
     Commitment,
     FollowUp,
-    containment,
+    WordIndex,
     content_words,
     extract_commitments,
-    extract_followups,
+    report_units,
 )
 from coach.notes.model import Note
 
-Embed = Callable[[list[str]], np.ndarray]
-"""Texts -> L2-normalised vectors, one row per text (e.g. MiniLM with normalize_embeddings=True)."""
+__all__ = ["STATUSES", "Embed", "Progress", "TrackedCommitment", "core_text", "track_commitments"]
 
-# Thresholds, set from what the measures mean rather than fitted to any notes:
-# a report "is about" a commitment when at least half of the commitment's content words
-# reappear in it (and at least MIN_SHARED, so one shared name is never enough) ...
-LEXICAL_MATCH = 0.5
-# ... or when sentence embeddings put them in paraphrase territory (for MiniLM-class models,
-# unrelated sentences sit below ~0.3, topical neighbours ~0.4-0.55, paraphrases above ~0.6).
-COSINE_MATCH = 0.6
-# With embeddings, the two signals are averaged: half the key words plus a topical-neighbour
-# cosine (0.5 + 0.4) average to this.
-MEAN_MATCH = 0.45
-# A repeat of an open commitment must be much closer than a report about it.
-REPEAT_COSINE = 0.8
-REPEAT_CONTAINMENT = 0.8
-REPEAT_JACCARD = 0.5
+STATUSES = ("open", "maybe_done", "done", "dropped")
+NOT_CLOSED = frozenset({"open", "maybe_done"})
+"""Statuses under which a commitment is still the mentee's to do (maybe_done waits for their word)."""
+
+# A strong match names the commitment closely (Similarity.names_closely); from another mentor's
+# thread or from further away than the window it must also score at least this (a near paraphrase:
+# "Rang Tyler's dad back about the fire door", told to the other mentor).
+STRONG_ELSEWHERE = 0.6
+EVIDENCE_WINDOW_DAYS = 180
+# A repeat merges into an open item of the same thread last mentioned at most this long ago.
+REPEAT_WINDOW_DAYS = 120
 _NEGATIVE = re.compile(
     r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back)\b", re.IGNORECASE
 )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A later sentence about a commitment that did not settle it: partial, paused, or a weak sign."""
+
+    text: str
+    path: str
+    date: date
+    line: int
+    status: str
+    """"pending" (partial, not yet, parked), or "maybe_dropped" (a weak sign it was abandoned)."""
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "path": self.path, "date": self.date.isoformat(), "line": self.line,
+                "status": self.status}
 
 
 @dataclass(frozen=True)
@@ -61,15 +73,19 @@ class TrackedCommitment:
     commitment: Commitment
     """The first mention: what was said, by whom, where and when."""
     status: str
-    """"open", "done" or "dropped"."""
+    """"open", "maybe_done" (a weak sign it was done: the user confirms), "done" or "dropped"."""
     status_path: str | None
     status_date: date | None
     age_days: int
     """Days open so far (open), or days it took to settle (done / dropped)."""
     evidence: str | None = None
-    """The follow-up sentence that settled it."""
+    """The sentence that settled it (or, for maybe_done, that suggests it)."""
     mentions: tuple[tuple[str, int], ...] = ()
     """(path, line) of every mention, the first one included: repeats merge into one item."""
+    evidence_line: int | None = None
+    """1-based body line of the evidence sentence in status_path."""
+    progress: tuple[Progress, ...] = ()
+    """Later sentences that reported on it without settling it, oldest first."""
 
     def __getattr__(self, name: str):
         if name in _COMMITMENT_FIELDS:
@@ -88,167 +104,211 @@ class _Item:
     mentions: list[Commitment] = field(default_factory=list)
     status: str = "open"
     settled_by: FollowUp | None = None
+    progress: list[Progress] = field(default_factory=list)
 
     @property
     def negative(self) -> bool:
         """A "stop …" commitment, for which "haven't …" / "no longer …" mean it was kept."""
         return bool(_NEGATIVE.match(self.first.text))
 
-
-class _Similarity:
-    """IDF-weighted word overlap, plus cosine similarity when an embedding function was given."""
-
-    def __init__(self, notes: list[Note], texts: Iterable[str], embed: Embed | None) -> None:
-        self.df: Counter[str] = Counter(w for note in notes for w in content_words(note.body))
-        self.notes_read = len(notes)
-        self.rows: dict[str, int] = {}
-        self.vectors: np.ndarray | None = None
-        if embed is not None:
-            unique = list(dict.fromkeys(texts))
-            self.rows = {text: i for i, text in enumerate(unique)}
-            self.vectors = np.asarray(embed(unique), dtype=np.float32) if unique else None
-
-    def idf(self, word: str) -> float:
-        """Smoothed inverse document frequency over the notes (a word no note contains is rarest)."""
-        return math.log((1 + self.notes_read) / (1 + self.df.get(word, 0))) + 1
-
-    def cosine(self, a: str, b: str) -> float | None:
-        """Cosine of two texts seen at construction, or None without embeddings."""
-        if self.vectors is None or a not in self.rows or b not in self.rows:
-            return None
-        return float(self.vectors[self.rows[a]] @ self.vectors[self.rows[b]])
-
-    def weighted_containment(self, words: frozenset[str], other: frozenset[str]) -> float:
-        """Share of `words`' IDF mass found in `other`: rare shared words count for more."""
-        total = sum(self.idf(w) for w in words)
-        return sum(self.idf(w) for w in words & other) / total if total else 0.0
-
-    def lexical(self, commitment: str, followup: FollowUp) -> float:
-        """Weighted share of the commitment's words (whole core or its head clause) in the report."""
-        other, best = report_words(followup), 0.0
-        for text in {core_text(commitment), head_text(commitment)}:
-            words = content_words(text)
-            if len(words & other) >= min(MIN_SHARED, len(words)):
-                best = max(best, self.weighted_containment(words, other))
-        return best
-
-    def about(self, commitment: str, followup: FollowUp) -> float:
-        """How strongly the report is about the commitment (0 when it is not)."""
-        labelled = labels(commitment, followup)
-        lexical = max(self.lexical(commitment, followup), LEXICAL_MATCH if labelled else 0.0)
-        cosine = self.cosine(commitment, report_text(followup))
-        if cosine is not None and cosine >= COSINE_MATCH:
-            return max(cosine, (lexical + cosine) / 2)  # paraphrase territory: the meaning decides
-        if not (labelled or names_itself(commitment, followup)):
-            return 0.0  # a heading gives the topic, not the evidence ("## Hiring" is not "hired")
-        if cosine is None:
-            return lexical if lexical >= LEXICAL_MATCH else 0.0
-        # With both signals, words alone no longer decide: an unrelated sentence that happens to
-        # share words ("evidence", "raise") is vetoed by a low cosine.
-        mean = (lexical + cosine) / 2
-        return max(cosine, mean) if mean >= MEAN_MATCH else 0.0
-
-    def by_label_only(self, commitment: str, followup: FollowUp) -> bool:
-        """True when only a "Topic:" label ties the report to the commitment: the label may name a
-        topic that several commitments share."""
-        if not labels(commitment, followup) or names_itself(commitment, followup):
-            return False
-        cosine = self.cosine(commitment, report_text(followup))
-        return cosine is None or cosine < COSINE_MATCH
-
-    def repeats(self, a: str, b: str) -> bool:
-        """True when two commitments say the same thing."""
-        wa, wb = content_words(a), content_words(b)
-        small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-        shared = len(wa & wb)
-        if shared >= MIN_SHARED and containment(small, large) >= REPEAT_CONTAINMENT:
-            return True
-        if shared >= 3 and shared / len(wa | wb) >= REPEAT_JACCARD:
-            return True
-        return (self.cosine(a, b) or 0.0) >= REPEAT_COSINE
+    @property
+    def thread(self) -> str | None:
+        return _thread(self.first.mentor)
 
 
-def _status_from(item: _Item, followup: FollowUp) -> str | None:
-    """The item's new status given a matching follow-up, or None when it stays open."""
-    if followup.negated and item.negative:
-        return "done"  # "haven't touched the rota" keeps "stop reviewing the rota"
-    return None if followup.status == "pending" else followup.status
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame"})
 
 
-def _best_followup(item: _Item, followups: list[FollowUp], sim: _Similarity) -> tuple[float, FollowUp] | None:
-    """The follow-up of one day's notes that is most about this item, with its score (None: none is)."""
-    scored = [(sim.about(text.text, f), f) for f in followups for text in item.mentions]
-    scored = [(score, f) for score, f in scored if score > 0]
-    if not scored:
-        return None
-    return max(scored, key=lambda pair: (pair[0], -len(pair[1].text)))
+def _thread(mentor: str | None) -> str | None:
+    """The mentor thread a note belongs to (first name, any case, titles skipped); None for the
+    mentee's own notes."""
+    words = [w for w in re.findall(r"[\w'-]+", (mentor or "").casefold()) if w not in _TITLES]
+    return words[0] if words else None
 
 
-def _settle_day(open_items: list[_Item], followups: list[FollowUp], sim: _Similarity) -> None:
-    """Settle open items from one day's follow-ups. A report tied to an item by its "Topic:" label
-    alone settles it only when no other item is more strongly about that report ("Crit: I stayed
-    quiet…" is about keeping quiet in crit, not about sharing the crit template)."""
-    best = {id(item): found for item in open_items if (found := _best_followup(item, followups, sim))}
-    strongest: dict[int, float] = {}
-    for score, followup in best.values():
-        strongest[id(followup)] = max(strongest.get(id(followup), 0.0), score)
-    for item in open_items:
-        if id(item) not in best:
+def _same_thread(a: str | None, b: str | None) -> bool:
+    """The mentee's own notes (no mentor) belong to every thread."""
+    return a is None or b is None or a == b
+
+
+def _item_words(item: _Item) -> frozenset[str]:
+    """What an item is found by: the words of every mention's core and head clause."""
+    return frozenset().union(*(content_words(core_text(m.text)) | content_words(head_text(m.text))
+                               for m in item.mentions))
+
+
+class _Tracker:
+    """Items in the order they were first written, with a word index to find the ones a sentence
+    may be about (so a note is compared with the few items sharing a word, not with all of them)."""
+
+    def __init__(self, sim: Similarity) -> None:
+        self.sim = sim
+        self.items: list[_Item] = []
+        self.index = WordIndex()
+
+    def add(self, commitment: Commitment) -> None:
+        """Merge a commitment into an open repeat of the same thread and season, else start an item."""
+        words = content_words(commitment.text)
+        for key in sorted(self.index.candidates(words)):
+            item = self.items[key]
+            recent = (commitment.date - item.mentions[-1].date).days <= REPEAT_WINDOW_DAYS
+            if item.status in NOT_CLOSED and recent and _thread(commitment.mentor) == item.thread and any(
+                self.sim.repeats(m.text, commitment.text) for m in item.mentions
+            ):
+                item.mentions.append(commitment)
+                self.index.add(key, _item_words(item))
+                return
+        item = _Item(commitment, [commitment])
+        self.index.add(len(self.items), _item_words(item))
+        self.items.append(item)
+
+    def candidates(self, unit: FollowUp, day: date) -> Iterator[_Item]:
+        """Items still open, last mentioned before `day`, sharing a word with the report."""
+        for key in sorted(self.index.candidates(report_words(unit))):
+            item = self.items[key]
+            if item.status in NOT_CLOSED and item.mentions[-1].date < day:
+                yield item
+
+
+@dataclass(frozen=True)
+class _Match:
+    """How a report bears on an item."""
+
+    score: float
+    strong: bool
+    unit: FollowUp
+
+
+def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity) -> _Match | None:
+    """The report's match with the item (None when it is not about it). Strong only when the report
+    names the commitment itself, scores well, comes from the same thread and within the window."""
+    best: _Match | None = None
+    for mention in item.mentions:
+        score = sim.about(mention.text, unit)
+        if score <= 0 or (best is not None and score <= best.score):
             continue
-        score, followup = best[id(item)]
-        if score < strongest[id(followup)] and any(sim.by_label_only(m.text, followup) for m in item.mentions):
-            continue
-        status = _status_from(item, followup)
-        if status is not None:
-            item.status, item.settled_by = status, followup
+        close = sim.names_closely(mention.text, unit)
+        home = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS and _same_thread(item.thread, unit_thread)
+        strong = close and (home or score >= STRONG_ELSEWHERE)
+        best = _Match(score, strong, unit)
+    return best
 
 
-def _add(items: list[_Item], commitment: Commitment, sim: _Similarity) -> None:
-    """Merge a commitment into an open item that it repeats, else start a new item."""
-    for item in items:
-        if item.status == "open" and any(sim.repeats(m.text, commitment.text) for m in item.mentions):
-            item.mentions.append(commitment)
+def _decide(item: _Item, match: _Match) -> None:
+    """Apply one report to an item: close it on strong evidence, ask on weak evidence, and record
+    partial progress; never close on a report that only mentions it."""
+    unit = match.unit
+    if unit.negated and item.negative and unit.status in ("pending", "dropped"):
+        status = "done" if match.strong else "maybe_done"  # "haven't touched the rota" keeps "stop …"
+    elif unit.status == "pending":
+        item.progress.append(_progress(unit, "pending"))
+        if match.strong:  # "haven't booked it yet" outweighs an earlier weak sign it was done
+            item.status, item.settled_by = "open", None
+        return
+    elif unit.status == "dropped":
+        if not match.strong:
+            item.progress.append(_progress(unit, "maybe_dropped"))
             return
-    items.append(_Item(commitment, [commitment]))
+        status = "dropped"
+    elif unit.section == "title":
+        status = "done" if match.strong else None  # a note named for it: only a close match counts
+    elif unit.status == "done":
+        status = "done" if match.strong else "maybe_done"
+    else:
+        status = "maybe_done" if match.strong else None  # named, but no word of what happened
+    if status is not None and not (status == "maybe_done" and item.status == "maybe_done"):
+        item.status, item.settled_by = status, unit
+
+
+def _progress(unit: FollowUp, status: str) -> Progress:
+    return Progress(unit.text, unit.path, unit.date, unit.line, status)
+
+
+def _settle_day(tracker: _Tracker, units: list[FollowUp], threads: dict[str, str | None]) -> None:
+    """Settle items from one day's reports. Each item takes its best report of the day; a report
+    tied to several items by a "Topic:" label alone goes to the one it is most about."""
+    best: dict[int, _Match] = {}
+    items: dict[int, _Item] = {}
+    for unit in units:
+        for item in tracker.candidates(unit, unit.date):
+            found = _match(item, unit, threads.get(unit.path), tracker.sim)
+            if found is not None and (id(item) not in best or found.score > best[id(item)].score):
+                best[id(item)], items[id(item)] = found, item
+    strongest: dict[int, float] = {}
+    for found in best.values():
+        strongest[id(found.unit)] = max(strongest.get(id(found.unit), 0.0), found.score)
+    for key, found in best.items():
+        item = items[key]
+        by_label = any(tracker.sim.by_label_only(m.text, found.unit) for m in item.mentions)
+        if found.score < strongest[id(found.unit)] and by_label:
+            continue
+        _decide(item, found)
 
 
 def _tracked(item: _Item, today: date) -> TrackedCommitment:
     """The public record of an item."""
     first, settled = item.first, item.settled_by
-    end = settled.date if settled else today
+    closed = settled is not None and item.status in ("done", "dropped")
     return TrackedCommitment(
         first,
         status=item.status,
         status_path=settled.path if settled else None,
         status_date=settled.date if settled else None,
-        age_days=(end - first.date).days,
+        age_days=((settled.date if closed else today) - first.date).days,
         evidence=settled.text if settled else None,
         mentions=tuple((m.path, m.line) for m in item.mentions),
+        evidence_line=settled.line if settled else None,
+        progress=tuple(item.progress),
     )
 
 
-def _similarity(
-    found: list[tuple[Note, list[Commitment], list[FollowUp]]], embed: Embed | None
-) -> _Similarity:
-    """One embedding call for every commitment and report text."""
-    texts = [c.text for _, cs, _ in found for c in cs] + [report_text(f) for _, _, fs in found for f in fs]
-    return _Similarity([note for note, _, _ in found], texts, embed)
+def _title_unit(note: Note) -> FollowUp | None:
+    """A note whose title names a commitment may be its doing ("A day shadowing Kwame")."""
+    if not note.title or not content_words(note.title):
+        return None
+    return FollowUp(note.title, "", note.path, note.date, 1, section="title")
+
+
+# A sentence this short that reports nothing by its own words ("The day", "Josh, two weeks in") is
+# no evidence, even if the sentences around it are about a commitment.
+_BARE_WORDS = 4
+
+
+def _units(note: Note) -> list[FollowUp]:
+    """What a note may report with: its title, and its sentences (bare short ones left out)."""
+    title = _title_unit(note)
+    units = [u for u in report_units(note) if u.status or len(content_words(u.text)) >= _BARE_WORDS]
+    return ([title] if title else []) + units
 
 
 def track_commitments(notes: list[Note], today: date, embed: Embed | None = None) -> list[TrackedCommitment]:
     """Every commitment in the notes with its status. Notes are read by date; each day's
-    commitments merge into open repeats (or start items), then its follow-ups settle items
+    commitments merge into open repeats (or start items), then its reports settle items
     last mentioned on an earlier day."""
     ordered = sorted(notes, key=lambda n: (n.date, n.path))
-    found = [(n, extract_commitments(n), extract_followups(n, include_pending=True)) for n in ordered]
-    sim = _similarity(found, embed)
-    items: list[_Item] = []
-    for day, group in groupby(found, key=lambda entry: entry[0].date):
+    found = [(n, extract_commitments(n), _units(n)) for n in ordered]
+    threads = {n.path: _thread(n.mentor) for n in ordered}
+    sim = Similarity(ordered, [c.text for _, cs, _ in found for c in cs], embed)
+    sim.prepare(_texts_to_compare(found))
+    tracker = _Tracker(sim)
+    for _day, group in groupby(found, key=lambda entry: entry[0].date):
         group = list(group)
         for _, commitments, _ in group:
             for commitment in commitments:
-                _add(items, commitment, sim)
-        followups = [f for _, _, fs in group for f in fs]
-        # A note that repeats a commitment is not also its report: settle only from later days.
-        _settle_day([i for i in items if i.status == "open" and i.mentions[-1].date < day], followups, sim)
-    return [_tracked(item, today) for item in items]
+                tracker.add(commitment)
+        _settle_day(tracker, [u for _, _, units in group for u in units], threads)
+    return [_tracked(item, today) for item in tracker.items]
+
+
+def _texts_to_compare(found: list[tuple[Note, list[Commitment], list[FollowUp]]]) -> list[str]:
+    """Report texts sharing a word with some earlier commitment: the only ones ever compared by
+    meaning, so only they are embedded."""
+    index, texts, dates = WordIndex(), [], []
+    for note, commitments, units in found:
+        for unit in units:
+            if any(dates[k] < note.date for k in index.candidates(report_words(unit))):
+                texts += [report_text(unit), unit.text]
+        for commitment in commitments:
+            index.add(len(dates), content_words(commitment.text))
+            dates.append(commitment.date)
+    return texts

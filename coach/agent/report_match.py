@@ -3,10 +3,39 @@ report's own words, and "Topic:" labels."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from coach.notes.commitments import FollowUp, content_words
+import numpy as np
+
+from coach.notes.commitments import FollowUp, containment, content_words
+from coach.notes.model import Note
+
+Embed = Callable[[list[str]], np.ndarray]
+"""Texts -> L2-normalised vectors, one row per text (e.g. MiniLM with normalize_embeddings=True)."""
+
+# Thresholds, set from what the measures mean rather than fitted to any notes:
+# a report "is about" a commitment when at least half of the commitment's content words
+# reappear in it (and at least MIN_SHARED, so one shared name is never enough) ...
+LEXICAL_MATCH = 0.5
+# ... or when sentence embeddings put them in paraphrase territory (for MiniLM-class models,
+# unrelated sentences sit below ~0.3, topical neighbours ~0.4-0.55, paraphrases above ~0.6).
+COSINE_MATCH = 0.6
+# With embeddings, the two signals are averaged: half the key words plus a topical-neighbour
+# cosine (0.5 + 0.4) average to this.
+MEAN_MATCH = 0.45
+# A report "names it closely" with the commitment's verb and another word, or this share of its key
+# words; and never with a cosine below this (a different subject in the same words).
+CLOSE_CONTAINMENT = 0.6
+PRO_VERB_COVER = 0.45
+CLOSE_COSINE = 0.35
+# A repeat of an open commitment must be much closer than a report about it.
+REPEAT_COSINE = 0.8
+REPEAT_CONTAINMENT = 0.8
+REPEAT_JACCARD = 0.5
 
 # Two shared words at least, so that one shared name is never enough to say a report is about it.
 MIN_SHARED = 2
@@ -54,13 +83,17 @@ def head_text(commitment: str) -> str:
 
 
 def report_text(followup: FollowUp) -> str:
-    """What a follow-up is embedded as: the sentence, and for a terse one the next sentence too."""
-    if len(content_words(followup.text)) < SHORT_REPORT_WORDS and followup.after:
-        return f"{followup.text}. {followup.after}"
+    """What a follow-up is matched as: the sentence, and for a terse one ("I wrote it on Sunday",
+    "Kept.") the sentence before it, which it answers, and the one after."""
+    if len(content_words(followup.text)) < SHORT_REPORT_WORDS:
+        return ". ".join(t for t in (followup.before, followup.text, followup.after) if t)
     return followup.text
 
 
 _LABEL = re.compile(r"^([^:]{1,40}):\s")
+# Words that stand in for any commitment's verb when saying it was done ("Finished the charter").
+_COMPLETED = re.compile(r"\b(?:did|done|finished|completed|sorted|went out|delivered)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back on)\s+", re.IGNORECASE)
 
 
 def _label_names(commitment: str, label: str) -> bool:
@@ -95,3 +128,104 @@ def names_itself(commitment: str, followup: FollowUp) -> bool:
     shared = len(words & content_words(report_text(followup)))
     needed = min(MIN_SHARED, len(words))
     return shared >= needed or (shared >= 1 and _PRO_VERB.search(followup.text) is not None)
+
+
+class Similarity:
+    """IDF-weighted word overlap, plus cosine similarity when an embedding function was given."""
+
+    def __init__(self, notes: list[Note], texts: Iterable[str], embed: Embed | None) -> None:
+        self.df: Counter[str] = Counter(w for note in notes for w in content_words(note.body))
+        self.notes_read = len(notes)
+        self.rows: dict[str, int] = {}
+        self.vectors: np.ndarray | None = None
+        self.embed = embed
+        self.prepare(texts)
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Embed, in one call, the texts not seen yet (nothing without an embedding function)."""
+        if self.embed is None:
+            return
+        unique = [t for t in dict.fromkeys(texts) if t not in self.rows]
+        if not unique:
+            return
+        vectors = np.asarray(self.embed(unique), dtype=np.float32)
+        self.rows |= {text: len(self.rows) + i for i, text in enumerate(unique)}
+        self.vectors = vectors if self.vectors is None else np.vstack([self.vectors, vectors])
+
+    def idf(self, word: str) -> float:
+        """Smoothed inverse document frequency over the notes (a word no note contains is rarest)."""
+        return math.log((1 + self.notes_read) / (1 + self.df.get(word, 0))) + 1
+
+    def cosine(self, a: str, b: str) -> float | None:
+        """Cosine of two texts seen at construction, or None without embeddings."""
+        if self.vectors is None or a not in self.rows or b not in self.rows:
+            return None
+        return float(self.vectors[self.rows[a]] @ self.vectors[self.rows[b]])
+
+    def weighted_containment(self, words: frozenset[str], other: frozenset[str]) -> float:
+        """Share of `words`' IDF mass found in `other`: rare shared words count for more."""
+        total = sum(self.idf(w) for w in words)
+        return sum(self.idf(w) for w in words & other) / total if total else 0.0
+
+    def lexical(self, commitment: str, followup: FollowUp) -> float:
+        """Weighted share of the commitment's words (whole core or its head clause) in the report."""
+        other, best = report_words(followup), 0.0
+        for text in {core_text(commitment), head_text(commitment)}:
+            words = content_words(text)
+            if len(words & other) >= min(MIN_SHARED, len(words)):
+                best = max(best, self.weighted_containment(words, other))
+        return best
+
+    def about(self, commitment: str, followup: FollowUp) -> float:
+        """How strongly the report is about the commitment (0 when it is not)."""
+        labelled = labels(commitment, followup)
+        lexical = max(self.lexical(commitment, followup), LEXICAL_MATCH if labelled else 0.0)
+        cosine = self.cosine(commitment, report_text(followup))
+        if cosine is not None and cosine >= COSINE_MATCH:
+            return max(cosine, (lexical + cosine) / 2)  # paraphrase territory: the meaning decides
+        if not (labelled or names_itself(commitment, followup)):
+            return 0.0  # a heading gives the topic, not the evidence ("## Hiring" is not "hired")
+        if cosine is None:
+            return lexical if lexical >= LEXICAL_MATCH else 0.0
+        # With both signals, words alone no longer decide: an unrelated sentence that happens to
+        # share words ("evidence", "raise") is vetoed by a low cosine.
+        mean = (lexical + cosine) / 2
+        return max(cosine, mean) if mean >= MEAN_MATCH else 0.0
+
+    def by_label_only(self, commitment: str, followup: FollowUp) -> bool:
+        """True when only a "Topic:" label ties the report to the commitment: the label may name a
+        topic that several commitments share."""
+        if not labels(commitment, followup) or names_itself(commitment, followup):
+            return False
+        cosine = self.cosine(commitment, report_text(followup))
+        return cosine is None or cosine < COSINE_MATCH
+
+    def repeats(self, a: str, b: str) -> bool:
+        """True when two commitments say the same thing."""
+        wa, wb = content_words(a), content_words(b)
+        small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        shared = len(wa & wb)
+        if shared >= MIN_SHARED and containment(small, large) >= REPEAT_CONTAINMENT:
+            return True
+        if shared >= 3 and shared / len(wa | wb) >= REPEAT_JACCARD:
+            return True
+        return (self.cosine(a, b) or 0.0) >= REPEAT_COSINE
+
+    def names_closely(self, commitment: str, followup: FollowUp) -> bool:
+        """True when the report repeats the commitment itself: its verb and another of its words
+        ("Sent him the passkeys doc" for "Send Ade the passkeys doc"), or most of its key words, and,
+        with embeddings, a meaning not far from it. A topical overlap ("Sue covered my Year 8s" for
+        "Watch Sue's Year 8 lesson") is not enough."""
+        words = content_words(core_text(commitment)) | content_words(head_text(commitment))
+        said = content_words(report_text(followup))
+        # "Stop checking email": the verb is the one being stopped.
+        action = _NEGATION.sub("", commitment).split()
+        verb = next(iter(content_words(action[0])), None) if action else None
+        covered = max(self.weighted_containment(words, said), self.weighted_containment(content_words(commitment), said))
+        # "did"/"finished" stand in for the verb only when the report also covers much of the rest.
+        shared = len(words & said)
+        stand_in = _COMPLETED.search(followup.text) is not None and covered >= PRO_VERB_COVER and shared > MIN_SHARED
+        verb_said = verb in said or stand_in
+        close = (verb_said and shared >= MIN_SHARED) or (covered >= CLOSE_CONTAINMENT and shared > MIN_SHARED)
+        cosines = [c for text in {followup.text, report_text(followup)} if (c := self.cosine(commitment, text)) is not None]
+        return close and (not cosines or max(cosines) >= CLOSE_COSINE)

@@ -17,7 +17,7 @@ from coach.commands.common import JsonOpt, check_choice
 from coach.errors import CoachError
 
 FRAMEWORK_CHOICES = ("rolfe", "gibbs", "grow")
-STATUS_CHOICES = ("open", "done", "dropped")
+STATUS_CHOICES = ("open", "maybe_done", "done", "dropped")
 MentorOpt = Annotated[str | None, typer.Option("--mentor", help="Mentor name (partial, any case).")]
 
 
@@ -102,7 +102,7 @@ def agenda(
 
 
 def actions(
-    status: Annotated[str | None, typer.Option(help="open | done | dropped.")] = None,
+    status: Annotated[str | None, typer.Option(help="open (incl. maybe_done) | maybe_done | done | dropped.")] = None,
     done: Annotated[str | None, typer.Option("--done", metavar="ID", help="Mark this commitment done.")] = None,
     drop: Annotated[str | None, typer.Option("--drop", metavar="ID", help="Mark this commitment dropped.")] = None,
     reopen: Annotated[str | None, typer.Option("--reopen", metavar="ID", help="Mark it open again.")] = None,
@@ -202,13 +202,20 @@ def _show_actions(items, as_json: bool) -> None:
         return
     if not items:
         out.print(plain("No commitments found."))
-    colours = {"open": "yellow", "done": "green", "dropped": "dim"}
+    colours = {"open": "yellow", "maybe_done": "cyan", "done": "green", "dropped": "dim"}
+    labels = {"maybe_done": "maybe?"}
     for item in items:
         owner = "" if item.owner == "me" else f" [{item.owner}]"
-        out.print(plain(f"{item.status:8}", colours[item.status]) + plain(f"{item.text}{owner}"))
+        status = labels.get(item.status, item.status)
+        out.print(plain(f"{status:8} ", colours.get(item.status, "")) + plain(f"{item.text}{owner}"))
         mark = f" · {item.status_note}" if getattr(item, "status_note", None) else ""
         where = f"{item.date.isoformat()} {item.path} · {item.age_days} days{mark}"
         out.print(plain(f"         {where} · id {getattr(item, 'id', '')}", "dim"))
+        if item.evidence and not getattr(item, "status_note", None):
+            confirm = " (confirm: --done ID, or --reopen ID)" if item.status == "maybe_done" else ""
+            line = f":{item.evidence_line}" if item.evidence_line else ""
+            out.print(plain(f"         evidence {item.status_date} {item.status_path}{line}: “{item.evidence}”{confirm}",
+                            "dim"))
 
 
 def _show_marked(item, as_json: bool) -> None:

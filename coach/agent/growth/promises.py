@@ -24,6 +24,7 @@ class Tally:
 
     def add(self, status: str) -> None:
         self.made += 1
+        status = "open" if status == "maybe_done" else status  # not closed until the user confirms
         setattr(self, status, getattr(self, status) + 1)
 
     def to_json(self) -> dict:

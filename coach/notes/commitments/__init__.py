@@ -6,12 +6,13 @@ cues (status words), extraction (commitments) and followups (progress reports)."
 
 from coach.notes.commitments.blocks import Block, classify_heading, parse_blocks
 from coach.notes.commitments.extraction import Commitment, extract_commitments
-from coach.notes.commitments.followups import FollowUp, extract_followups
+from coach.notes.commitments.followups import FollowUp, extract_followups, report_units
 from coach.notes.commitments.leads import finish_text, proper_nouns
 from coach.notes.commitments.markup import mask_quotes, sentences, strip_markup
-from coach.notes.commitments.words import containment, content_words, fold, stem
+from coach.notes.commitments.words import WordIndex, containment, content_words, fold, stem
 
 __all__ = [
+    "WordIndex",
     "Block",
     "Commitment",
     "FollowUp",
@@ -25,6 +26,7 @@ __all__ = [
     "mask_quotes",
     "parse_blocks",
     "proper_nouns",
+    "report_units",
     "sentences",
     "stem",
     "strip_markup",

@@ -11,19 +11,43 @@ DROPPED_LEAD = re.compile(
     r"^(?:dropped|parked|abandoned|cancelled|canceled|won't do|not doing)\s*[:\-]\s*", re.IGNORECASE
 )
 _DROPPED = re.compile(
-    r"\b(?:dropped|dropping|parked|parking|shelved|abandoned|scrapped|ditched|gave up|giving up|given up|"
-    r"let (?:it |that |this )?go|let go of|lapsed|fell off|fell by the wayside|fell through|"
-    r"didn't stick|did not stick|(?:only )?lasted (?:a|an|one|two|three|four|five|six|\d+) (?:day|week)s?)\b",
+    r"\b(?:dropped|dropping|abandoned|scrapped|scrapping|ditched|cancell?ed|gave up|giving up|given up|"
+    r"let (?:it |that |this )?go|let go of|let (?:it|that|this|them) slide|lapsed|fell off|fell by the wayside|"
+    r"fell through|didn't stick|did not stick|(?:only )?lasted (?:a|an|one|two|three|four|five|six|\d+) (?:day|week)s?|"
+    r"is dead|are dead|(?:has|have) gone|not coming back|never got (?:round|around)|didn't happen|did not happen|"
+    r"no point|not needed|no longer needed|called off|not applying|not going ahead|won't happen)\b",
+    re.IGNORECASE,
+)
+# "I never sent the targets", "never did get to it": it did not happen (for a "stop …" commitment, it was kept).
+_NEVER = re.compile(
+    r"\bnever\s+(?:really\s+)?(?:\w+ed|did|got|sent|made|went|wrote|took|gave|rang|told|met|read|found)\b",
     re.IGNORECASE,
 )
 _NEGATED_DROP = re.compile(
     r"\b(?:no longer|not going to|decided not to|decided against|won't be)\b", re.IGNORECASE
 )
+# Open, with progress: partial, paused ("parked" keeps it open), or not yet.
 _PENDING = re.compile(
-    r"\b(?:half|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not)|"
-    r"in progress|ongoing|need to|needs to|not done|not started)\b",
+    r"\b(?:half|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not|owe|the|a|only|averaging)|"
+    r"in progress|ongoing|need to|needs to|not done|not started|not there|rough draft|first draft|"
+    r"(?:only|just) (?:a |the )?(?:start|outline|draft)|left to|keeps? slipping|keep meaning|still owe|"
+    r"parked|parking|shelved|on hold|paused|postponed|put off|not dead)\b",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+_COUNT = re.compile(r"\b(\d+|[a-z]+) (?:of|out of) (?:the )?(\d+|[a-z]+)\b", re.IGNORECASE)
+
+
+def _partial_count(text: str) -> bool:
+    """ "13 of 14", "eight of fourteen": some but not all done."""
+    for match in _COUNT.finditer(text):
+        done, total = (_NUMBER_WORDS.get(g.lower(), int(g) if g.isdigit() else None) for g in match.groups())
+        if done is not None and total is not None and 0 < done < total:
+            return True
+    return False
+
+
 _NEGATED_PENDING = re.compile(r"\b(?:haven't|hasn't|didn't|did not|have not|has not|never)\b", re.IGNORECASE)
 _DONE_WORDS = re.compile(
     r"\[x\]|\b(?:done|finished|completed|sorted|shipped|submitted|merged|booked|sent|delivered|"
@@ -73,13 +97,22 @@ def _reports_progress(masked: str) -> bool:
 
 
 def cue(masked: str) -> tuple[str, bool] | None:
-    """(status, negated) the sentence's own words give, or None when it reports nothing."""
+    """(status, negated) the sentence's own words give, or None when it reports nothing. Partial or
+    paused progress is "pending" (still open); only words of abandoning make "dropped"."""
+    if _PENDING.search(masked) or _partial_count(masked):
+        return "pending", False
     if _DROPPED.search(masked):
         return "dropped", False
-    if _NEGATED_DROP.search(masked):
+    if _NEGATED_DROP.search(masked) or _NEVER.search(masked):
         return "dropped", True
-    if _PENDING.search(masked):
-        return "pending", False
     if _NEGATED_PENDING.search(masked):
         return "pending", True
     return ("done", False) if _reports_progress(masked) else None
+
+
+def opens_with_report(masked: str) -> bool:
+    """A line that opens by reporting ("Sent the slides", "Done: …", "I've booked …"), not planning."""
+    words = re.findall(r"[A-Za-z']+", masked)
+    if DONE_LEAD.match(masked) or DROPPED_LEAD.match(masked) or _PERFECT.match(masked):
+        return True
+    return bool(words) and _is_past(words[0])

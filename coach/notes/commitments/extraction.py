@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from coach.notes.commitments.blocks import Block, line_at, parse_blocks
-from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue
+from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
+from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue, opens_with_report
+from coach.notes.commitments.imperatives import is_imperative_plan
 from coach.notes.commitments.leads import (
+    HEDGE,
     HYPOTHETICAL,
     INLINE_STYLES,
     OBLIGATION_WEAK,
@@ -21,7 +24,7 @@ from coach.notes.commitments.leads import (
     skip_filler,
 )
 from coach.notes.commitments.markup import mask_quotes, sentences
-from coach.notes.commitments.words import containment, content_words
+from coach.notes.commitments.words import WordIndex, containment, content_words
 from coach.notes.model import Note
 
 
@@ -61,24 +64,45 @@ def _item_commitment(
         return None
     lead = read_lead(first, names=names)
     rest = first[lead.end :] if lead else first
-    if not good_rest(rest, frozenset()):
+    if not good_rest(rest, frozenset()) or (lead is None and _third_person(rest)):
         return None
+    if block.plain and lead is None and opens_with_report(masked):
+        return None  # a line of a plain list that reports progress ("Sent the slides") is no plan
     style = default_style if default_style == "checkbox" or lead is None else lead.style
     return _make(note, rest, lead, block.line, style)
 
 
+_PRONOUN_SUBJECT = re.compile(r"^(?:he|she|they|it|there|his|her|their)\b", re.IGNORECASE)
+
+
+def _third_person(text: str) -> bool:
+    """An item about someone else ("He's on a report card with Sue"): not the writer's to do."""
+    return _PRONOUN_SUBJECT.match(text) is not None
+
+
 def _inline_commitments(note: Note, block: Block, names: frozenset[str]) -> Iterator[Commitment]:
-    """Sentences in prose that open with a commitment phrase."""
+    """Sentences in prose that open with a commitment phrase, or (on a line of their own) with an
+    action verb and a time ("Give Callum the choice of two seats from Monday.")."""
     for start, end in sentences(block.text):
         sentence = block.text[start:end].strip()
         masked = mask_quotes(sentence)
         lead = read_lead(masked, INLINE_STYLES, names)
+        if lead is None and _own_line(block.text, start) and is_imperative_plan(masked):
+            yield _make(note, sentence, None, line_at(block, start), "imperative")
+            continue
         if lead is None or masked.rstrip().endswith("?") or HYPOTHETICAL.match(masked[skip_filler(masked) :]):
             continue
+        if HEDGE.search(masked[: lead.end]):
+            continue  # "Maybe I should drop the club": thinking aloud
         rest = sentence[lead.end :]
         weak = OBLIGATION_WEAK if lead.style in ("need_to", "should") else WEAK_VERBS
         if good_rest(rest, weak):
             yield _make(note, rest, lead, line_at(block, start), lead.style)
+
+
+def _own_line(text: str, start: int) -> bool:
+    """True when the sentence at `start` begins a line of the block."""
+    return text[:start].strip() == "" or text[:start].rstrip(" ").endswith("\n")
 
 
 def _short_plain_line(block: Block) -> bool:
@@ -92,31 +116,55 @@ def _block_commitments(note: Note, block: Block, names: frozenset[str]) -> list[
     """The commitments one block holds."""
     if block.kind == "heading" or block.checkbox == "x":
         return []
+    if block.speaker and block.speaker not in SELF_SPEAKERS:
+        return []  # another speaker's turn in a transcript: their words, not the writer's plans
     if block.checkbox == " ":
         found = _item_commitment(note, block, "checkbox", names)
         return [found] if found else []
     if block.section == "action" and (block.kind == "item" or _short_plain_line(block)):
         found = _item_commitment(note, block, "action", names)
         return [found] if found else []
+    if block.section == "progress" or ADVICE_HEADING.search(block.context):
+        return [c for c in _inline_commitments(note, block, names) if c.style != "imperative"]
     return list(_inline_commitments(note, block, names))
 
 
-def _same(a: Commitment, b: Commitment) -> bool:
-    """Two mentions of one commitment within a note: one's words (nearly) all in the other."""
+# A long mention's first clause names the commitment; the rest explains it ("Send her the targets
+# in writing so she can see …"). Three shared words is enough for the clause to name the same thing.
+_CLAUSE = re.compile(r"[,;:(]|\s(?:so|and|but|because|then|which)\s")
+_CLAUSE_SHARED = 3
+
+
+def _same(a: Commitment, b: Commitment) -> str | None:
+    """How two mentions within a note are one commitment: "words" when one's words are (nearly) all
+    in the other, "clause" when the first clause of the longer is (nearly) all in the shorter."""
     wa, wb = content_words(a.text), content_words(b.text)
     small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    return small == large or (len(small & large) >= 2 and containment(small, large) >= 0.8)
+    if small == large or (len(small & large) >= 2 and containment(small, large) >= 0.8):
+        return "words"
+    longer = a.text if len(wa) > len(wb) else b.text
+    head = content_words(_CLAUSE.split(longer, maxsplit=1)[0])
+    return "clause" if len(head & small) >= _CLAUSE_SHARED and containment(head, small) >= 0.8 else None
 
 
 def _dedupe(found: list[Commitment]) -> list[Commitment]:
-    """Keep one of each repeated commitment: the fuller wording, at the earliest line."""
+    """Keep one of each repeated commitment, at the earliest line: the fuller wording, or for a
+    long mention that only opens with it, the short one. Only mentions sharing a word are compared."""
     kept: list[Commitment] = []
+    index = WordIndex()
     for item in found:
-        twin = next((k for k in kept if _same(k, item)), None)
+        words = content_words(item.text)
+        twin, how = next(
+            ((k, how) for k in sorted(index.candidates(words)) if (how := _same(kept[k], item))), (None, None)
+        )
         if twin is None:
+            index.add(len(kept), words)
             kept.append(item)
-        elif len(content_words(item.text)) > len(content_words(twin.text)):
-            kept[kept.index(twin)] = item
+            continue
+        fuller = len(words) > len(content_words(kept[twin].text))
+        if fuller == (how == "words"):
+            index.add(twin, words)
+            kept[twin] = item
     return sorted(kept, key=lambda c: c.line)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from coach.notes.commitments.blocks import Block, line_at, parse_blocks
+from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
 from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue
 from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
 from coach.notes.commitments.markup import mask_quotes, sentences
@@ -30,19 +30,18 @@ class FollowUp:
     """The next sentence in the same paragraph or item, which often names the topic."""
     negated: bool = False
     """Status comes from a negation ("no longer", "haven't"): for "stop …" commitments that means done."""
+    before: str = ""
+    """The sentence (or transcript turn) just before, which a terse report answers ("I wrote it on Sunday")."""
+    section: str = ""
+    """The section it sits in: "progress" ("Since last time", "Done:") or "other"."""
 
 
 # Someone else's words ("Ade said …", "His advice: …") are advice, not the author's progress.
 _SPEECH = re.compile(
-    r"^(?!I\b)(?:[A-Z][\w'-]*|[Hh]e|[Ss]he|[Tt]hey|[Yy]ou)(?: [a-z]\w*)?\s+(?:said|says|suggested|suggests|"
+    r"^(?!I\b)(?:[A-Z][\w'-]*|[Hh]e|[Ss]he|[Tt]hey|[Yy]ou)(?: [a-z]\w*)?\s+(?:said(?! (?:yes|no)\b)|says|suggested|suggests|"
     r"thinks|reckons|told me|recommended|recommends|advised|pointed out|asked|wants|warned|argued|replied)\b"
     r"|^(?:his|her|their|[A-Z][\w-]*'s) "
     r"(?:line|advice|point|take|rule|reaction|view|suggestion|feedback|words|answer|response)s?\b",
-)
-# Sections that hold someone's advice ("What Ade said", "His rules") report nobody's progress.
-_ADVICE_HEADING = re.compile(
-    r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended)\b",
-    re.IGNORECASE,
 )
 
 
@@ -57,7 +56,8 @@ def _mentor_label(note: Note) -> re.Pattern[str] | None:
 def _not_a_report(masked: str, advice: re.Pattern[str] | None) -> bool:
     """Questions, plans, hypotheticals and other people's advice are not progress reports."""
     body = masked[skip_filler(masked) :].strip()
-    if not body or body.endswith("?") or HYPOTHETICAL.match(body) or _SPEECH.match(body):
+    asks = re.sub(r'"[^"]*"', "", body).rstrip().endswith("?")  # a quoted "OK?" does not make it a question
+    if not body or asks or HYPOTHETICAL.match(body) or _SPEECH.match(body):
         return True
     if advice is not None and advice.match(body):
         return True
@@ -94,9 +94,11 @@ def _settle_in_progress_section(following: _Sentence | None) -> tuple[str, bool]
 
 def _may_report(block: Block) -> bool:
     """Blocks whose sentences can be progress reports: not a new action list, not advice."""
-    if block.section == "action" and block.kind != "heading":
+    if block.kind == "heading":
+        return False  # a heading names a topic; it reports nothing
+    if block.section == "action":
         return False  # items of a new action list are plans, even when they mention the past
-    return not _ADVICE_HEADING.search(block.context)
+    return not ADVICE_HEADING.search(block.context)
 
 
 def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None) -> tuple[str, bool] | None:
@@ -111,26 +113,62 @@ def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None
     return sentence.cue
 
 
-def _block_followups(note: Note, block: Block, advice: re.Pattern[str] | None) -> Iterator[FollowUp]:
-    """Follow-ups from one block: a checked box, or sentences that report progress."""
+# A report's status may come from the sentences after it in the same item ("Timed myself for a
+# fortnight. Still averaging 14 minutes. Not there."): at most this many, and only warnings.
+_FOLLOWING = 3
+
+
+def _carried_cue(own: tuple[str, bool] | None, following: list[_Sentence]) -> tuple[str, bool] | None:
+    """The sentence's cue, unless a sentence just after it in the same item says it was dropped or is
+    still pending: a later warning outweighs an earlier 'did'."""
+    for later in following[:_FOLLOWING]:
+        if later.cue is not None and later.cue[0] in ("dropped", "pending") and not later.cue[1]:
+            return later.cue
+    return own
+
+
+def _block_followups(
+    note: Note, block: Block, advice: re.Pattern[str] | None, before: str, mentions: bool
+) -> Iterator[FollowUp]:
+    """Follow-ups from one block: a checked box, or sentences that report progress (with
+    `mentions`, also sentences that report nothing, status "")."""
     if block.checkbox == "x":
         text = finish_text(block.text.split("\n")[0])
-        yield FollowUp(text, "done", note.path, note.date, block.line, block.context)
+        yield FollowUp(text, "done", note.path, note.date, block.line, block.context, section=block.section)
         return
-    if not _may_report(block):
+    if not _may_report(block) or (block.speaker and block.speaker not in SELF_SPEAKERS):
         return
     read = [_read_sentence(block, start, end, advice) for start, end in sentences(block.text)]
-    for sentence, following in zip(read, [*read[1:], None], strict=True):
-        cue = _sentence_cue(block, sentence, following)
-        if cue is not None:
-            after = finish_text(following.text) if following else ""
-            line = line_at(block, sentence.offset)
-            text = finish_text(sentence.text)
-            yield FollowUp(text, cue[0], note.path, note.date, line, block.context, after, cue[1])
+    for i, sentence in enumerate(read):
+        following = read[i + 1 :] if block.kind == "item" or len(read) <= _FOLLOWING + 1 else read[i + 1 : i + 2]
+        cue = _carried_cue(_sentence_cue(block, sentence, following[0] if following else None), following)
+        if cue is None and not (mentions and sentence.reportable):
+            continue
+        status, negated = cue if cue is not None else ("", False)
+        after = finish_text(following[0].text) if following else ""
+        previous = finish_text(read[i - 1].text) if i else before
+        yield FollowUp(finish_text(sentence.text), status, note.path, note.date, line_at(block, sentence.offset),
+                       block.context, after, negated, previous, block.section)
+
+
+def _last_sentence(block: Block) -> str:
+    """A block's last sentence (what a transcript reply answers)."""
+    spans = sentences(block.text)
+    return block.text[spans[-1][0] : spans[-1][1]].strip() if spans else ""
+
+
+def report_units(note: Note, mentions: bool = True) -> list[FollowUp]:
+    """Every sentence of the note that may report on an earlier commitment, with its cue (status ""
+    when its own words give none): what the tracker reads for evidence."""
+    advice, found, before = _mentor_label(note), [], ""
+    for block in parse_blocks(note):
+        found.extend(_block_followups(note, block, advice, before, mentions))
+        if block.kind != "heading":
+            before = _last_sentence(block)
+    return found
 
 
 def extract_followups(note: Note, include_pending: bool = False) -> list[FollowUp]:
     """Statements in the note that report an earlier commitment done or dropped (or, optionally, pending)."""
-    advice = _mentor_label(note)
-    found = [f for block in parse_blocks(note) for f in _block_followups(note, block, advice)]
+    found = report_units(note, mentions=False)
     return [f for f in found if include_pending or f.status != "pending"]

@@ -14,6 +14,8 @@ _NOT_NAMES = word_set(
     Maybe Then Also Next Now Today Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     What Who When Where Why How If Which Our My Your His Her Their Nothing Everything Anyone
     Anything One Two Three Nobody Management Life Time Things
+    Mondays Tuesdays Wednesdays Thursdays Fridays Saturdays Sundays Weekends Mornings Evenings
+    January February March April May June July August September October November December
     """
 )
 _NAME = r"(?P<name>[A-Z][a-zà-ÿ'-]+(?: [A-Z][a-zà-ÿ'-]+)?)"
@@ -55,7 +57,13 @@ _I_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "committed",
-        re.compile(r"^I(?:'ve| have)?\s*(?:committed|promised|agreed|resolved|decided|pledged|vowed) to\s+"),
+        re.compile(
+            r"^I(?:'ve| have)?\s*(?:committed|promised|agreed|resolved|decided|pledged|vowed) to\s+"
+            # A promise told in the past is still owed: "I said I'd send her the targets".
+            r"|^I (?:said|told \w+|promised(?: \w+)?) (?:that )?I(?:'d| would)\s+"
+            # ... but not "I told Ade I'd failed" (a past perfect), "I'd rather", or a quoted answer.
+            r"(?!rather\b|have\b|been\b|had\b|\w+ed\b|(?:done|made|got|told|sent|given|taken|written)\b|[\"“])"
+        ),
     ),
     ("need_to", re.compile(r"^I (?:really )?(?:need|have|must|'ve got|have got) to\s+|^I must\s+")),
     ("should", re.compile(r"^I (?:really )?should\s+(?!have\b|'ve\b|be\b)")),
@@ -65,7 +73,9 @@ _I_FORMS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"^(?:he|she|they|{_NAME})\s+"
             r"(?:(?:suggested|recommended|proposed|advised)(?: that)?\s+(?:I|we)\s+"
-            r"(?:should\s+)?|(?:asked|told|wants|advised|encouraged|challenged) me to\s+)",
+            # "wants me to" is a request standing; "asked me to" / "told me to" narrate one, often
+            # already met ("she asked me to read one out, so I did").
+            r"(?:should\s+)?|(?:wants|would like|advised|encouraged|challenged) me to\s+)",
             re.IGNORECASE,
         ),
     ),
@@ -106,6 +116,10 @@ class Lead:
     end: int
     style: str
     owner: str = "me"
+
+
+# "Maybe I should …", "Perhaps I'll …": thinking aloud, not a commitment.
+HEDGE = re.compile(r"\b(?:maybe|perhaps|possibly|might)\b", re.IGNORECASE)
 
 
 def skip_filler(text: str) -> int:

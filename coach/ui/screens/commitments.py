@@ -14,7 +14,9 @@ from coach.ui.safe import cell, note_label, one_line, plain
 from coach.ui.screens.base import CoachScreen
 
 FILTERS = ("open", "done", "dropped", None)
-MARKS = {"open": "▢ open", "done": "✓ done", "dropped": "✗ dropped"}
+MARKS = {"open": "▢ open", "maybe_done": "? maybe done", "done": "✓ done", "dropped": "✗ dropped"}
+SHOWN_AS = {"open": ("open", "maybe_done")}
+"""The open filter also shows "maybe done" items: they are not closed until the user confirms (d)."""
 class CommitmentsScreen(CoachScreen):
     """`f` cycles the filter (open → done → dropped → all); d / x / o mark the selected commitment."""
 
@@ -63,7 +65,8 @@ class CommitmentsScreen(CoachScreen):
 
     @property
     def shown(self) -> list:
-        return [item for item in self.items if self.filter is None or item.status == self.filter]
+        wanted = SHOWN_AS.get(self.filter, (self.filter,))
+        return [item for item in self.items if self.filter is None or item.status in wanted]
 
     def _fill(self) -> None:
         table = self.query_one("#commitment-table", DataTable)
@@ -77,7 +80,8 @@ class CommitmentsScreen(CoachScreen):
                 cell(note_label(item.date.isoformat(), item.path), 40),
             )
         counts = {status: sum(1 for i in self.items if i.status == status) for status in MARKS}
-        summary = " · ".join(f"{n} {status}" for status, n in counts.items())
+        summary = " · ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()
+                             if n or status != "maybe_done")
         self._say(f"Showing {self.filter or 'all'} · {summary} · d done · x drop · o reopen · enter opens the note")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -90,6 +94,11 @@ class CommitmentsScreen(CoachScreen):
     def _show_detail(self, item) -> None:
         settled = getattr(item, "status_path", None)
         how = f" · {item.status} in {note_label(None, settled)}" if settled else ""
+        if settled and getattr(item, "evidence", None):  # every automatic change shows its evidence
+            line = f":{item.evidence_line}" if getattr(item, "evidence_line", None) else ""
+            how += f"{line}: “{item.evidence}”"
+        if item.status == "maybe_done":
+            how += " · d confirms done, o keeps it open"
         if getattr(item, "status_note", None):
             how = f" · {item.status_note} (your notes: {item.inferred_status})"
         text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{how}"

@@ -190,7 +190,10 @@ def test_a_progress_section_is_not_read_as_a_plan() -> None:
         ("I've submitted the abstract.", "done", "I've submitted the abstract"),
         ("Dropped the Spanish lessons for now.", "dropped", "Dropped the Spanish lessons for now"),
         ("Decided not to apply for the staff role.", "dropped", "Decided not to apply for the staff role"),
-        ("Parked the blog idea until autumn.", "dropped", "Parked the blog idea until autumn"),
+        ("Scrapped the blog idea.", "dropped", "Scrapped the blog idea"),
+        ("Never got round to the poster, so that's that.", "dropped", "Never got round to the poster, so that's that"),
+        ("The no-phone rule is dead.", "dropped", "The no-phone rule is dead"),
+        ("I never sent her the targets.", "dropped", "I never sent her the targets"),
         ("I've let go of the side project.", "dropped", "I've let go of the side project"),
         ("I'm not going to run the book club.", "dropped", "I'm not going to run the book club"),
     ],
@@ -209,6 +212,21 @@ def test_partial_progress_is_pending_and_only_on_request() -> None:
     note = make_note("Deck half done, still need the demo.")
     assert extract_followups(note) == []
     assert [f.status for f in extract_followups(note, include_pending=True)] == ["pending"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Parked the blog idea until autumn.",
+        "Haven't booked the observation yet.",
+        "Scheme: only a rough draft so far.",
+        "Conversations: 11 of 14 done.",
+        "Appraisal reflection: still owe it to her.",
+    ],
+)
+def test_paused_partial_and_negated_progress_keep_it_open(body: str) -> None:
+    found = extract_followups(make_note(body), include_pending=True)
+    assert [f.status for f in found] == ["pending"]
 
 
 @pytest.mark.parametrize(
