@@ -159,7 +159,7 @@ def who(hit: Hit, note: Note | None) -> str:
     """Whose words these are, as a label: the mentor of a session, or the mentee's own note."""
     if hit.source == "knowledge":
         return f"principle: {hit.title or hit.path}"
-    mentor = hit.mentor
+    mentor = hit.person or hit.mentor  # one name per person, whichever spelling the note uses
     if hit.role == "mentor":
         return f"you mentor {mentor}" if mentor else "a note where you mentor someone"
     if hit.role == "reverse":
@@ -180,8 +180,9 @@ def lead_line(quotes: list[Quote], earliest: bool = False) -> str:
     others: set[str] = set()
     for quote in quotes:
         hit = quote.hit
-        if hit.kind == "session" and hit.mentor and hit.role not in ("mentor", "reverse"):
-            sessions.setdefault(hit.mentor, set()).add(hit.date)
+        person = hit.person or hit.mentor  # "Dr Helen O-S" and "Helen Okonkwo-Shaw" are one person
+        if hit.kind == "session" and person and hit.role not in ("mentor", "reverse"):
+            sessions.setdefault(person, set()).add(hit.date)
         else:
             others.add(hit.path)
     parts = [f"{_count(len(days), 'session')} with {name}" for name, days in sessions.items()]
