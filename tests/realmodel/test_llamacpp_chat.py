@@ -75,7 +75,11 @@ def test_warm_up_leaves_the_ask_system_text_evaluated_in_the_bundled_model():
     from coach.llm.llamacpp import _CACHE
 
     model = ChatLlamaCpp(max_tokens=1, temperature=0.0, seed=1, n_ctx=1536, busy_timeout=5)  # its own copy
+    # Extractive answers (the bundled model's default) never need the model: warming loads nothing.
     warm_up(CoachService(Settings(llm_provider="llamacpp"), engine=object(), chat_model=model))
+    assert not any(k[1] == 1536 for k in _CACHE)
+    # With model prose asked for, the system text is read ahead of the first question.
+    warm_up(CoachService(Settings(llm_provider="llamacpp", ask_prose="always"), engine=object(), chat_model=model))
     loaded = next(v for k, v in _CACHE.items() if k[1] == 1536)
     # llama.cpp keeps the evaluated tokens: the next prompt with the same system text reuses them.
     assert loaded.llm.n_tokens > 30
