@@ -26,7 +26,9 @@ def isolated_env(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("COACH_CHROMA_URL", raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    umask = os.umask(0o022)  # the CLI's main() sets 077 for its own process; run in-process, it must not leak
     yield home
+    os.umask(umask)
 
 
 class HashEmbedder:

@@ -139,10 +139,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+SECTION_LINES, SECTION_UNITS = 12, 6
+"""How far below a heading-only hit to look, in file lines and in sentences or items."""
+
+
 def expand(units: list[Unit], start: int, end: int, relevance: dict[int, float]) -> Passage | None:
     """The passage for a hit spanning file lines start..end: its most relevant unit, grown to its
     relevant neighbours and, for a lead-in, the list it introduces; at most MAX_WORDS words."""
     inside = [i for i, u in enumerate(units) if u.end >= start and u.start <= end]
+    if not inside:  # a hit on a heading (or title) alone: the section right under it is what it stands for
+        inside = [i for i, u in enumerate(units) if end < u.start <= end + SECTION_LINES][:SECTION_UNITS]
     if not inside:
         return None
     best = max(inside, key=lambda i: (relevance.get(i, 0.0), -i))

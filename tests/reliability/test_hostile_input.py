@@ -88,7 +88,7 @@ def test_unknown_kind_and_empty_question_are_one_clear_line(tmp_path, notes):
 
 
 def test_a_saved_conversation_with_a_huge_word_gets_a_short_file_name(tmp_path):
-    from coach.agent.history import _slug
+    from coach.agent.conversation_note import _slug
 
     for word in ("x" * 400, "é" * 400, "日本" * 200):
         slug = _slug(f"what about {word} then")

@@ -14,6 +14,7 @@ from coach.agent.events import AskResult
 from coach.agent.history import ConversationLog, load_conversation
 from coach.agent.service import CoachService
 from coach.notes.reader import read_note
+from coach.retrieval.results import SearchFilters
 from coach.ui.app import build_app
 from coach.ui.sample import SAMPLE_DIR
 from tests.conftest import file_hashes
@@ -73,10 +74,12 @@ async def test_save_as_note_writes_a_new_note_and_indexes_it(real):
     assert any(written in n.message for n in notifications(app))
     note = read_note(notes / written, notes)
     assert note.title == "Coach conversation: What did Rosa say about hiring?"
-    assert "hire senior when the team needs someone to teach" in note.body
+    assert "Rosa Delgado" in note.body and "\n> " in note.body  # the quoted passages, credited
     assert {k: v for k, v in file_hashes(notes).items() if k in before} == before  # nothing else touched
-    hits = service.engine.search("Coach conversation What did Rosa say about hiring", 5).hits
-    assert written in [hit.path for hit in hits]  # indexed at once
+    question = "Coach conversation What did Rosa say about hiring"
+    hits = service.engine.search(question, 5, SearchFilters(kind="conversation")).hits
+    assert written in [hit.path for hit in hits]  # indexed at once, found when conversations are asked for
+    assert written not in [hit.path for hit in service.engine.search(question, 5).hits]  # never by default
 
 
 async def test_reopen_a_past_conversation_and_continue_it(real, monkeypatch):
@@ -94,7 +97,7 @@ async def test_reopen_a_past_conversation_and_continue_it(real, monkeypatch):
         first_id = screen.conversation_id
         assert first_id
         await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: screen.conversation_id is None and "hire senior" not in _chat_text(screen))
+        await wait_for(pilot, lambda: screen.conversation_id is None and "Rosa Delgado" not in _chat_text(screen))
         assert screen.query_one("#source-list", OptionList).option_count == 0
 
         await pilot.press("ctrl+o")
@@ -105,14 +108,14 @@ async def test_reopen_a_past_conversation_and_continue_it(real, monkeypatch):
         assert "1 question" in prompt and "What did Rosa say about hiring?" in prompt
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen and screen.conversation_id == first_id)
-        await wait_for(pilot, lambda: "hire senior" in _chat_text(screen))
+        await wait_for(pilot, lambda: "Rosa Delgado" in _chat_text(screen))
         assert "What did Rosa say about hiring?" in _chat_text(screen)
         assert screen.query_one("#source-list", OptionList).option_count >= 1  # the last answer's sources
 
         await _ask(app, pilot, "When did she say it?")
         _, history, conversation = asked[-1]
         assert conversation == first_id
-        assert history[0][0] == "What did Rosa say about hiring?" and "hire senior" in history[0][1]
+        assert history[0][0] == "What did Rosa say about hiring?" and "Rosa Delgado" in history[0][1]
     turns = load_conversation(service.settings, first_id).turns
     assert [t.question for t in turns] == ["What did Rosa say about hiring?", "When did she say it?"]
 
@@ -146,7 +149,7 @@ async def test_past_conversations_from_the_home_palette(real):
         assert app.screen.query_one("#history-list", OptionList).option_count == 1
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "AskScreen"
-                       and "hire senior" in _chat_text(app.screen))
+                       and "Rosa Delgado" in _chat_text(app.screen))
 
 
 async def test_hostile_text_in_a_past_conversation_renders_literally(real):

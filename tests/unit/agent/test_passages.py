@@ -78,3 +78,11 @@ def test_blanked_lines_are_never_units():
 
 def test_no_unit_in_range_gives_no_passage():
     assert expand(units(), 500, 510, {}) is None
+
+
+def test_a_hit_on_a_heading_alone_quotes_the_section_under_it():
+    us = units()
+    heading_line = 9  # "## Dana on the rota" (body line 5)
+    passage = expand(us, heading_line, heading_line, word_relevance(us, "rota advice"))
+    assert passage is not None and passage.units[0].start > heading_line
+    assert all(u.start <= heading_line + 12 for u in passage.units)
