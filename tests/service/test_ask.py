@@ -209,11 +209,12 @@ async def test_cancelling_saves_the_partial_as_interrupted_and_reraises(service_
     async def consume():
         async for event in service.ask("What did Ade say about hard feedback?"):
             got.append(event)
-            if sum(isinstance(e, TokenEvent) for e in got) >= 2:
+            if isinstance(event, QuotesEvent):  # the quotes are out; the model's summary is being written
                 started.set()
 
     task = asyncio.create_task(consume())
     await asyncio.wait_for(started.wait(), 10)
+    await asyncio.sleep(0.05)  # the fake model sends a token every 10 ms: cancel part-way
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
