@@ -132,6 +132,12 @@ class CoachService:
 
         return save_reflection(self, flow, list(answers), checkins=checkins, index=index)
 
+    def mark_evidence(self) -> dict:
+        """Where each mark recorded from an answer came from, by commitment id (mark_evidence.Evidence)."""
+        from coach.agent.mark_evidence import load_evidence
+
+        return load_evidence(self.settings)
+
     def undo_marks(self, changes: Sequence) -> None:
         """Put back the marks a saved reflection's check-ins changed (SavedNote.marks)."""
         from coach.agent.mark_evidence import undo_changes

@@ -61,7 +61,7 @@ def test_answers_become_marks_with_the_reflection_as_evidence(service, folder):
     changed = {c.text: c for c in saved.marks}
     assert changed["Set up a monthly check-in with Priya"].changed
     assert not changed["Draft the hiring plan for Q2"].changed  # "not yet": stays open, no mark needed
-    evidence = load_evidence(service.settings)[ids["Set up a monthly check-in with Priya"]]
+    evidence = service.mark_evidence()[ids["Set up a monthly check-in with Priya"]]
     lines = (folder / saved.path).read_text(encoding="utf-8").split("\n")
     assert evidence.note == saved.path and lines[evidence.line - 1] == "Done."
     assert evidence.answer == "done" and saved.path in changed["Set up a monthly check-in with Priya"].describe()
