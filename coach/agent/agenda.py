@@ -12,8 +12,7 @@ from datetime import date
 
 from coach.agent.agenda_questions import agenda_note_questions, latest_agenda_note, written_questions
 from coach.agent.agenda_rank import MAX_ITEMS, STALE_DAYS, Thread, fit, phrase, rank_commitments
-from coach.agent.agenda_suggest import load_principles, suggested, theme_sources, topics
-from coach.agent.embed_cache import cached_embed
+from coach.agent.agenda_suggest import suggested, theme_sources, topics
 from coach.agent.people import people_of, same_person
 from coach.agent.themes import Theme, find_themes, themes_within
 from coach.agent.tracking import tracked_actions
@@ -31,7 +30,7 @@ from coach.agent.writer import (
 )
 from coach.notes.model import Note
 
-__all__ = ["Agenda", "AgendaItem", "SECTIONS", "build_agenda", "load_principles", "save_agenda"]
+__all__ = ["Agenda", "AgendaItem", "SECTIONS", "build_agenda", "save_agenda"]
 
 SECTIONS = ("agreed", "questions", "long_running", "suggested", "more", "themes")
 """Ranked sections first; "more" and "themes" are only in the full list."""
@@ -180,14 +179,14 @@ def build_agenda(service, mentor: str | None = None) -> Agenda:
     paths = {n.path for n in notes}
     tracked = [t for t in tracked_actions(service, None, everything) if t.path in paths and t.date <= today]
     session_paths = _since_last_session(thread, notes, last, tracked, today)
-    ranked = rank_commitments(tracked, thread, session_paths)
+    ranked = rank_commitments(tracked, thread, session_paths, last.date if last else None)
     agreed = [_commitment_item("agreed", t, today) for t in ranked.agreed]
     long_running = [_commitment_item("long_running", t, today) for t in ranked.long_running]
     questions = _questions(notes, thread, last.date if last else None, today)
     themes = _in_play(themes_within(find_themes(service, everything), paths), past)
     stuck = [t for t in ranked.long_running + ranked.rest if (today - t.date).days < STALE_DAYS]
     ideas = [AgendaItem("suggested", text, sources) for text, sources in
-             suggested(cached_embed(service), topics(themes, stuck))]
+             suggested(service.principles, topics(themes, stuck))]
     (agreed, questions, long_running), overflow = fit([agreed, questions, long_running])
     room = min(MAX_SUGGESTED_RANKED, MAX_ITEMS - len(agreed) - len(questions) - len(long_running))
     agenda = Agenda(thread.mentor, today, note_source(last) if last else None, role=role)

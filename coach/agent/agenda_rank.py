@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.agent.people import People, same_person
+from coach.text import content_words
 
 MAX_ITEMS = 10
 MAX_LONG_RUNNING = 3
 MIN_MENTIONS = 2
+MIN_SUBJECT_WORDS = 2
+"""Content words a report and a commitment must share (names and titles aside) to be about the same thing."""
 STALE_DAYS = 183
 """Older than about six months: ask whether it is still relevant, not what got in the way."""
 OPEN, SETTLED = "open", ("done", "dropped")
@@ -73,15 +76,38 @@ def latest_mention(item, dates: dict[str, date]) -> date:
     return max(found, default=item.date)
 
 
-def keeps_coming_up(item, dates: dict[str, date]) -> bool:
-    """Written down again on a later day (two write-ups of one meeting are one mention), or reported as
-    under way ("only a rough draft so far"), and never with a sign that it was abandoned: a long-running
-    item, not a forgotten one."""
+def _capitalised(text: str) -> frozenset[str]:
+    return content_words(" ".join(w for w in text.split() if w[:1].isupper()))
+
+
+def subject_words(a: str, b: str) -> frozenset[str]:
+    """The content words two sentences share, leaving out words capitalised in both: names and titles ("Josh's
+    final report" and "Josh interim report" share only "report"; "Kwame: committee …" shares nothing with
+    "Have the Kwame conversation")."""
+    return (content_words(a) & content_words(b)) - (_capitalised(a) & _capitalised(b))
+
+
+def same_subject(a: str, b: str) -> bool:
+    return len(subject_words(a, b)) >= MIN_SUBJECT_WORDS
+
+
+def _reports(item) -> list:
+    """Reports of the item still under way that are about it (not merely naming the same person)."""
+    return [p for p in getattr(item, "progress", ()) or () if getattr(p, "status", "") == "pending"
+            and same_subject(item.text, getattr(p, "text", ""))]
+
+
+def keeps_coming_up(item, dates: dict[str, date], since: date | None = None) -> bool:
+    """Still in play: written down again on a later day (two write-ups of one meeting are one mention), or
+    reported as under way ("only a rough draft so far") in a sentence about it — the latest of these at the
+    last session or after (`since`), and never with a sign that it was abandoned. An item whose last news is
+    older than the last session is as likely settled and unreported as open: it stays on the full list."""
     progress = getattr(item, "progress", ()) or ()
     if any(getattr(p, "status", "") == "maybe_dropped" for p in progress):
         return False
     days = {dates.get(path, item.date) for path, _ in getattr(item, "mentions", ()) or ()}
-    return len(days) >= MIN_MENTIONS or any(getattr(p, "status", "") == "pending" for p in progress)
+    news = [p.date for p in _reports(item)] + (sorted(days)[-1:] if len(days) >= MIN_MENTIONS else [])
+    return bool(news) and (since is None or max(news) >= since)
 
 
 def phrase(item, today: date) -> str:
@@ -103,8 +129,9 @@ class Ranked:
     confirm: list
 
 
-def rank_commitments(tracked: list, thread: Thread, session_paths: set[str]) -> Ranked:
-    """Split this mentor's commitments: agreed at the last session, long-running, the rest, to confirm."""
+def rank_commitments(tracked: list, thread: Thread, session_paths: set[str], since: date | None = None) -> Ranked:
+    """Split this mentor's commitments: agreed at the last session, long-running, the rest, to confirm.
+    `since`: the last session's date (long-running items came up then or after)."""
     mine = [t for t in tracked if thread.owns(t)]
     confirm = sorted((t for t in mine if needs_confirmation(t)), key=lambda t: (t.date, t.line), reverse=True)
     live = [t for t in mine if is_open(t)]
@@ -113,7 +140,13 @@ def rank_commitments(tracked: list, thread: Thread, session_paths: set[str]) -> 
                      key=lambda t: (latest_mention(t, thread.note_dates), t.date, -t.line), reverse=True)
     # Long-running means it keeps coming up. An item written once, long ago, and never again is as likely
     # done and unreported as open: it stays on the full list.
-    carried = [t for t in earlier if keeps_coming_up(t, thread.note_dates)][:MAX_LONG_RUNNING]
+    carried: list = []
+    for t in earlier:
+        # One subject once: an older item restated at the last session ("Restart the evidence log") is
+        # listed by that agreement.
+        if len(carried) < MAX_LONG_RUNNING and keeps_coming_up(t, thread.note_dates, since) \
+                and not any(same_subject(t.text, other.text) for other in agreed + carried):
+            carried.append(t)
     return Ranked(agreed, [], carried, [t for t in earlier if t not in carried], confirm)
 
 

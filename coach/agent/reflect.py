@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from coach.agent.checkins import CheckIn, check_choices, checkin_section, last_session_checkins, record
 from coach.agent.themes import Theme, find_themes
 from coach.agent.tracking import tracked_actions
 from coach.agent.writer import (
@@ -28,7 +29,7 @@ from coach.agent.writer import (
 from coach.errors import CoachError
 from coach.notes.commitments import extract_commitments
 from coach.notes.model import Note
-from coach.notes.provenance import callout
+from coach.notes.provenance import callout, strip_callouts
 
 NO_ANSWER = "(no answer)"
 _SEPARATOR = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
@@ -107,6 +108,8 @@ class ReflectionFlow:
     mentor: str | None
     date: date
     questions: list[Question] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    """Asked first, one by one: the last session's open commitments ("Did you …? done / not yet / dropped")."""
 
     @property
     def stages(self) -> list[str]:
@@ -114,6 +117,7 @@ class ReflectionFlow:
 
     def to_json(self) -> dict:
         return {"framework": self.framework, "mentor": self.mentor, "date": self.date.isoformat(),
+                "checkins": [c.to_json() for c in self.checkins],
                 "questions": [q.to_json() for q in self.questions]}
 
 
@@ -129,6 +133,8 @@ class _Notes:
     open_items: list
     theme: Theme | None
     by_path: dict[str, Note]
+    asked: frozenset[str] = frozenset()
+    """Ids of the commitments the check-ins ask about: the hooks do not ask about them again."""
 
 
 def _gather(service, mentor: str | None) -> _Notes:
@@ -161,7 +167,7 @@ def _progress(found: _Notes) -> tuple[str, tuple[Context, ...]]:
     if found.last is None:
         return "", ()
     last = found.last
-    items = [t for t in found.open_items if t.path == last.path][:2]
+    items = [t for t in found.open_items if t.path == last.path and getattr(t, "id", "") not in found.asked][:2]
     when = f"Last time ({last.date.isoformat()})"
     if not items:
         return (f" {when} your notes were about {quoted(last.title)} — did that come up again?",
@@ -189,7 +195,8 @@ def _theme(found: _Notes) -> tuple[str, tuple[Context, ...]]:
 
 def _commit(found: _Notes) -> tuple[str, tuple[Context, ...]]:
     last_path = found.last.path if found.last else None
-    older = sorted((t for t in found.open_items if t.path != last_path), key=lambda t: (t.date, t.line))
+    older = sorted((t for t in found.open_items if t.path != last_path and getattr(t, "id", "") not in found.asked),
+                   key=lambda t: (t.date, t.line))
     if not older:
         return "", ()
     oldest = older[0]
@@ -211,6 +218,8 @@ def start_reflection(service, framework_key: str = "rolfe", mentor: str | None =
     chosen = framework(framework_key)
     found = _gather(service, mentor)
     flow = ReflectionFlow(chosen.key, found.mentor, service.today)
+    flow.checkins = last_session_checkins(found.open_items, found.last.path if found.last else None)
+    found.asked = frozenset(c.id for c in flow.checkins)
     for stage in chosen.stages:
         extra, context = _HOOKS[stage.hook](found) if stage.hook else ("", ())
         flow.questions.append(Question(stage.name, stage.question + extra, context))
@@ -256,10 +265,12 @@ def _title(flow: ReflectionFlow) -> str:
     return f"Reflection after {who} ({FRAMEWORKS[flow.framework].title.split(':')[0]})"
 
 
-def _body(flow: ReflectionFlow, answers: list[str]) -> str:
-    """One section per stage: coach's question in a coach callout (so it is never read as the user's
-    words, see coach.notes.provenance), then the answer."""
+def _body(flow: ReflectionFlow, answers: list[str], answered: dict[str, str] | None = None) -> str:
+    """The check-ins, then one section per stage: coach's question in a coach callout (so it is never read as
+    the user's words, see coach.notes.provenance), then the answer."""
     parts = [f"# {_title(flow)}\n"]
+    if flow.checkins:
+        parts.append(checkin_section(flow.checkins, answered or {}))
     for question, answer in zip(flow.questions, answers):
         asked = callout("coach asked", question.question)
         parts.append(f"## {question.stage}\n\n{asked}\n\n{answer or callout('', NO_ANSWER)}\n")
@@ -268,13 +279,15 @@ def _body(flow: ReflectionFlow, answers: list[str]) -> str:
 
 def stated_commitments(flow: ReflectionFlow, body: str) -> list[str]:
     """What the user committed to in their answers, found by the same rules as every other note."""
-    note = Note("reflection.md", _title(flow), body, flow.date, "front_matter", flow.mentor, "reflection")
+    note = Note("reflection.md", _title(flow), strip_callouts(body), flow.date, "front_matter", flow.mentor,
+                "reflection")
     return [c.text if c.owner == "me" else f"{c.owner}: {c.text}" for c in extract_commitments(note)]
 
 
-def reflection_text(flow: ReflectionFlow, answers: list[str]) -> tuple[str, list[str]]:
-    """The note's full text and the commitments it lists."""
-    body = _body(flow, answers)
+def reflection_text(flow: ReflectionFlow, answers: list[str], answered: dict[str, str] | None = None
+                    ) -> tuple[str, list[str]]:
+    """The note's full text and the commitments it lists; `answered` holds the check-ins' choices by id."""
+    body = _body(flow, answers, answered)
     commitments = stated_commitments(flow, body)
     listed = "\n".join(f"- [ ] {c}" for c in commitments) or "> No commitments stated."
     head = front_matter({"date": flow.date, "mentor": flow.mentor, "kind": "reflection",
@@ -282,8 +295,14 @@ def reflection_text(flow: ReflectionFlow, answers: list[str]) -> tuple[str, list
     return f"{head}\n{body}\n## Commitments\n\n{listed}\n", commitments
 
 
-def save_reflection(service, flow: ReflectionFlow, answers: list[str], *, index: bool = True) -> SavedNote:
-    """Write the reflection as a new note (a taken name gets a suffix) and (unless `index=False`) index it."""
-    text, commitments = reflection_text(flow, check_answers(flow.framework, list(answers)))
+def save_reflection(service, flow: ReflectionFlow, answers: list[str], *, checkins: dict[str, str | None] | None = None,
+                    index: bool = True) -> SavedNote:
+    """Write the reflection as a new note (a taken name gets a suffix) and (unless `index=False`) index it.
+    `checkins` maps a check-in's id to "done", "not yet" or "dropped" (or None: skipped); each answer is
+    recorded as a mark whose evidence is this note (see coach.agent.checkins)."""
+    answered = check_choices(flow.checkins, dict(checkins or {}))
+    text, commitments = reflection_text(flow, check_answers(flow.framework, list(answers)), answered)
     name = file_name(flow.date, "reflection", flow.mentor or flow.framework)
-    return SavedNote(write_new_note(service, name, text, index=index), "reflection", commitments, flow.framework)
+    path = write_new_note(service, name, text, index=index)
+    changes = record(service, flow.checkins, answered, path, text)
+    return SavedNote(path, "reflection", commitments, flow.framework, changes)

@@ -27,6 +27,7 @@ class CoachService:
         self.engine = engine or Engine(settings)
         self._chat_model = chat_model
         self._today = today
+        self._principles = None
 
     @property
     def today(self) -> date:
@@ -40,6 +41,16 @@ class CoachService:
 
             self._chat_model = make_chat_model(self.settings)
         return self._chat_model
+
+    @property
+    def principles(self):
+        """The principles library (coach.retrieval.principles): vectors from the knowledge index, read once."""
+        if self._principles is None:
+            from coach.agent.embed_cache import cached_embed
+            from coach.retrieval.principles import PrinciplesLibrary
+
+            self._principles = PrinciplesLibrary(self.settings.index_dir, cached_embed(self))
+        return self._principles
 
     def notes(self) -> list:
         """The notes every coaching feature reads as evidence (commitments, themes, agendas, growth,
@@ -114,11 +125,24 @@ class CoachService:
 
         return start_reflection(self, framework, mentor)
 
-    def save_reflection(self, flow, answers: Sequence[str], *, index: bool = True):
-        """Write the reflection as a new note (never overwriting) and index it (the app: `index=False`, then syncs)."""
+    def save_reflection(self, flow, answers: Sequence[str], *, checkins: dict | None = None, index: bool = True):
+        """Write the reflection as a new note (never overwriting) and index it (the app: `index=False`, then syncs).
+        `checkins`: the answers to flow.checkins by id ("done" / "not yet" / "dropped"), recorded as marks."""
         from coach.agent.reflect import save_reflection
 
-        return save_reflection(self, flow, list(answers), index=index)
+        return save_reflection(self, flow, list(answers), checkins=checkins, index=index)
+
+    def mark_evidence(self) -> dict:
+        """Where each mark recorded from an answer came from, by commitment id (mark_evidence.Evidence)."""
+        from coach.agent.mark_evidence import load_evidence
+
+        return load_evidence(self.settings)
+
+    def undo_marks(self, changes: Sequence) -> None:
+        """Put back the marks a saved reflection's check-ins changed (SavedNote.marks)."""
+        from coach.agent.mark_evidence import undo_changes
+
+        undo_changes(self, list(changes))
 
     def agenda(self, mentor: str | None = None):
         """Draft the next meeting with this mentor: commitments, open questions, themes, suggestions."""

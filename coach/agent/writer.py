@@ -28,9 +28,12 @@ class SavedNote:
     kind: str
     commitments: list[str] = field(default_factory=list)
     framework: str | None = None
+    marks: list = field(default_factory=list)
+    """What saving recorded about earlier commitments (coach.agent.mark_evidence.MarkChange), with evidence."""
 
     def to_json(self) -> dict:
         data = {"path": self.path, "kind": self.kind, "commitments": list(self.commitments)}
+        data |= {"marks": [m.to_json() for m in self.marks]} if self.marks else {}
         return data | ({"framework": self.framework} if self.framework else {})
 
 

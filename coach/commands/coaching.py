@@ -51,6 +51,40 @@ def _ask(flow, as_json: bool) -> list[str]:
     return answers
 
 
+def _ask_checkins(flow, as_json: bool) -> dict[str, str | None]:
+    """Ask about each of the last session's open commitments; only a choice is taken, never free text."""
+    from coach.agent.checkins import read_choice
+    from coach.commands.output import err, out, plain
+
+    console = err if as_json else out
+    if flow.checkins:
+        console.print(plain("\nSince last time — d done · n not yet · x dropped · Enter skips", "bold cyan"))
+    answers: dict[str, str | None] = {}
+    for item in flow.checkins:
+        console.print(plain(item.question))
+        while True:
+            line = sys.stdin.readline()
+            try:
+                answers[item.id] = read_choice(line.strip())
+                break
+            except CoachError as exc:
+                if not line:  # end of input: skip the rest
+                    return answers
+                console.print(plain(exc.message, "yellow"))
+    return answers
+
+
+def _checkin_options(values: list[str]) -> dict[str, str]:
+    """`--checkin ID=done` (also `ID:not yet`) to {id: choice}; a unique id prefix is not enough here."""
+    found = {}
+    for value in values:
+        ref, sep, choice = value.replace(":", "=", 1).partition("=")
+        if not sep or not ref.strip():
+            raise CoachError(f"--checkin takes ID=done|not yet|dropped (got {value!r}).", "Check-in answer")
+        found[ref.strip().lower()] = choice.strip()
+    return found
+
+
 def _read_paragraph() -> str:
     lines = []
     for line in iter(sys.stdin.readline, ""):
@@ -70,20 +104,31 @@ def reflect(
             "a stage), or blank-line-separated paragraphs when there is no --- line.",
         )
     ] = None,
+    checkin: Annotated[
+        list[str] | None, typer.Option(
+            "--checkin", metavar="ID=ANSWER",
+            help="Answer a check-in on the last session's commitments: done, not yet or dropped (repeatable; "
+            "ids as `coach actions` lists them).",
+        )
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Reflect on a meeting, one framework stage at a time; saves a new reflection note.
 
-    Without --answers, each question is asked here: end an answer with an empty line (none skips a stage)."""
+    It first asks about each open commitment from the last session ("Did you …?": done / not yet / dropped)
+    and records your answers as marks, this reflection as their evidence. Without --answers, every question
+    is asked here: end an answer with an empty line (none skips a stage)."""
     from coach.agent.reflect import check_answers
 
     check_choice("framework", framework, FRAMEWORK_CHOICES)
     # A bad answers file fails before any notes are read or models loaded.
     replies = check_answers(framework, _read_answers(answers)) if answers else None
+    scripted = _checkin_options(checkin or [])
     service = _service()
     flow = service.start_reflection(framework, mentor)
+    checkins = scripted if replies is not None else scripted or _ask_checkins(flow, as_json)
     replies = replies if replies is not None else _ask(flow, as_json)
-    _show_saved(service.save_reflection(flow, replies), as_json)
+    _show_saved(service.save_reflection(flow, replies, checkins=checkins), as_json)
     deferred_notice(service)
 
 
@@ -150,6 +195,9 @@ def _show_saved(saved, as_json: bool) -> None:
     out.print(plain(f"Saved {saved.kind}: {saved.path}", "bold green"))
     for text in saved.commitments:
         out.print(plain(f"  - [ ] {text}"))
+    for change in getattr(saved, "marks", ()):
+        undo = f" — undo: coach actions --reopen {change.id}" if change.changed else ""
+        out.print(plain(f"  {change.describe()}{undo}", "cyan"))
 
 
 def _sources(item) -> str:

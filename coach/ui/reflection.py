@@ -9,12 +9,12 @@ from coach.notes.reader import read_note
 FRAMEWORKS = (("Rolfe", "rolfe"), ("Gibbs", "gibbs"), ("GROW", "grow"))
 
 
-def preview_markdown(flow, answers: list[str]) -> str:
+def preview_markdown(flow, answers: list[str], checkins: dict[str, str] | None = None) -> str:
     """The note as it will be written (front matter left out), or a plain rendering if the agent cannot say."""
     try:
         from coach.agent.reflect import reflection_text
 
-        text, _ = reflection_text(flow, list(answers))
+        text, _ = reflection_text(flow, list(answers), checkins)
         return _body(text)
     except Exception:  # an older or different agent module: still show the user what they wrote
         parts = ["# Reflection\n"]

@@ -128,9 +128,20 @@ def test_reflect_refuses_a_short_answers_file(dev):
     assert file_hashes(notes) == before
 
 
+def _checkins(env, framework: str = "rolfe", mentor: str | None = None) -> list:
+    """The check-ins `coach reflect` will ask first, found in-process over the same data folder."""
+    from pathlib import Path
+
+    from coach.agent.service import CoachService
+    from coach.config import load_settings
+
+    settings = load_settings(notes_dir=Path(env["COACH_NOTES_DIR"]), data_dir=Path(env["COACH_DATA_DIR"]))
+    return CoachService(settings).start_reflection(framework, mentor).checkins
+
+
 def test_reflect_interactive_reads_one_paragraph_per_stage(dev):
     notes, env, _ = dev
-    typed = ("Wanted clarity on scope.\n\nTwo teams now.\nStill busy.\n\nHire or wait.\n\n"
+    typed = "\n" * len(_checkins(env, "grow", "ade")) + ("Wanted clarity on scope.\n\nTwo teams now.\nStill busy.\n\nHire or wait.\n\n"
              "I will write the kestrel scope note by Monday.\n\n")
     command = [sys.executable, "-m", "coach", "reflect", "--framework", "grow", "--mentor", "ade"]
     result = subprocess.run(command, input=typed, capture_output=True, text=True, check=False,
@@ -141,3 +152,34 @@ def test_reflect_interactive_reads_one_paragraph_per_stage(dev):
     saved = next(p for p in notes.iterdir() if "kestrel" in p.read_text(encoding="utf-8"))
     text = saved.read_text(encoding="utf-8")
     assert "Two teams now.\nStill busy." in text and "framework: grow" in text
+
+
+def test_reflect_asks_about_last_sessions_commitments_and_refuses_free_text(dev):
+    notes, env, _ = dev
+    asked = _checkins(env)
+    assert asked, "the dev set's last session has open commitments"
+    typed = "haven't set it yet\nd\n" + "\n" * (len(asked) - 1) + "Met.\n\nIt matters.\n\n\n"
+    command = [sys.executable, "-m", "coach", "reflect"]
+    result = subprocess.run(command, input=typed, capture_output=True, text=True, check=False,
+                            env={**os.environ, **env}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"Did you “{asked[0].text}”" in result.stdout
+    assert "is not one of the choices" in result.stdout  # the free text was refused, then "d" taken
+    assert f"{asked[0].text}: marked done" in result.stdout and f"--reopen {asked[0].id}" in result.stdout
+    done = _json(run_coach("actions", "--status", "done", "--json", env_extra=env))["actions"]
+    assert any(a["id"] == asked[0].id for a in done)
+    run_coach("actions", "--reopen", asked[0].id, env_extra=env)  # leave the shared folder as it was
+
+
+def test_reflect_checkin_option_with_an_answers_file(dev):
+    notes, env, base = dev
+    asked = _checkins(env)
+    answers = base / "checkin-answers.txt"
+    answers.write_text("Met.\n---\nIt matters.\n---\nNothing new.\n", encoding="utf-8")
+    data = _json(run_coach("reflect", "--answers", str(answers), "--checkin", f"{asked[0].id}=dropped", "--json",
+                           env_extra=env))
+    assert [(m["id"], m["after"], m["evidence"]["note"]) for m in data["marks"]] == [
+        (asked[0].id, "dropped", data["path"])]
+    bad = run_coach("reflect", "--answers", str(answers), "--checkin", f"{asked[0].id}=sort of", env_extra=env)
+    assert bad.returncode == 1 and "not one of the choices" in bad.stderr and "Traceback" not in bad.stderr
+    run_coach("actions", "--reopen", asked[0].id, env_extra=env)

@@ -60,7 +60,10 @@ def test_flow_questions_are_informed_by_the_notes(service):
     assert flow.mentor == "Ade Okafor" and flow.date == TODAY
     assert [q.stage for q in flow.questions] == ["What?", "So what?", "Now what?"]
     what, so_what, now_what = flow.questions
-    assert "Book a skip-level with Tom" in what.question  # open from the last session
+    # Open from the last session: asked about first, one by one, and not asked again in "What?".
+    assert [c.text for c in flow.checkins] == ["Book a skip-level with Tom"]
+    assert flow.checkins[0].question.startswith("Did you “Book a skip-level with Tom”?")
+    assert "Book a skip-level with Tom" not in what.question
     assert what.context[0].path == "2026-01-19 session.md"
     assert "delegation" in so_what.question.lower() and so_what.context
     assert "Hand off release planning to Priya" in now_what.question  # older and still open

@@ -80,6 +80,7 @@ class FakeFlow:
     mentor: str | None
     date: date
     questions: list = field(default_factory=list)
+    checkins: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ class FakeService:
         self.fail_with = None
         self.asked: list = []
         self.saved_reflections: list = []
+        self.saved_checkins: list = []
+        self.checkin_marks: list = []
+        self.undone_marks: list = []
         self.saved_agendas: list = []
         self.marks: list = []
         self.save_gate: threading.Event | None = None
@@ -149,6 +153,9 @@ class FakeService:
         item.status, item.status_note = status, f"marked {status} in coach on {TODAY}"
         return item
 
+    def undo_marks(self, changes):
+        self.undone_marks.append(list(changes))
+
     def themes(self):
         return []
 
@@ -160,12 +167,13 @@ class FakeService:
                      for s in stages.get(framework, stages["rolfe"])]
         return FakeFlow(framework, mentor, TODAY, questions)
 
-    def save_reflection(self, flow, answers, index=True):
+    def save_reflection(self, flow, answers, checkins=None, index=True):
         self.saved_reflections.append((flow, list(answers)))
+        self.saved_checkins.append(dict(checkins or {}))
         path = write_note(self.engine.notes_dir(), f"{TODAY} reflection - fake.md",
                           "# Reflection after meeting Rosa\n\n" + "\n\n".join(answers), date=str(TODAY),
                           kind="reflection")
-        return SimpleNamespace(path=path.name, kind="reflection", commitments=[])
+        return SimpleNamespace(path=path.name, kind="reflection", commitments=[], marks=list(self.checkin_marks))
 
     def agenda(self, mentor=None):
         src = (SimpleNamespace(path="2026-11-17 rosa.md", date="2026-11-17"),)

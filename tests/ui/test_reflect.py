@@ -89,3 +89,55 @@ async def test_a_failing_start_is_reported_and_esc_still_leaves(app, service):
         await wait_for(pilot, lambda: "could not start" in visible_text(screen.query_one("#stage", Static)))
         await pilot.press("escape")
         assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+def _with_checkins(service):
+    """The fake's flow asks about two of the last session's open commitments first."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    start = service.start_reflection
+
+    def flow_with_checkins(framework="rolfe", mentor=None):
+        flow = start(framework, mentor)
+        flow.checkins = [
+            SimpleNamespace(id=ref, text=text, path="2026-11-17 rosa.md", date=date(2026, 11, 17),
+                            question=f"Did you “{text}”?")
+            for ref, text in (("c-draft", "Draft the job description"), ("c-call", "Call the recruiter"))]
+        return flow
+
+    service.start_reflection = flow_with_checkins
+
+
+async def test_checkins_ask_each_commitment_with_choices_then_record_and_undo(app, service):
+    from types import SimpleNamespace
+
+    _with_checkins(service)
+    service.checkin_marks = [SimpleNamespace(id="c-draft", changed=True,
+                                             describe=lambda: "Draft the job description: marked done "
+                                             "(your answer 'done' in 2026-11-25 reflection - fake.md, line 9)")]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.home_facts is not None)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReflectScreen")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.phase == "checkin")
+        assert visible_text(screen.query_one("#question", Static)) == "Did you “Draft the job description”?"
+        assert not screen.query_one("#answer").display  # no box to type into: a choice, not free text
+        await pilot.press("enter")  # "done" is highlighted first
+        assert screen.checkin_step == 1
+        assert "Call the recruiter" in visible_text(screen.query_one("#question", Static))
+        await pilot.press("down", "enter")  # "not yet"
+        assert screen.phase == "asking" and screen.query_one("#answer").display
+        await pilot.press("ctrl+b")  # back to the last check-in, its answer kept
+        assert screen.phase == "checkin" and screen.checkin_step == 1
+        await pilot.press("enter", *"We met.", "enter", "enter", "enter")
+        assert screen.phase == "preview"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.phase == "saved")
+        assert service.saved_checkins[-1] == {"c-draft": "done", "c-call": "not_yet"}
+        toast = notifications(app)[-1]
+        assert "marked done" in toast.message and "line 9" in toast.message and "u undoes" in toast.message
+        await pilot.press("u")
+        await wait_for(pilot, lambda: service.undone_marks)
+        assert [c.id for c in service.undone_marks[-1]] == ["c-draft"]

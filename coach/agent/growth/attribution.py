@@ -13,27 +13,22 @@ import re
 from dataclasses import dataclass
 
 from coach.agent.people import People
-
-SPEECH_VERBS = (r"said|says|told|tells|asked|asks|added|adds|replied|replies|answered|suggested|suggests|"
-                r"pointed out|points out|reminded|put it|wrote|writes|laughed|went on")
-_PRONOUN = r"he|she|they|He|She|They"
-# who (a capitalised name, or a pronoun), up to two words, a speech verb, and maybe whom it was said to.
-# Capitalised words that open a sentence but name nobody ("Then he said …").
-_NOT_NAMES = r"(?!(?:Then|And|But|So|Later|Afterwards|Also|When|After|Before|Today|Yesterday|Once|Finally|Still)\b)"
-CUE = re.compile(
-    rf"\b(?P<who>{_NOT_NAMES}(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)?|{_PRONOUN}|I)\s+(?:\w+,?\s+){{0,2}}?"
-    rf"(?P<verb>{SPEECH_VERBS})\b(?:\s+(?:to\s+)?(?P<whom>me|us|him|her|them|the\s+[\w-]+|a\s+[\w-]+|[A-Z]\w+))?"
+from coach.text.speech import (
+    ADVICE_WORDS,
+    CUE,
+    CUE_AFTER,
+    LEAD_IN,
+    NAME_LABEL,
+    OTHER_PRESENT,
+    PRONOUNS,
+    QUOTE,
+    SPEAKER_LINE,
+    to_you,
 )
-_AFTER = re.compile(rf"^[,\s]*(?P<who>(?:[A-Z][\w'’-]+)|{_PRONOUN})\s+(?P<verb>{SPEECH_VERBS})\b")
-LABEL = re.compile(r"^\s*(?:[-*+•]\s+|\d{1,2}[.)]\s+)?(?:\*\*)?(?P<who>[A-Z][\w'’ .-]{0,30}?)(?:\*\*)?:\s*(?:\*\*)?")
-QUOTE = re.compile(r'"([^"\n]{8,400})"|“([^”\n]{8,400})”')
-YOU = re.compile(r"\b(?:you|your|you're|you've|you'll|yours|yourself)\b", re.IGNORECASE)
-# A request ("could you …") is not the mentor's view of the mentee.
-REQUEST = re.compile(r"\b(?:could|can|would|will) you\b", re.IGNORECASE)
-# Someone else present in the sentence: a pronoun may be theirs ("Asked Sue … — she said no").
-_OTHER_PRESENT = re.compile(r"\b(?i:asked|told|with|to|from|and|by|for)\s+(?:Mr |Mrs |Ms |Dr |Miss )?([A-Z][a-z]+)")
-LEAD_IN = re.compile(rf"(?:\b(?:{SPEECH_VERBS})\b|\bthen|\badvice|\bwords|\bline|\brule)[^:]*:\s*$", re.IGNORECASE)
-MIN_QUOTE_WORDS = 3
+
+__all__ = ["CUE", "QUOTE", "Speaker", "cue_speaker", "is_transcript", "lead_in_speaker", "resolve_who", "to_you",
+           "transcript_speaker"]
+
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,7 @@ def resolve_who(who: str, text_before: str, people: People, note_person: str | N
     if who == "I":
         return None  # the mentee's own words
     if who.lower() in ("he", "she", "they"):
-        others = [m.group(1) for m in _OTHER_PRESENT.finditer(text_before)
+        others = [m.group(1) for m in OTHER_PRESENT.finditer(text_before)
                   if not people.named_in(m.group(1))]
         named = people.named_in(text_before)
         if others:
@@ -79,10 +74,10 @@ def cue_speaker(sentence: str, start: int, end: int, people: People, note_person
         whom = cue.group("whom")
         others = _other_speakers(context + before[: cue.start()], cue.group("who"), person, people, note_person)
         return Speaker(person, _listener_ok(whom) and (listener_is_me or bool(whom)) and not others)
-    after = _AFTER.match(sentence[end:].lstrip("\"”"))
+    after = CUE_AFTER.match(sentence[end:].lstrip("\"”"))
     if after:
         return Speaker(resolve_who(after.group("who"), context + before, people, note_person), listener_is_me)
-    label = LABEL.match(context + before)
+    label = NAME_LABEL.match(context + before)
     if label and people.named_in(label.group("who")):
         return Speaker(people.named_in(label.group("who"))[0], listener_is_me)
     return None
@@ -102,9 +97,8 @@ def _other_speakers(text: str, who: str, person: str | None, people: People, not
     return False
 
 
-_ADVICE = r"(?:advice|words|line|rule|rules|view|answer|take|reply|verdict)"
-_POSSESSIVE_NAME = re.compile(rf"\b(?P<who>[A-Z][\w-]+)(?:'s|’s)\s+(?:\w+\s+)?{_ADVICE}\b")
-_POSSESSIVE_PRONOUN = re.compile(rf"\b(?:[Hh]er|[Hh]is|[Tt]heir)\s+(?:\w+\s+)?{_ADVICE}\b")
+_POSSESSIVE_NAME = re.compile(rf"\b(?P<who>[A-Z][\w-]+)(?:'s|’s)\s+(?:\w+\s+)?{ADVICE_WORDS}\b")
+_POSSESSIVE_PRONOUN = re.compile(rf"\b(?:[Hh]er|[Hh]is|[Tt]heir)\s+(?:\w+\s+)?{ADVICE_WORDS}\b")
 
 
 def lead_in_speaker(line: str, people: People, note_person: str | None) -> str | None:
@@ -121,31 +115,25 @@ def lead_in_speaker(line: str, people: People, note_person: str | None) -> str |
     if cues:
         return resolve_who(cues[-1].group("who"), line[: cues[-1].start()] + cues[-1].group("who"), people,
                            note_person)
-    if re.search(rf"\b(?:{_PRONOUN})\b", line) and not _OTHER_PRESENT.search(line) and not people.named_in(line):
+    if re.search(rf"\b(?:{PRONOUNS})\b", line) and not OTHER_PRESENT.search(line) and not people.named_in(line):
         return note_person
     return None
 
 
-_SPEAKER_LINE = re.compile(r"^\s*([A-Z][A-Za-z'’.-]{0,20}):\s+(\S.*)$")
 MIN_TRANSCRIPT_LINES = 3
 
 
 def is_transcript(lines: list[str], people: People) -> bool:
     """A conversation written as speaker lines ("HELEN: …" / "ME: …"), several of them."""
-    labels = [m.group(1) for line in lines if (m := _SPEAKER_LINE.match(line))]
+    labels = [m.group(1) for line in lines if (m := SPEAKER_LINE.match(line))]
     spoken = [label for label in labels if label.upper() in ("ME", "I") or people.named_in(label.title())]
     return len(spoken) >= MIN_TRANSCRIPT_LINES
 
 
 def transcript_speaker(line: str, people: People) -> tuple[str, str] | None:
     """(person, what they said) for a transcript line labelled with a known person ("HELEN: …")."""
-    match = _SPEAKER_LINE.match(line)
+    match = SPEAKER_LINE.match(line)
     if not match:
         return None
     named = people.named_in(match.group(1).title())
     return (named[0], match.group(2).strip()) if len(named) == 1 else None
-
-
-def to_you(quote: str) -> bool:
-    """Words that speak to the mentee: "you …", not a request, long enough to mean something."""
-    return bool(YOU.search(quote)) and not REQUEST.search(quote) and len(quote.split()) >= MIN_QUOTE_WORDS

@@ -12,19 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.agent.growth.attribution import (
-    CUE,
-    QUOTE,
     cue_speaker,
     is_transcript,
     lead_in_speaker,
     resolve_who,
-    to_you,
     transcript_speaker,
 )
 from coach.agent.people import People
 from coach.agent.writer import is_generated
 from coach.notes.model import Note
 from coach.text import mask_quotes, sentence_spans
+from coach.text.speech import CUE, LIST_MARKER, LIST_MARKER_AND_BOX, QUOTE, REPORTING, to_you
 
 PER_MENTOR = 6
 _RECOGNITION = re.compile(
@@ -34,9 +32,6 @@ _RECOGNITION = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_ME = re.compile(r"\b(?:I|I'm|I'd|I've|I was|me|my)\b")
-_REPORTING = re.compile(r"^(?:said|says|told|pointed out|reminded|thinks)$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\[[ xX]?\]\s*)?")
 MIN_REPORTED_WORDS = 4
 
 
@@ -79,7 +74,7 @@ def _reported(sentence: str, people: People, person: str | None, context: str) -
     if masked != sentence:
         return None  # a sentence with a quote is handled as a quote
     for cue in CUE.finditer(masked):
-        if not _REPORTING.match(cue.group("verb")) or (cue.group("whom") or "me").lower() not in ("me", "us", "that"):
+        if not REPORTING.match(cue.group("verb")) or (cue.group("whom") or "me").lower() not in ("me", "us", "that"):
             continue
         who = resolve_who(cue.group("who"), context + masked[: cue.start()] + cue.group("who"), people, person)
         rest = masked[cue.end():]
@@ -96,7 +91,7 @@ def _line_words(line: str, people: People, person: str | None, lead: str | None,
     if spoken is not None:
         who, text = spoken
         return [(who, text, "transcript")] if who in people.mentors and to_you(text) else []
-    text = _BULLET.sub("", line)
+    text = LIST_MARKER_AND_BOX.sub("", line)
     # In a session the mentor speaks to the mentee; on a day watching them work, to anyone.
     listener_is_me = note.kind == "session"
     found = []
@@ -117,7 +112,7 @@ def note_mentor_words(note: Note, people: People) -> list[MentorWords]:
     lines = note.body.split("\n")
     person, lead, found, transcript = people.note_person(note), None, [], is_transcript(lines, people)
     for index, line in enumerate(lines):
-        if line.strip() and not (_LIST_ITEM.match(line) or line.lstrip().startswith(("“", '"'))):
+        if line.strip() and not (LIST_MARKER.match(line) or line.lstrip().startswith(("“", '"'))):
             lead = None  # a lead-in covers the list (or quotes) right below it
         for who, words, form in _line_words(line, people, person, lead, note, transcript):
             kind = "recognition" if _RECOGNITION.search(words) else "challenge"

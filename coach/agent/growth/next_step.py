@@ -1,25 +1,15 @@
 """The next appropriate step: one to three things to take to the mentor, each resting on at least one
-note and one principle file from the library (matched by meaning, like the agenda's suggestions)."""
+note and one principle file from the principles library (matched by meaning, as the agenda's suggestions are)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from coach.agent.agenda import load_principles
+from coach.agent.agenda_suggest import Topic
 from coach.agent.writer import Source, first_name, quoted, short
+from coach.retrieval.principles import PrinciplesLibrary
 
 MAX_STEPS = 3
-
-
-@dataclass(frozen=True)
-class Topic:
-    """Something worth taking further: what it is about (for matching principles), how to say it, its notes."""
-
-    query: str
-    lead: str
-    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True)
@@ -64,24 +54,11 @@ def _interleave(*groups: list[Topic]) -> list[Topic]:
     return mixed
 
 
-def next_steps(embed, mentor: str | None, growth: list[Topic], stuck: list[Topic], themes: list[Topic],
-               limit: int = MAX_STEPS) -> list[NextStep]:
+def next_steps(library: PrinciplesLibrary, mentor: str | None, growth: list[Topic], stuck: list[Topic],
+               themes: list[Topic], limit: int = MAX_STEPS) -> list[NextStep]:
     """Up to `limit` steps, each from a different principle: the one closest in meaning to the topic."""
     topics = [t for t in _interleave(growth, stuck, themes) if t.sources][:limit]
-    principles = load_principles()
-    if not topics or not principles:
-        return []
-    texts = [f"{p.note.title}. {' '.join(p.note.tags)}. {p.note.body[:1200]}" for p in principles]
-    doc_vectors = np.asarray(embed(texts))
-    topic_vectors = np.asarray(embed([t.query for t in topics]))
-    who, used, steps = first_name(mentor) if mentor else "your mentor", set(), []
-    for topic, vector in zip(topics, topic_vectors):
-        ranked = [int(i) for i in np.argsort(-(doc_vectors @ vector), kind="stable") if int(i) not in used]
-        chosen = principles[ranked[0]]
-        used.add(ranked[0])
-        scores = np.asarray(embed(list(chosen.questions))) @ vector
-        question = chosen.questions[int(np.argmax(scores))]
-        text = f"{topic.lead}. Something to take to {who}: {quoted(question)}"
-        steps.append(NextStep(text, question, chosen.note.title,
-                              topic.sources + (Source(chosen.note.path, None, "knowledge"),)))
-    return steps
+    who = first_name(mentor) if mentor else "your mentor"
+    return [NextStep(f"{topic.lead}. Something to take to {who}: {quoted(question)}", question, principle.title,
+                     topic.sources + (Source(principle.path, None, "knowledge"),))
+            for topic, (principle, question) in zip(topics, library.match([t.query for t in topics]))]

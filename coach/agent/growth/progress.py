@@ -106,6 +106,6 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
     progress.mentoring = notes_with_role(notes, "mentor", since)
     progress.months = timeline(notes, tracked, since, today)
     moved = {p.theme for p in progress.pairs}
-    progress.steps = next_steps(cached_embed(service), mentor, growth_topics(progress.pairs),
+    progress.steps = next_steps(service.principles, mentor, growth_topics(progress.pairs),
                                 open_topics(progress.promises.longest_open), theme_topics(themes, moved))
     return progress

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from coach.agent.agenda import load_principles
 from coach.agent.growth.progress import Progress, build_progress
 from coach.agent.writer import is_generated
 from coach.notes.model import Note
@@ -46,8 +45,8 @@ def last_review(notes: list[Note], before: date | None = None) -> Note | None:
     return max(found, key=lambda n: (n.date, n.path)) if found else None
 
 
-def _stage_questions() -> list[tuple[str, str]]:
-    by_path = {p.note.path: p for p in load_principles()}
+def _stage_questions(library) -> list[tuple[str, str]]:
+    by_path = library.by_path()
     return [(by_path[path].questions[0], path) for path in NEXT_STAGE if path in by_path]
 
 
@@ -73,4 +72,4 @@ def build_review(service, since: date | None = None) -> Review:
         last = last_review(notes, before=service.today)
         since = last.date + timedelta(days=1) if last else None
     progress = build_progress(service, since, notes)
-    return Review(progress, since, _stage_questions(), _pass_on(progress))
+    return Review(progress, since, _stage_questions(service.principles), _pass_on(progress))

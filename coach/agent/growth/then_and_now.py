@@ -73,13 +73,13 @@ def same_subject(a: str, b: str, cosine: float, names: frozenset[str] = frozense
 
 
 def subject_label(then: Statement, now: Statement, themes: list[Theme]) -> str:
-    """A recurring theme both sentences name; else one either names; else the words they share."""
-    both, either = stems(then.text) & stems(now.text), stems(then.text) | stems(now.text)
-    for pool in (both, either):
-        for theme in themes:
-            terms = [stems(term) for term in (theme.terms or tuple(theme.label.split(" / ")))]
-            if any(term and term <= pool for term in terms):
-                return theme.label
+    """A recurring theme both sentences name; else the words they share. (A theme only one side names says
+    what that side is about, not the pair: "Ask Sue whether the TLR continues" is not about an NPQ theme.)"""
+    both = stems(then.text) & stems(now.text)
+    for theme in themes:
+        terms = [stems(term) for term in (theme.terms or tuple(theme.label.split(" / ")))]
+        if any(term and term <= both for term in terms):
+            return theme.label
     words = [w for w in now.text.split() if content_words(w) & shared_words(then.text, now.text)]
     return " ".join(dict.fromkeys(w.strip(".,;:!?\"'()“”‘’").lower() for w in words[:MAX_WORDS_IN_LABEL])) or "—"
 

@@ -1,13 +1,18 @@
-"""Reflect: one question at a time with the related notes beside it, then a rendered preview to save or edit."""
+"""Reflect: first "Did you …?" for each of the last session's open commitments (done / not yet / dropped, a
+choice, never free text), then one question at a time with the related notes beside it, then a rendered
+preview to save or edit. Saving records the check-in answers as marks (their evidence: the new note), with
+`u` to undo them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Markdown, Select, Static
+from textual.widgets import Markdown, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from coach.ui import keymap
 from coach.ui.reflection import FRAMEWORKS, preview_markdown, saved_title
@@ -15,9 +20,13 @@ from coach.ui.safe import clean, note_label, one_line, plain
 from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.answer_area import AnswerArea
 
+CHECKIN_CHOICES = (("done", "done"), ("not_yet", "not yet"), ("dropped", "dropped"), ("skip", "skip — don't say"))
+CHECKIN_HINT = "enter choose · ↑↓ move · ctrl+b previous · esc leave"
+
 
 class ReflectScreen(CoachScreen):
-    """Phases: loading → asking (step i) → preview → saved. Answers live here until the user saves."""
+    """Phases: loading → checkin (commitment i) → asking (step i) → preview → saved. Answers live here until
+    the user saves."""
 
     SCREEN_TITLE = "reflect"
     KEYMAP_SCOPE = "reflect"
@@ -28,6 +37,8 @@ class ReflectScreen(CoachScreen):
         super().__init__()
         self.flow = None
         self.answers: list[str] = []
+        self.checkin_answers: dict[str, str | None] = {}
+        self.checkin_step = 0
         self.step = 0
         self.phase = "loading"
         self.saved = None
@@ -41,6 +52,7 @@ class ReflectScreen(CoachScreen):
             with Vertical(id="question-pane"):
                 yield Static("Gathering what your notes say…", id="stage", markup=False)
                 yield Static("", id="question", markup=False)
+                yield OptionList(*(Option(label, id=key) for key, label in CHECKIN_CHOICES), id="checkin-choices")
                 yield AnswerArea(id="answer")
             yield VerticalScroll(id="related")
         with VerticalScroll(id="preview"):
@@ -50,6 +62,7 @@ class ReflectScreen(CoachScreen):
 
     def on_mount(self) -> None:
         self.query_one("#preview").display = False
+        self.query_one("#checkin-choices").display = False
         facts = self.app.home_facts
         mentors = facts.mentors if facts else []
         select = self.query_one("#mentor", Select)
@@ -60,13 +73,15 @@ class ReflectScreen(CoachScreen):
 
     def focus_main(self) -> None:
         # Not before the first question shows: a key typed while the screen opens must not land in the box.
-        if self.phase == "asking":
+        if self.phase == "checkin":
+            self.query_one("#checkin-choices", OptionList).focus()
+        elif self.phase == "asking":
             self.query_one("#answer", AnswerArea).focus()
         elif self.phase == "preview":
             self.query_one("#preview").focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self.phase == "asking" and not any(a.strip() for a in self.answers):
+        if self.phase in ("checkin", "asking") and not self._answered_any():
             self.start()
 
     def start(self) -> None:
@@ -82,8 +97,45 @@ class ReflectScreen(CoachScreen):
     def _begin(self, flow) -> None:
         self.flow = flow
         self.answers = [""] * len(flow.questions)
-        self.phase = "asking"
-        self.show_step(0)
+        self.checkin_answers = {}
+        if flow.checkins:
+            self.show_checkin(0)
+        else:
+            self.phase = "asking"
+            self.show_step(0)
+
+    def show_checkin(self, index: int) -> None:
+        """Ask about one of the last session's open commitments: a choice, never typed text."""
+        item = self.flow.checkins[index]
+        self.phase, self.checkin_step = "checkin", index
+        total = len(self.flow.checkins)
+        self.query_one("#step", Static).update(plain(f"since last time: {index + 1} of {total}"))
+        self.query_one("#stage", Static).update(plain("Since last time"))
+        self.query_one("#question", Static).update(plain(item.question))
+        self.query_one("#answer", AnswerArea).display = False
+        choices = self.query_one("#checkin-choices", OptionList)
+        choices.display = True
+        keys = [key for key, _ in CHECKIN_CHOICES]
+        choices.highlighted = keys.index(self.checkin_answers.get(item.id) or "skip") \
+            if item.id in self.checkin_answers else 0
+        self._show_related((SimpleNamespace(path=item.path, date=item.date.isoformat(), snippet=item.text),))
+        self.query_one("#reflect-hint", Static).update(CHECKIN_HINT)
+        choices.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if self.phase != "checkin":
+            return
+        event.stop()
+        item = self.flow.checkins[self.checkin_step]
+        self.checkin_answers[item.id] = None if event.option.id == "skip" else event.option.id
+        if self.checkin_step + 1 < len(self.flow.checkins):
+            self.show_checkin(self.checkin_step + 1)
+        else:
+            self.phase = "asking"
+            self.show_step(0)
+
+    def _answered_any(self) -> bool:
+        return any(a.strip() for a in self.answers) or any(v for v in self.checkin_answers.values())
 
     def show_step(self, step: int) -> None:
         question = self.flow.questions[step]
@@ -92,7 +144,9 @@ class ReflectScreen(CoachScreen):
         self.query_one("#step", Static).update(plain(f"step {step + 1} of {total}"))
         self.query_one("#stage", Static).update(_stages(self.flow.questions, step))
         self.query_one("#question", Static).update(plain(question.question))
+        self.query_one("#checkin-choices").display = False
         answer = self.query_one("#answer", AnswerArea)
+        answer.display = True
         answer.text = self.answers[step]
         answer.move_cursor(answer.document.end)
         self._show_related(question.context)
@@ -122,16 +176,21 @@ class ReflectScreen(CoachScreen):
             self._show_preview(True)
 
     def action_previous(self) -> None:
-        if self.phase == "asking" and self.step > 0:
+        if self.phase == "checkin" and self.checkin_step > 0:
+            self.show_checkin(self.checkin_step - 1)
+        elif self.phase == "asking" and self.step > 0:
             self.answers[self.step] = self.query_one("#answer", AnswerArea).text.strip()
             self.show_step(self.step - 1)
+        elif self.phase == "asking" and self.flow.checkins:
+            self.answers[self.step] = self.query_one("#answer", AnswerArea).text.strip()
+            self.show_checkin(len(self.flow.checkins) - 1)
 
     def _show_preview(self, shown: bool) -> None:
         self.query_one("#reflect-body").display = not shown
         self.query_one("#preview").display = shown
         hint = self.query_one("#reflect-hint", Static)
         if shown:
-            self.query_one("#preview-md", Markdown).update(clean(preview_markdown(self.flow, self.answers)))
+            self.query_one("#preview-md", Markdown).update(clean(preview_markdown(self.flow, self.answers, self._choices())))
             self.query_one("#step", Static).update("Preview")
             hint.update("enter save · e edit answers · esc discard")
             self.query_one("#preview").focus()
@@ -140,8 +199,11 @@ class ReflectScreen(CoachScreen):
 
     def action_edit(self) -> None:
         if self.phase == "preview":
-            self.phase = "asking"
-            self.show_step(0)
+            if self.flow.checkins:
+                self.show_checkin(0)
+            else:
+                self.phase = "asking"
+                self.show_step(0)
 
     def action_save(self) -> None:
         if self.phase == "saving":
@@ -152,26 +214,46 @@ class ReflectScreen(CoachScreen):
         self.phase = "saving"
         self.query_one("#step", Static).update("Saving…")
         self.query_one("#reflect-hint", Static).update("Saving…")
-        service, flow, answers = self.app.service, self.flow, list(self.answers)
+        service, flow, answers, choices = self.app.service, self.flow, list(self.answers), self._choices()
 
         def save():  # written and confirmed first; the app re-indexes it after (no wait for a running sync)
-            return saved_title(service, service.save_reflection(flow, answers, index=False))
+            saved = service.save_reflection(flow, answers, checkins=choices, index=False)
+            return (*saved_title(service, saved), list(saved.marks))
 
         self.run_job(save, self._saved, group="save", failed=lambda error: setattr(self, "phase", "preview"))
 
+    def _choices(self) -> dict[str, str]:
+        return {ref: choice for ref, choice in self.checkin_answers.items() if choice}
+
     def _saved(self, result) -> None:
-        title, path = result
+        title, path, changes = result
         self.phase = "saved"
         self.query_one("#step", Static).update(Content.styled("✓ Saved", "bold $text-success"))
         self.query_one("#reflect-hint", Static).update(plain(f"Saved “{title}” as {path} · esc home"))
         self.notify(clean(f"Saved “{title}” to {path}"), title="Reflection saved", markup=False)
         self.app.sync_index()  # the service indexed the note; this refreshes the counts everywhere
+        self._offer_undo(changes)
+
+    def _offer_undo(self, changes: list) -> None:
+        """Say what the check-in answers changed, each with its evidence; `u` puts the marks back."""
+        changed = [c for c in changes if c.changed]
+        if not changed:
+            return
+        service = self.app.service
+        text = clean("\n".join(one_line(c.describe(), 160) for c in changed))
+        self.app.undo.offer(text, lambda: self.run_job(lambda: service.undo_marks(changed), self._undone,
+                                                       group="undo"), title="Commitments marked")
+
+    def _undone(self, _result) -> None:
+        self.notify("The check-in marks are undone; the reflection note stays.", title="Undone", markup=False)
 
     def has_unsaved(self) -> bool:
-        if self.phase not in ("asking", "preview", "saving"):
+        if self.phase not in ("checkin", "asking", "preview", "saving"):
             return False
+        if self.phase == "checkin":
+            return self._answered_any()
         typed = self.query_one("#answer", AnswerArea).text.strip() if self.phase == "asking" else ""
-        return bool(typed) or any(a.strip() for a in self.answers)
+        return bool(typed) or self._answered_any()
 
 
 def _stages(questions: list, current: int) -> Content:

@@ -6,7 +6,16 @@ from datetime import date
 from types import SimpleNamespace
 
 from coach.agent.agenda_questions import agenda_note_questions, for_someone_else, latest_agenda_note
-from coach.agent.agenda_rank import MAX_ITEMS, Thread, fit, needs_confirmation, phrase, rank_commitments
+from coach.agent.agenda_rank import (
+    MAX_ITEMS,
+    Thread,
+    fit,
+    keeps_coming_up,
+    needs_confirmation,
+    phrase,
+    rank_commitments,
+    subject_words,
+)
 from coach.agent.people import people_of
 from coach.notes.model import Note
 
@@ -100,8 +109,8 @@ def test_questions_come_from_the_latest_agenda_note_since_the_last_session_never
 
 
 def test_long_running_means_it_keeps_coming_up_not_written_once_and_forgotten():
-    progress = (SimpleNamespace(status="pending", date=date(2026, 4, 15)),)
-    abandoned = (SimpleNamespace(status="maybe_dropped", date=date(2026, 4, 15)),)
+    progress = (SimpleNamespace(status="pending", date=date(2026, 4, 15), text="The scheme: only a rough draft"),)
+    abandoned = (SimpleNamespace(status="maybe_dropped", date=date(2026, 4, 15), text="Data loggers: no money"),)
     tracked = [item("Draft the scheme", "k1.md", "2026-01-10", progress=progress),
                item("Buy data loggers", "k1.md", "2026-01-10", line=2, progress=abandoned),
                item("Watch his lesson", "k1.md", "2026-01-10", line=3, mentions=(("k1.md", 3), ("k1-quick.md", 1))),
@@ -109,3 +118,28 @@ def test_long_running_means_it_keeps_coming_up_not_written_once_and_forgotten():
     ranked = rank_commitments(tracked, thread("Kwame Asante"), {"k2.md"})
     assert [t.text for t in ranked.long_running] == ["Film a lesson", "Draft the scheme"]
     assert {t.text for t in ranked.rest} == {"Buy data loggers", "Watch his lesson"}
+
+
+def _reported(text: str, report: str, day: str = "2026-05-01"):
+    return item(text, "k1.md", "2026-01-10",
+                progress=(SimpleNamespace(status="pending", date=date.fromisoformat(day), text=report),))
+
+
+def test_a_report_counts_only_when_it_is_about_the_item_not_just_the_same_person():
+    assert subject_words("Josh interim report by the 14th", "Josh's final report: half written") == {"report"}
+    dates = {n.path: n.date for n in NOTES}
+    assert not keeps_coming_up(_reported("Josh interim report by the 14th", "Josh's final report: half written"), dates)
+    assert not keeps_coming_up(_reported("Have the Kwame conversation in January", "Kwame: committee is 17 Sept"), dates)
+    assert keeps_coming_up(_reported("Write up the appraisal reflection for Sue", "Appraisal reflection: still owe it"),
+                           dates)
+
+
+def test_long_running_items_came_up_at_the_last_session_or_since_and_are_not_restated_agreements():
+    fresh = _reported("Write the 2027 page", "The 2027 page: still a rough draft", "2026-05-01")
+    stale = _reported("Write the decision-rights list", "Decision-rights list half written", "2026-03-01")
+    restated = _reported("Keep the evidence log going", "Evidence log: lapsed, need to restart", "2026-05-01")
+    agreed = item("Restart the Friday evidence log", "k2.md", "2026-05-01", line=7)
+    ranked = rank_commitments([fresh, stale, restated, agreed], thread("Kwame Asante"), {"k2.md"}, date(2026, 5, 1))
+    assert [t.text for t in ranked.agreed] == ["Restart the Friday evidence log"]
+    assert [t.text for t in ranked.long_running] == ["Write the 2027 page"]
+    assert {t.text for t in ranked.rest} == {"Write the decision-rights list", "Keep the evidence log going"}

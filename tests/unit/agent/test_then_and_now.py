@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 
 from coach.agent.growth.statements import Statement
-from coach.agent.growth.then_and_now import same_subject, then_and_now, without_names
+from coach.agent.growth.then_and_now import same_subject, subject_label, then_and_now, without_names
 from coach.agent.themes import Theme
 from coach.notes.model import Note
 
@@ -85,3 +85,12 @@ def test_coach_notes_and_notes_where_the_user_mentors_never_feed_pairs():
     mentoring = note("c.md", "2025-06-01", NOTES[2].body, role="mentor")
     assert then_and_now([THEME], [NOTES[0], generated], fake_embed) == []
     assert then_and_now([THEME], [NOTES[0], mentoring], fake_embed) == []
+
+
+def test_the_pair_is_named_by_a_theme_both_sentences_name_else_by_the_words_they_share():
+    npq = Theme("npq / whether", date(2025, 1, 1), date(2025, 6, 1), ("a.md", "b.md"),
+                (date(2025, 1, 1), date(2025, 6, 1)), ("npq", "whether"))
+    then = Statement("Ask Sue whether the TLR continues next year", "a.md", date(2025, 1, 1), 1, "intention")
+    now = Statement("Sue confirmed the TLR continues next year", "b.md", date(2025, 6, 1), 1, "action")
+    assert subject_label(then, now, [npq]) == "sue tlr continues"
+    assert subject_label(then, now, [npq, THEME]) == "sue tlr continues"
