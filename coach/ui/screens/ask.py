@@ -13,7 +13,15 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, RetryingEvent, SourcesEvent, TokenEvent
+from coach.agent.events import (
+    DoneEvent,
+    FailedEvent,
+    QuotesEvent,
+    RetryingEvent,
+    SourcesEvent,
+    StepEvent,
+    TokenEvent,
+)
 from coach.ui import keymap
 from coach.ui.safe import clean, one_line, plain
 from coach.ui.screens.base import CoachScreen
@@ -57,6 +65,7 @@ class AskScreen(CoachScreen):
         self.answer_text = ""
         self._stream = None
         self._summary: Markdown | None = None
+        self._summary_head: Static | None = None
         self._worker: Worker | None = None
         self.retry_question: str | None = None  # the question whose answer failed, until it is asked again
         self._questions: dict[int, str] = {}
@@ -118,7 +127,7 @@ class AskScreen(CoachScreen):
             markdown,
         ])
         self._stream = Markdown.get_stream(markdown)
-        self._summary = None
+        self._summary = self._summary_head = None
         self._worker = self.run_worker(
             lambda: self._consume(self.turn, question, list(self.history), self.conversation_id),
             thread=True, exit_on_error=False, group="ask", exclusive=True,
@@ -165,6 +174,8 @@ class AskScreen(CoachScreen):
                 await self._stream.write(clean(event.text))
         elif isinstance(event, DoneEvent):
             await self._finish(event.result, "")
+        elif isinstance(event, StepEvent):
+            await self._show_step(event.text)
         elif isinstance(event, RetryingEvent):
             self._status(f"{event.error.title}: trying again in {event.wait:g} s "
                          f"({event.attempt} of {event.attempts})… esc stops")
@@ -192,16 +203,28 @@ class AskScreen(CoachScreen):
         self._stream = None
         if event.prose:
             self._summary = Markdown("", classes="summary", open_links=False)
-            await self.query_one("#chat", VerticalScroll).mount_all(
-                [Static(SUMMARY_HEAD, classes="summary-head", markup=False), self._summary])
+            self._summary_head = Static(SUMMARY_HEAD, classes="summary-head", markup=False)
+            await self.query_one("#chat", VerticalScroll).mount_all([self._summary_head, self._summary])
             self._stream = Markdown.get_stream(self._summary)
             self._status("Writing a summary… esc stops it (the passages above stay)")
+
+    async def _show_step(self, text: str) -> None:
+        """Agent mode: one quiet line per lookup, above the summary it leads to."""
+        step = Static(plain(f"· {one_line(text, 120)}"), classes="agent-step")
+        chat = self.query_one("#chat", VerticalScroll)
+        if self._summary_head is not None and self._summary_head.parent is chat:
+            await chat.mount(step, before=self._summary_head)
+        else:
+            await chat.mount(step)
+        self._status(f"Looking through your notes: {one_line(text, 80)}… esc stops")
 
     async def _finish(self, result, status: str) -> None:
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
         if result is not None:
+            if len(getattr(result, "sources", [])) > len(self.sources):  # the agent found more
+                self._show_sources(result.sources, result.found_in_notes)
             self.history.append(result)
             self.conversation_id = getattr(result, "conversation_id", None) or self.conversation_id
             status = status or _citation_note(result)
