@@ -312,7 +312,7 @@ class _Run:
         seen = {(h.source, h.path, h.start_line, h.end_line) for h in hits}
         for hit in self.toolbox.hits if self.toolbox else []:
             key = (hit.source, hit.path, hit.start_line, hit.end_line)
-            if key not in seen and not hit.chunk_id.startswith("commitment:"):
+            if key not in seen and not hit.chunk_id.startswith("commitment:"):  # not a passage: coach's summary
                 seen.add(key)
                 hits.append(hit)
         return hits

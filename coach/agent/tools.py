@@ -119,7 +119,9 @@ class Toolbox:
             return "(no commitments found)"
         items.sort(key=lambda item: item["date"], reverse=True)
         hits = [commitment_hit(item) for item in items[:MAX_COMMITMENTS]]
-        return self._emit(hits, ctx_mod.build_context(hits, [], MAX_OUTPUT_CHARS, self.nonce).notes_block)
+        evidence = [hit for hit in (evidence_hit(self.service, item) for item in items[:MAX_COMMITMENTS]) if hit]
+        text = ctx_mod.build_context(hits, [], MAX_OUTPUT_CHARS, self.nonce).notes_block
+        return self._emit(hits + evidence, text)
 
     def read_note(self, path: str, lines: str | None = None) -> str:
         self.steps.append(f"read {_short(path, 60)}" + (f", lines {lines}" if lines else ""))
@@ -158,15 +160,31 @@ def _tool(func, **spec) -> BaseTool:
 
 
 def commitment_hit(item: dict) -> Hit:
-    """A commitment as a passage the answer may stand on: its words, status and the evidence for it."""
+    """A commitment as a passage the answer may stand on: its words, status and the evidence for it
+    (with the cite of the note the evidence is in, so the answer can cite that note too)."""
     text = f"Commitment: {item['text']} (status: {item['status'].replace('_', ' ')}"
     text += f", {item['age_days']} days ago)." if item.get("age_days") is not None else ")."
     if item.get("evidence"):
-        text += f" Evidence ({item.get('settled_on') or 'later note'}): {item['evidence']}"
+        cite = ", ".join(part for part in (item.get("settled_on"), item.get("mentor")) if part)
+        text += f" Evidence, in the note [{cite or 'a later note'}]: {item['evidence']}"
     line = int(item.get("line") or 0)
     return Hit(source="notes", path=item["path"], title="", date=item["date"], mentor=item["mentor"],
                kind="session", role=None, heading="commitments", text=text, snippet=item["text"], matches=(),
                score=0.0, similarity=0.0, start_line=line, end_line=line, chunk_id=f"commitment:{item.get('id')}")
+
+
+def evidence_hit(service, item: dict) -> Hit | None:
+    """The sentence that settled a commitment, as a passage of the note it is in."""
+    if not item.get("evidence") or not item.get("settled_by"):
+        return None
+    entry = _manifest_entry(service, item["settled_by"])
+    line = int(item.get("evidence_line") or 0)
+    return Hit(source="notes", path=item["settled_by"], title=entry.title if entry else "",
+               date=item.get("settled_on") or (entry.date if entry else ""),
+               mentor=entry.mentor if entry else item.get("mentor"), kind=entry.kind if entry else "other",
+               role=entry.role if entry else None, heading="", text=item["evidence"], snippet=item["evidence"],
+               matches=(), score=0.0, similarity=0.0, start_line=line, end_line=line,
+               chunk_id=f"evidence:{item.get('id')}")
 
 
 def read_passage(service, path: str, lines: str | None) -> Hit:
@@ -215,7 +233,9 @@ def _line_range(lines: str | None, offset: int, count: int) -> tuple[int, int]:
             raise ValueError(f"lines must look like 12-30 (got {lines!r})") from None
     else:
         first, last = first_body, first_body + MAX_READ_LINES - 1
-    first = min(max(first, first_body), last_body)
+    if first < first_body:  # a range that starts in the front matter keeps its length from the body's start
+        first, last = first_body, last + first_body - first
+    first = min(first, last_body)
     last = max(first, min(last, last_body, first + MAX_READ_LINES - 1))
     return first, last
 

@@ -5,12 +5,15 @@ as any summary; each lookup is a quiet step; the bounds hold."""
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import time
 from datetime import date
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+from langchain_core.outputs import ChatGenerationChunk
 
 from coach.agent import agent_run
 from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, SourcesEvent, StepEvent, TokenEvent
@@ -32,6 +35,25 @@ class ToolModel(GenericFakeChatModel):
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
         self.calls.append(list(messages))
         return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        """Word by word, then the tool calls as one chunk (the parent class drops tool calls when streaming)."""
+        message = self._generate(messages, stop=stop, run_manager=run_manager, **kwargs).generations[0].message
+        for piece in re.split(r"(\s)", message.content) if message.content else []:
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece, id=message.id))
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+        if message.tool_calls:
+            calls = [{"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+                     for i, c in enumerate(message.tool_calls)]
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", id=message.id, tool_call_chunks=calls))
+
+    async def _astream(self, messages, stop=None, run_manager=None, **kwargs):
+        for chunk in self._stream(messages, stop=stop, **kwargs):
+            if run_manager and chunk.message.content:
+                await run_manager.on_llm_new_token(chunk.message.content, chunk=chunk)
+            yield chunk
 
 
 def call(name: str, n: int = 1, **args) -> AIMessage:
@@ -91,7 +113,7 @@ def steps(events) -> list[str]:
 
 async def test_a_multi_step_question_is_answered_from_what_the_tools_found(service_for):
     model = scripted(
-        call("search_notes", query="agreed", mentor="Ade"),
+        call("search_notes", query="next steps", mentor="Ade"),
         call("list_commitments", mentor="Ade"),
         "You agreed with Ade to draft the stakeholder map for the platform team [2025-09-12, Ade Okafor]. "
         "You drafted the stakeholder map for the platform team and sent it to Ade [2025-10-03, Ade Okafor]. "
@@ -101,7 +123,7 @@ async def test_a_multi_step_question_is_answered_from_what_the_tools_found(servi
     events = await collect(service)
     assert isinstance(events[0], SourcesEvent) and isinstance(events[1], QuotesEvent) and events[1].prose
     assert isinstance(events[-1], DoneEvent), events[-1]
-    assert steps(events) == ["searched notes: 'agreed' with Ade", "listed commitments with Ade"]
+    assert steps(events) == ["searched notes: 'next steps' with Ade", "listed commitments with Ade"]
     result = events[-1].result
     assert result.mode == "agent" and result.status == "complete" and result.steps == steps(events)
     # what the notes support stays, with its citation checked; the invented advice is dropped
@@ -157,9 +179,10 @@ async def test_the_agent_is_bounded_in_time(service_for, monkeypatch):
     monkeypatch.setattr(agent_run, "AGENT_SECONDS", 0.3)
 
     class Slow(ToolModel):
-        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-            time.sleep(1.0)
-            return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        async def _astream(self, messages, stop=None, run_manager=None, **kwargs):
+            await asyncio.sleep(1.0)
+            async for chunk in super()._astream(messages, stop=stop, run_manager=run_manager, **kwargs):
+                yield chunk
 
     model = Slow(messages=iter([AIMessage("too late")]), calls=[])
     began = time.monotonic()
@@ -171,10 +194,11 @@ async def test_the_agent_is_bounded_in_time(service_for, monkeypatch):
 
 async def test_stopping_the_agent_mid_tool_loop_returns_at_once(service_for):
     class Stalling(ToolModel):
-        async def _agenerate(self, messages, stop=None, run_manager=None, **kwargs):
-            if len(self.calls) >= 1:
+        async def _astream(self, messages, stop=None, run_manager=None, **kwargs):
+            if self.calls:  # the answer, after the tool ran, never comes
                 await asyncio.sleep(30)
-            return await super()._agenerate(messages, stop=stop, run_manager=run_manager, **kwargs)
+            async for chunk in super()._astream(messages, stop=stop, run_manager=run_manager, **kwargs):
+                yield chunk
 
     model = Stalling(messages=iter([call("search_notes", query="feedback"), AIMessage("never")]), calls=[])
     service = service_for(model)

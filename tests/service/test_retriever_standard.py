@@ -82,7 +82,8 @@ def test_invoke_filters_narrow_one_call(engine):
 
 
 def test_principles_come_only_from_the_library(engine):
-    docs = NotesRetriever(engine=engine, k=3, filters=SearchFilters(source="knowledge")).invoke("delegation")
+    docs = NotesRetriever(engine=engine, k=3, filters=SearchFilters(source="knowledge")).invoke(
+        "how to give corrective feedback")
     assert docs and all(doc.metadata["source"] == "knowledge" for doc in docs)
 
 

@@ -87,7 +87,7 @@ def test_tool_output_is_bounded(service, monkeypatch):
 def test_steps_say_what_was_looked_up():
     assert describe_search("searched notes", "raise", "Ade", None, None, None) == "searched notes: 'raise' with Ade"
     assert describe_search("searched notes", "x" * 80, None, "2025-06-01", None, "session").endswith(
-        "…, session notes, since 2025-06-01")
+        "…', session notes, since 2025-06-01")
 
 
 def test_a_commitment_is_a_passage_with_its_status_and_evidence():
@@ -95,5 +95,5 @@ def test_a_commitment_is_a_passage_with_its_status_and_evidence():
                           "path": "a.md", "date": "2025-09-12", "mentor": "Ade", "line": 7,
                           "evidence": "I sent the map to Ade.", "settled_on": "2025-10-03"})
     assert hit.text.startswith("Commitment: Draft the stakeholder map (status: done")
-    assert "Evidence (2025-10-03): I sent the map to Ade." in hit.text
+    assert "Evidence, in the note [2025-10-03, Ade]: I sent the map to Ade." in hit.text
     assert (hit.path, hit.start_line, hit.date, hit.mentor) == ("a.md", 7, "2025-09-12", "Ade")
