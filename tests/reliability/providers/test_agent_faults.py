@@ -76,7 +76,7 @@ async def test_an_answer_cut_after_the_tools_is_not_passed_off_as_complete(serve
 
 
 async def test_broken_json_arguments_never_run_a_tool_nor_crash(server, make_service):
-    server.replies = [tool_call("search_notes", '{"query": "hard feedb'), GROUNDED]
+    server.replies = [tool_call("search_notes", '{"query": hard feedback,,}'), GROUNDED]
     events = await collect(make_service(**agent_at(server)))
     assert isinstance(events[-1], DoneEvent), events[-1]
     result = events[-1].result
