@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from coach.agent.events import RetryingEvent, StepEvent
 from coach.agent.model_stream import _expects_finish, _marks_finish, retry_wait
-from coach.llm.errors import ChatProviderError, Cause, provider_error, truncated_stream_error
+from coach.llm.errors import Cause, ChatProviderError, provider_error, truncated_stream_error
 
 MAX_TOOL_CALLS = 6
 MAX_MODEL_CALLS = MAX_TOOL_CALLS + 2  # one call per tool at worst, plus the answer, plus one refused
