@@ -31,6 +31,7 @@ from coach.ui.widgets.hits import source_prompt
 SUMMARY_HEAD = "Coach's summary — written by the model from the passages above; check it against them"
 NO_SUMMARY = "_No summary: nothing the model wrote was supported by these passages._"
 INTRO = "Ask about your notes, e.g. “What has Rosa said about hiring?” Follow-up questions keep the context."
+WRITING_SUMMARY = "Writing a summary… esc stops it (the passages above stay)"
 POLL = 0.05  # how often the stream thread checks for a stop request
 
 
@@ -66,6 +67,7 @@ class AskScreen(CoachScreen):
         self._stream = None
         self._summary: Markdown | None = None
         self._summary_head: Static | None = None
+        self._looking = False  # agent mode: a lookup is the latest thing shown
         self._worker: Worker | None = None
         self.retry_question: str | None = None  # the question whose answer failed, until it is asked again
         self._questions: dict[int, str] = {}
@@ -169,6 +171,9 @@ class AskScreen(CoachScreen):
         elif isinstance(event, QuotesEvent):
             await self._show_quotes(event)
         elif isinstance(event, TokenEvent):
+            if self._looking:  # agent mode: the lookups are over, the summary is being written
+                self._looking = False
+                self._status(WRITING_SUMMARY)
             self.answer_text += event.text
             if self._stream is not None:
                 await self._stream.write(clean(event.text))
@@ -206,7 +211,7 @@ class AskScreen(CoachScreen):
             self._summary_head = Static(SUMMARY_HEAD, classes="summary-head", markup=False)
             await self.query_one("#chat", VerticalScroll).mount_all([self._summary_head, self._summary])
             self._stream = Markdown.get_stream(self._summary)
-            self._status("Writing a summary… esc stops it (the passages above stay)")
+            self._status(WRITING_SUMMARY)
 
     async def _show_step(self, text: str) -> None:
         """Agent mode: one quiet line per lookup, above the summary it leads to."""
@@ -216,6 +221,7 @@ class AskScreen(CoachScreen):
             await chat.mount(step, before=self._summary_head)
         else:
             await chat.mount(step)
+        self._looking = True
         self._status(f"Looking through your notes: {one_line(text, 80)}… esc stops")
 
     async def _finish(self, result, status: str) -> None:

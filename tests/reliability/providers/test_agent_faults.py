@@ -12,6 +12,7 @@ from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, StepEvent
 from coach.llm.errors import Cause
 from tests.faultserver import tool_call
 from tests.reliability.providers.conftest import QUESTION, openai_at
+from tests.reliability.providers.test_cli_faults import provider_env  # noqa: F401 — a fixture
 
 GROUNDED = "Ade said to give hard feedback early and in private, about the work [2025-09-12, Ade Okafor]."
 
@@ -120,3 +121,28 @@ async def test_esc_during_a_stalled_agent_answer_stops_within_half_a_second(serv
     assert time.monotonic() - began < 0.5
     conversations = history.list_conversations(service.settings)
     assert conversations and conversations[0].turns[-1].status == "interrupted"
+
+
+async def test_a_rate_limit_before_anything_happened_is_retried(server, make_service):
+    server.retry_after = "0"
+    server.script = ["429"]
+    server.replies = [tool_call("search_notes", {"query": "hard feedback"}), GROUNDED]
+    events = await collect(make_service(**agent_at(server)))
+    assert isinstance(events[-1], DoneEvent), events[-1]
+    assert any(type(e).__name__ == "RetryingEvent" for e in events)
+    assert steps(events) == ["searched notes: 'hard feedback'"] and len(server.requests) == 3
+
+
+def test_coach_ask_json_reports_the_agent_and_its_steps(provider_env, monkeypatch):  # noqa: F811
+    from typer.testing import CliRunner
+
+    from coach.cli import app
+
+    monkeypatch.setenv("COACH_LLM_TOOLS", "true")
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", "10")
+    provider_env.replies = [tool_call("list_commitments", {"status": "open"}), GROUNDED]
+    result = CliRunner().invoke(app, ["ask", QUESTION, "--json"])
+    assert result.exit_code == 0, result.output
+    data = __import__("json").loads(result.stdout)
+    assert data["mode"] == "agent" and data["steps"] == ["listed commitments (open)"]
+    assert data["status"] == "complete" and data["summary"].startswith("Ade said to give hard feedback early")
