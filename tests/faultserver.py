@@ -3,7 +3,7 @@
 Behaviours (set `server.behaviour`, or queue one per request in `server.script`):
   ok         stream the answer and finish properly
   hang       accept the request and never answer (a client timeout must fire)
-  429 / 500  an HTTP error (429 carries Retry-After: `retry_after`)
+  400 / 429 / 500  an HTTP error (429 carries Retry-After: `retry_after`)
   cut        send `cut_after` chunks, then drop the connection mid-body (no [DONE], no final chunk)
   eof        send `cut_after` chunks, then end the body cleanly but without [DONE] or a finish reason
   stall      send `cut_after` chunks, then go silent (a read timeout mid-answer)
@@ -108,7 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.fault.wait_released(HANG_LIMIT)
             self.close_connection = True
             return
-        if behaviour in ("429", "500"):
+        if behaviour in ("400", "429", "500"):
             self._error(int(behaviour))
             return
         try:

@@ -16,7 +16,7 @@ import asyncio
 from dataclasses import dataclass
 
 from coach.agent.events import RetryingEvent, StepEvent
-from coach.agent.model_stream import _expects_finish, _marks_finish, retry_wait
+from coach.agent.model_stream import _expects_finish, _marks_finish, model_stream, retry_wait
 from coach.llm.errors import Cause, ChatProviderError, provider_error, truncated_stream_error
 
 MAX_TOOL_CALLS = 6
@@ -35,8 +35,14 @@ class _Turn:
     finished: bool
 
 
-async def agent_stream(service, toolbox, messages):
-    """The agent's events (see the module docstring); raises the final failure like model_stream."""
+NO_TOOLS_STEP = "the model did not take tools: it answers from the passages above"
+
+
+async def agent_stream(service, toolbox, messages, fallback=None):
+    """The agent's events (see the module docstring); raises the final failure like model_stream.
+
+    A server that rejects the request with tools (HTTP 400) before anything happened gets `fallback`,
+    the pipeline's messages, without tools instead."""
     settings = service.settings
     for attempt in range(3):
         progressed = False
@@ -49,6 +55,12 @@ async def agent_stream(service, toolbox, messages):
         except TimeoutError:
             raise agent_timeout_error(settings) from None
         except Exception as exc:
+            if not progressed and fallback is not None and _rejected(exc, settings):
+                toolbox.steps.append(NO_TOOLS_STEP)
+                yield StepEvent(NO_TOOLS_STEP)
+                async for chunk in model_stream(service, fallback):
+                    yield chunk
+                return
             wait = None if progressed else retry_wait(exc, settings, attempt)
             if wait is None:
                 raise
@@ -81,6 +93,10 @@ async def _run_once(service, toolbox, messages):
         steps_shown = len(toolbox.steps)
     if last is not None and not last.tool_calls and expects_finish and not last.finished:
         raise truncated_stream_error(service.settings)
+
+
+def _rejected(exc: BaseException, settings) -> bool:
+    return getattr(provider_error(exc, settings), "cause", None) is Cause.BAD_REQUEST
 
 
 def build_agent(model, toolbox, system_prompt: str):

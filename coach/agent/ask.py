@@ -232,7 +232,7 @@ class _Run:
         self.toolbox = Toolbox(service, nonce=self.context.nonce)
         self._echo = messages[0].content
         self.guard.watch_for_echo(self._echo)
-        return agent_stream(service, self.toolbox, messages)
+        return agent_stream(service, self.toolbox, messages, fallback=_messages(self.question, self.context, turns))
 
     def _turn_text(self, chunk) -> str:
         """Feed one chunk to the guard; a new agent turn starts a new guard (with what the tools found)."""

@@ -34,8 +34,9 @@ MAX_OUTPUT_CHARS = 6000  # whatever a tool returns, the model reads at most this
 STATUSES = ("open", "maybe_done", "done", "dropped")
 NOTHING = "(nothing relevant found)"
 # Tools run here, not on asyncio's default pool: asyncio.run waits for that one on the way out, so a
-# stopped answer (esc) would wait for a search still running. Nobody waits for this one.
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="coach-tool")
+# stopped answer (esc) would wait for a search still running. Nobody waits for this one. One worker:
+# the model may ask for several tools at once, and the engine's lazy loading is not made for threads.
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-tool")
 
 
 class SearchNotesArgs(BaseModel):

@@ -146,3 +146,13 @@ def test_coach_ask_json_reports_the_agent_and_its_steps(provider_env, monkeypatc
     data = __import__("json").loads(result.stdout)
     assert data["mode"] == "agent" and data["steps"] == ["listed commitments (open)"]
     assert data["status"] == "complete" and data["summary"].startswith("Ade said to give hard feedback early")
+
+
+async def test_a_server_that_rejects_tools_gets_the_pipeline_instead(server, make_service):
+    server.script = ["400"]
+    server.replies = [GROUNDED]
+    events = await collect(make_service(**agent_at(server)))
+    assert isinstance(events[-1], DoneEvent), events[-1]
+    assert steps(events) == [agent_run.NO_TOOLS_STEP]
+    assert "tools" in server.requests[0]["body"] and "tools" not in server.requests[1]["body"]
+    assert events[-1].result.summary.startswith("Ade said to give hard feedback early")
