@@ -13,10 +13,17 @@ cancels it at once: tools run on a pool nobody waits for on the way out."""
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 from dataclasses import dataclass
 
 from coach.agent.events import RetryingEvent, StepEvent
-from coach.agent.model_stream import _expects_finish, _marks_finish, model_stream, retry_wait
+from coach.agent.model_stream import (
+    MAX_AUTO_RETRIES,
+    _expects_finish,
+    _marks_finish,
+    model_stream,
+    retry_wait,
+)
 from coach.llm.errors import Cause, ChatProviderError, provider_error, truncated_stream_error
 
 MAX_TOOL_CALLS = 6
@@ -24,6 +31,7 @@ MAX_MODEL_CALLS = MAX_TOOL_CALLS + 2  # one call per tool at worst, plus the ans
 AGENT_SECONDS = 90.0
 """The whole run, tools and every model call; each call also has llm_timeout between parts of a reply."""
 NEW_TURN = object()
+_END = object()
 
 
 @dataclass(frozen=True)
@@ -44,15 +52,16 @@ async def agent_stream(service, toolbox, messages, fallback=None):
     A server that rejects the request with tools (HTTP 400) before anything happened gets `fallback`,
     the pipeline's messages, without tools instead."""
     settings = service.settings
-    for attempt in range(3):
+    deadline = asyncio.get_running_loop().time() + AGENT_SECONDS
+    for attempt in range(MAX_AUTO_RETRIES + 1):
         progressed = False
         try:
-            async with asyncio.timeout(AGENT_SECONDS):
-                async for item in _run_once(service, toolbox, messages):
+            async with aclosing(_run_once(service, toolbox, messages)) as run:
+                while (item := await _next_before(run, deadline)) is not _END:
                     progressed = True
                     yield item
             return
-        except TimeoutError:
+        except _PastDeadline:
             raise agent_timeout_error(settings) from None
         except Exception as exc:
             if not progressed and fallback is not None and _rejected(exc, settings):
@@ -64,8 +73,26 @@ async def agent_stream(service, toolbox, messages, fallback=None):
             wait = None if progressed else retry_wait(exc, settings, attempt)
             if wait is None:
                 raise
-            yield RetryingEvent(provider_error(exc, settings), attempt + 1, 2, wait)
+            yield RetryingEvent(provider_error(exc, settings), attempt + 1, MAX_AUTO_RETRIES, wait)
             await asyncio.sleep(wait)
+
+
+async def _next_before(run, deadline: float):
+    """The run's next item, or _END; _PastDeadline past the deadline. Only the wait for the agent is
+    timed, never the consumer's work between items (a timeout there would cancel the consumer instead)."""
+    try:
+        async with asyncio.timeout_at(deadline):
+            return await anext(run)
+    except StopAsyncIteration:
+        return _END
+    except TimeoutError:
+        if asyncio.get_running_loop().time() < deadline:
+            raise  # a provider's own timeout: its own message
+        raise _PastDeadline from None
+
+
+class _PastDeadline(Exception):
+    """The whole run took longer than AGENT_SECONDS."""
 
 
 async def _run_once(service, toolbox, messages):
