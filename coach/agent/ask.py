@@ -30,6 +30,8 @@ from coach.text import sentence_spans
 
 NOTES_K = 5
 PRINCIPLES_K = 2
+AGENT_CONTEXT_SHARE = 0.5  # agent mode: half the notes budget goes in the prompt, half to what its tools return
+MIN_TOOL_CHARS = 2000  # however small the window, the tools may return a passage or two
 MAX_WORDS = 200  # the bar: no summary longer than this, whatever the model does
 MIN_USEFUL_WORDS = 3  # fewer real words than this and there is no summary at all
 SUMMARY_HEAD = "**Coach's summary** (written by the model from the passages above; check it against them):"
@@ -65,7 +67,7 @@ async def stream_answer(service, question: str, history: list, conversation_id: 
     log = None
     try:
         log = ConversationLog.start(service.settings, conversation_id, question)
-        found = await _gather(service, question, turns, prose, kind)
+        found = await _gather(service, question, turns, prose, kind, AGENT_CONTEXT_SHARE if agent else 1.0)
     except CoachError as error:
         saved_in = log.id if log is not None else conversation_id
         yield FailedEvent(error, AskResult(question, "", [], [], False, "interrupted", saved_in))
@@ -125,7 +127,7 @@ def _retrieve(service, question: str, turns: list[tuple[str, str]], kind: str | 
     )
 
 
-def _found(service, question: str, turns, kind: str | None) -> Found:
+def _found(service, question: str, turns, kind: str | None, share: float = 1.0) -> Found:
     """Search, then expand the best passages (the query embedder is loaded by then)."""
     from coach import paths
 
@@ -134,13 +136,13 @@ def _found(service, question: str, turns, kind: str | None) -> Found:
     roots = {"notes": service.engine.notes_dir(), "knowledge": paths.knowledge_dir()}
     extract = build_extract(question, notes, principles, roots, embedder)
     context = ctx_mod.build_context([q.hit for q in extract.notes], principles,
-                                    ctx_mod.budget_chars(service.settings), question=question)
+                                    int(ctx_mod.budget_chars(service.settings) * share), question=question)
     return Found(extract, context, embedder)
 
 
-async def _gather(service, question: str, turns, prose: bool, kind: str | None = None) -> Found:
+async def _gather(service, question: str, turns, prose: bool, kind: str | None = None, share: float = 1.0) -> Found:
     try:
-        jobs = [asyncio.to_thread(_found, service, question, turns, kind)]
+        jobs = [asyncio.to_thread(_found, service, question, turns, kind, share)]
         if prose:  # while the notes are searched, the local model loads and reads the fixed system text
             jobs.append(asyncio.to_thread(_warm_quietly, service))
         found, *_ = await asyncio.gather(*jobs)
@@ -229,7 +231,8 @@ class _Run:
         from coach.agent.tools import Toolbox
 
         messages = _messages(self.question, self.context, turns, prompt="agent")
-        self.toolbox = Toolbox(service, nonce=self.context.nonce)
+        room = ctx_mod.budget_chars(service.settings) - len(self.context.text)  # the window's other share
+        self.toolbox = Toolbox(service, nonce=self.context.nonce, budget=max(room, MIN_TOOL_CHARS))
         self._echo = messages[0].content
         self.guard.watch_for_echo(self._echo)
         return agent_stream(service, self.toolbox, messages, fallback=_messages(self.question, self.context, turns))

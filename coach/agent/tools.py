@@ -33,6 +33,7 @@ MAX_READ_CHARS = 4000
 MAX_OUTPUT_CHARS = 6000  # whatever a tool returns, the model reads at most this much of it
 STATUSES = ("open", "maybe_done", "done", "dropped")
 NOTHING = "(nothing relevant found)"
+NO_ROOM = "(no room for more passages: answer from what you have)"
 # Tools run here, not on asyncio's default pool: asyncio.run waits for that one on the way out, so a
 # stopped answer (esc) would wait for a search still running. Nobody waits for this one. One worker:
 # the model may ask for several tools at once, and the engine's lazy loading is not made for threads.
@@ -67,6 +68,8 @@ class Toolbox:
 
     service: object
     nonce: str = field(default_factory=ctx_mod.new_nonce)
+    budget: int = 24_000
+    """Characters left for everything the tools return in this answer (the model's window is finite)."""
     hits: list[Hit] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
@@ -119,10 +122,13 @@ class Toolbox:
         if not items:
             return "(no commitments found)"
         items.sort(key=lambda item: item["date"], reverse=True)
-        hits = [commitment_hit(item) for item in items[:MAX_COMMITMENTS]]
-        evidence = [hit for hit in (evidence_hit(self.service, item) for item in items[:MAX_COMMITMENTS]) if hit]
-        text = ctx_mod.build_context(hits, [], MAX_OUTPUT_CHARS, self.nonce).notes_block
-        return self._emit(hits + evidence, text)
+        if self._room() is None:
+            return NO_ROOM
+        shown = ctx_mod.build_context([commitment_hit(item) for item in items[:MAX_COMMITMENTS]], [],
+                                      self._room(), self.nonce)
+        kept = {hit.chunk_id.split(":", 1)[1] for hit in shown.notes}
+        evidence = [evidence_hit(self.service, item) for item in items if str(item.get("id")) in kept]
+        return self._emit(shown.notes + [hit for hit in evidence if hit], shown.notes_block)
 
     def read_note(self, path: str, lines: str | None = None) -> str:
         self.steps.append(f"read {_short(path, 60)}" + (f", lines {lines}" if lines else ""))
@@ -130,7 +136,9 @@ class Toolbox:
             hit = read_passage(self.service, path, lines)
         except ValueError as exc:
             return f"Error: {exc}"
-        body = ctx_mod.as_data(hit.text)[:MAX_READ_CHARS]
+        if self._room() is None:
+            return NO_ROOM
+        body = ctx_mod.as_data(hit.text)[:min(MAX_READ_CHARS, self._room() - ctx_mod.HEADER_CHARS)]
         head = f'<<note id=1 nonce={self.nonce} cite="[{ctx_mod.note_label(hit)}]" lines={hit.start_line}-{hit.end_line}>>'
         return self._emit([hit], f"{head}\n{body}\n<</note nonce={self.nonce}>>")
 
@@ -139,16 +147,25 @@ class Toolbox:
     def _blocks(self, hits: list[Hit], query: str) -> str:
         if not hits:
             return NOTHING
+        if self._room() is None:
+            return NO_ROOM
         notes = [hit for hit in hits if hit.source == "notes"]
         principles = [hit for hit in hits if hit.source != "notes"]
-        context = ctx_mod.build_context(notes, principles, MAX_OUTPUT_CHARS, self.nonce, question=query)
+        context = ctx_mod.build_context(notes, principles, self._room(), self.nonce, question=query)
         text = "\n".join(block for block, kept in ((context.notes_block, context.notes),
                                                     (context.principles_block, context.principles)) if kept)
         return self._emit(context.hits, text)
 
+    def _room(self) -> int | None:
+        """Characters this tool call may return; None when not even one short passage fits."""
+        room = min(MAX_OUTPUT_CHARS, self.budget)
+        return room if room >= ctx_mod.MIN_PASSAGE_CHARS + ctx_mod.HEADER_CHARS else None
+
     def _emit(self, hits: list[Hit], text: str) -> str:
         self.hits.extend(hit for hit in hits if hit not in self.hits)
-        return text[:MAX_OUTPUT_CHARS]
+        text = text[:MAX_OUTPUT_CHARS]
+        self.budget -= len(text)
+        return text
 
 
 def _tool(func, **spec) -> BaseTool:

@@ -97,3 +97,13 @@ def test_a_commitment_is_a_passage_with_its_status_and_evidence():
     assert hit.text.startswith("Commitment: Draft the stakeholder map (status: done")
     assert "Evidence, in the note [2025-10-03, Ade]: I sent the map to Ade." in hit.text
     assert (hit.path, hit.start_line, hit.date, hit.mentor) == ("a.md", 7, "2025-09-12", "Ade")
+
+
+def test_all_tool_output_of_one_answer_fits_its_budget(service):
+    box = Toolbox(service, budget=1200)
+    first = box.read_note("2025-09-12 ade.md", "1-40")
+    assert len(first) <= 1200
+    rest = [box.read_note("2025-09-12 ade.md", f"{n}-{n + 40}") for n in (41, 82, 123)]
+    assert rest[-1] == tools.NO_ROOM
+    assert sum(len(out) for out in [first, *rest]) <= 1200 + 3 * len(tools.NO_ROOM)
+    assert len(box.hits) == sum(1 for out in [first, *rest] if out != tools.NO_ROOM)
