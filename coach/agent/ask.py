@@ -1,5 +1,6 @@
 """Ask: retrieve notes and principles, answer with the passages themselves (cited, grouped by who
-said it and when), and — with a capable model — a checked summary beside them; keep the conversation."""
+said it and when), and — with a capable model — a checked summary beside them (written by an agent that
+looks things up through tools when the model can call them, see coach.agent.agent_run); keep the conversation."""
 
 from __future__ import annotations
 

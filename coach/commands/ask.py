@@ -154,6 +154,8 @@ def _show_result(result, streamed: bool) -> None:
         out.print(plain(_labelled(result)))
     if result.status != "complete":
         out.print(plain("[unfinished: the answer stopped here]" if result.answer else "[no answer]", "yellow"))
+    if not streamed and getattr(result, "steps", None):  # live, they were printed as they happened
+        out.print(plain("Looked up: " + "; ".join(result.steps), "dim"))
     out.print()
     out.print(plain("Sources:", "bold"))
     if not result.sources:

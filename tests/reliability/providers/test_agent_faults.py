@@ -156,3 +156,17 @@ async def test_a_server_that_rejects_tools_gets_the_pipeline_instead(server, mak
     assert steps(events) == [agent_run.NO_TOOLS_STEP]
     assert "tools" in server.requests[0]["body"] and "tools" not in server.requests[1]["body"]
     assert events[-1].result.summary.startswith("Ade said to give hard feedback early")
+
+
+def test_coach_ask_prints_what_the_agent_looked_up(provider_env, monkeypatch):  # noqa: F811
+    from typer.testing import CliRunner
+
+    from coach.cli import app
+
+    monkeypatch.setenv("COACH_LLM_TOOLS", "true")
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", "10")
+    provider_env.replies = [tool_call("search_notes", {"query": "hard feedback", "mentor": "Ade"}), GROUNDED]
+    result = CliRunner().invoke(app, ["ask", QUESTION])
+    assert result.exit_code == 0, result.output
+    assert "Looked up: searched notes: 'hard feedback' with Ade" in result.stdout
+    assert "Ade said to give hard feedback early" in result.stdout
