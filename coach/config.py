@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     model (ollama, openai, anthropic, or your own GGUF in llm_model), never with the bundled SmolLM2, whose
     answers are the passages themselves. Every sentence of a summary is checked against the passages."""
 
+    ask_mode: Literal["auto", "agent", "pipeline"] = "auto"
+    """How `ask` writes its summary. agent: the chat model searches your notes itself through tools
+    (search notes and principles, list commitments, read a note; at most 6 calls), then writes, checked like
+    any summary. pipeline: one search, then the model summarises what it found. auto: agent when the model
+    can call tools (OpenAI, Anthropic, Ollama models with tools, a server with llm_tools = true), else
+    pipeline. The bundled SmolLM2 always uses the pipeline."""
+
+    llm_tools: bool | None = None
+    """Whether the chat model can call tools; unset: judged from the provider and model (an OpenAI-compatible
+    server of your own counts only when you set this to true)."""
+
     @field_validator("notes_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:

@@ -3,15 +3,20 @@
 Behaviours (set `server.behaviour`, or queue one per request in `server.script`):
   ok         stream the answer and finish properly
   hang       accept the request and never answer (a client timeout must fire)
-  429 / 500  an HTTP error (429 carries Retry-After: `retry_after`)
+  400 / 429 / 500  an HTTP error (429 carries Retry-After: `retry_after`)
   cut        send `cut_after` chunks, then drop the connection mid-body (no [DONE], no final chunk)
   eof        send `cut_after` chunks, then end the body cleanly but without [DONE] or a finish reason
   stall      send `cut_after` chunks, then go silent (a read timeout mid-answer)
   malformed  send one good chunk, then a chunk that is not JSON
-`refuse()` closes the port (connection refused); `serve_again()` reopens it on the same port."""
+`refuse()` closes the port (connection refused); `serve_again()` reopens it on the same port.
+
+Tool calls (OpenAI wire format): queue replies in `server.replies`, one per request — a str is a text
+answer, `tool_call(name, arguments)` a streamed tool call (its JSON arguments split across deltas, as
+OpenAI sends them; `arguments` may be deliberately broken JSON). With no reply queued, `answer` is sent."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -19,7 +24,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ANSWER = ("Ade said to give hard feedback early and in private [2025-09-12, Ade Okafor]. "
           "He said to talk about the work, not the person. Then ask how it landed.")
+_CALL_IDS = itertools.count(1)
 HANG_LIMIT = 30.0  # a hanging handler gives up after this even if nobody stops the server
+
+
+def tool_call(name: str, arguments: str | dict) -> dict:
+    """A scripted tool-call reply; `arguments` is sent as given when a str (e.g. broken JSON)."""
+    return {"tool": name, "arguments": arguments if isinstance(arguments, str) else json.dumps(arguments)}
 
 
 class FaultServer:
@@ -32,6 +43,7 @@ class FaultServer:
         self.cut_after = 6
         self.retry_after = "1"
         self.requests: list[dict] = []
+        self.replies: list[str | dict] = []
         self.port = 0
         self._server: ThreadingHTTPServer | None = None
         self._released = threading.Event()
@@ -71,6 +83,9 @@ class FaultServer:
     def next_behaviour(self) -> str:
         return self.script.pop(0) if self.script else self.behaviour
 
+    def next_reply(self) -> str | dict:
+        return self.replies.pop(0) if self.replies else self.answer
+
     def wait_released(self, seconds: float) -> None:
         self._released.wait(seconds)
 
@@ -93,7 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.fault.wait_released(HANG_LIMIT)
             self.close_connection = True
             return
-        if behaviour in ("429", "500"):
+        if behaviour in ("400", "429", "500"):
             self._error(int(behaviour))
             return
         try:
@@ -117,7 +132,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        pieces = _pieces(self.fault.answer)
+        reply = self.fault.next_reply()
+        if isinstance(reply, dict) and frames is _openai_events:
+            frames, pieces = _openai_tool_events, reply
+        else:
+            pieces = _pieces(reply if isinstance(reply, str) else self.fault.answer)
         early = behaviour in ("cut", "eof", "stall")
         for number, frame in enumerate(frames(pieces, finish=not early), 1):
             if behaviour == "malformed" and number == 2:
@@ -156,6 +175,24 @@ def _openai_events(pieces: list[str], finish: bool):
         yield event({"content": piece})
     if finish:
         yield event({}, "stop")
+        yield b"data: [DONE]\n\n"
+
+
+def _openai_tool_events(call: dict, finish: bool):
+    """One tool call as OpenAI streams it: name first, then the JSON arguments in small pieces."""
+    def event(delta: dict, reason: str | None = None) -> bytes:
+        data = {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 0, "model": "fault",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
+        return f"data: {json.dumps(data)}\n\n".encode()
+
+    head = {"index": 0, "id": f"call_{next(_CALL_IDS)}", "type": "function",
+            "function": {"name": call["tool"], "arguments": ""}}
+    yield event({"role": "assistant", "content": None, "tool_calls": [head]})
+    text = call["arguments"]
+    for at in range(0, len(text), 8):
+        yield event({"tool_calls": [{"index": 0, "function": {"arguments": text[at:at + 8]}}]})
+    if finish:
+        yield event({}, "tool_calls")
         yield b"data: [DONE]\n\n"
 
 

@@ -1,5 +1,6 @@
 """Ask: retrieve notes and principles, answer with the passages themselves (cited, grouped by who
-said it and when), and — with a capable model — a checked summary beside them; keep the conversation."""
+said it and when), and — with a capable model — a checked summary beside them (written by an agent that
+looks things up through tools when the model can call them, see coach.agent.agent_run); keep the conversation."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from coach.agent.events import (
     QuotesEvent,
     RetryingEvent,
     SourcesEvent,
+    StepEvent,
     TokenEvent,
 )
 from coach.agent.extractive import NOT_FOUND, Extract, build_extract  # noqa: F401 — NOT_FOUND is part of ask's face
@@ -29,6 +31,8 @@ from coach.text import sentence_spans
 
 NOTES_K = 5
 PRINCIPLES_K = 2
+AGENT_CONTEXT_SHARE = 0.5  # agent mode: half the notes budget goes in the prompt, half to what its tools return
+MIN_TOOL_CHARS = 2000  # however small the window, the tools may return a passage or two
 MAX_WORDS = 200  # the bar: no summary longer than this, whatever the model does
 MIN_USEFUL_WORDS = 3  # fewer real words than this and there is no summary at all
 SUMMARY_HEAD = "**Coach's summary** (written by the model from the passages above; check it against them):"
@@ -60,20 +64,27 @@ async def stream_answer(service, question: str, history: list, conversation_id: 
     question = " ".join(ctx_mod.clean_text(question).split())
     turns = as_pairs(history)
     prose = prose_enabled(service.settings)
+    agent = prose and _agent_mode(service.settings)
     log = None
     try:
         log = ConversationLog.start(service.settings, conversation_id, question)
-        found = await _gather(service, question, turns, prose, kind)
+        found = await _gather(service, question, turns, prose, kind, AGENT_CONTEXT_SHARE if agent else 1.0)
     except CoachError as error:
         saved_in = log.id if log is not None else conversation_id
         yield FailedEvent(error, AskResult(question, "", [], [], False, "interrupted", saved_in))
         return
-    run = _Run(question, found, log, prose)
+    run = _Run(question, found, log, prose, agent)
     yield SourcesEvent(found.extract.hits, run.found, log.id)
-    yield QuotesEvent(found.extract.markdown, found.extract.quotes, prose and bool(found.context.hits))
+    yield QuotesEvent(found.extract.markdown, found.extract.quotes, run.prose)
     async with aclosing(run.generate(service, turns)) as events:  # closing us closes it, saving the partial
         async for event in events:
             yield event
+
+
+def _agent_mode(settings) -> bool:
+    from coach.llm.capabilities import agent_mode
+
+    return agent_mode(settings)
 
 
 def answer_blocking(service, question: str, history: list, kind: str | None = None) -> AskResult:
@@ -117,7 +128,7 @@ def _retrieve(service, question: str, turns: list[tuple[str, str]], kind: str | 
     )
 
 
-def _found(service, question: str, turns, kind: str | None) -> Found:
+def _found(service, question: str, turns, kind: str | None, share: float = 1.0) -> Found:
     """Search, then expand the best passages (the query embedder is loaded by then)."""
     from coach import paths
 
@@ -126,13 +137,13 @@ def _found(service, question: str, turns, kind: str | None) -> Found:
     roots = {"notes": service.engine.notes_dir(), "knowledge": paths.knowledge_dir()}
     extract = build_extract(question, notes, principles, roots, embedder)
     context = ctx_mod.build_context([q.hit for q in extract.notes], principles,
-                                    ctx_mod.budget_chars(service.settings), question=question)
+                                    int(ctx_mod.budget_chars(service.settings) * share), question=question)
     return Found(extract, context, embedder)
 
 
-async def _gather(service, question: str, turns, prose: bool, kind: str | None = None) -> Found:
+async def _gather(service, question: str, turns, prose: bool, kind: str | None = None, share: float = 1.0) -> Found:
     try:
-        jobs = [asyncio.to_thread(_found, service, question, turns, kind)]
+        jobs = [asyncio.to_thread(_found, service, question, turns, kind, share)]
         if prose:  # while the notes are searched, the local model loads and reads the fixed system text
             jobs.append(asyncio.to_thread(_warm_quietly, service))
         found, *_ = await asyncio.gather(*jobs)
@@ -176,10 +187,10 @@ def _warm_quietly(service) -> None:
         pass
 
 
-def _messages(question: str, context, turns: list[tuple[str, str]]):
+def _messages(question: str, context, turns: list[tuple[str, str]], prompt: str = "ask"):
     from coach.llm.prompts import load_prompt
 
-    return load_prompt("ask").messages(
+    return load_prompt(prompt).messages(
         history=ctx_mod.history_text(turns),
         context=context.text,
         question=ctx_mod.escape_delimiters(question),
@@ -192,29 +203,65 @@ def _messages(question: str, context, turns: list[tuple[str, str]]):
 class _Run:
     """One answer: the quotes (always), the model's summary (with prose) under its guard, and the log."""
 
-    def __init__(self, question: str, found: Found, log: ConversationLog, prose: bool) -> None:
+    def __init__(self, question: str, found: Found, log: ConversationLog, prose: bool, agent: bool = False) -> None:
         self.question, self.found_set, self.log = question, found, log
         self.context, self.extract = found.context, found.extract
         self.found = bool(found.extract.notes)
-        self.prose = prose and bool(self.context.hits)
-        support = SupportCheck(self.context.hits, found.embedder, [q.text for q in found.extract.quotes])
-        self.guard = _Guard(question, self.context.hits, MAX_WORDS, support)
+        self.agent = agent  # the model searches for itself: it may find what the first search did not
+        self.prose = prose and (bool(self.context.hits) or agent)
+        self.toolbox = None
+        self.rewritten = False  # text shown in an earlier agent turn that turned out not to be the answer
+        self._stale = False
+        self.guard = self._new_guard()
+
+    def _new_guard(self) -> _Guard:
+        """The guard over the model's text, checking against every passage it has been given so far."""
+        hits = self.context.hits + [h for h in (self.toolbox.hits if self.toolbox else []) if h not in self.context.hits]
+        support = SupportCheck(hits, self.found_set.embedder, [q.text for q in self.found_set.extract.quotes])
+        return _Guard(self.question, hits, MAX_WORDS, support)
+
+    def _stream(self, service, turns):
+        """The model's chunks: the agent's (with its steps) in agent mode, else the one prompt's."""
+        if not self.agent:
+            from coach.agent.model_stream import model_stream  # loads LangChain: only when a model writes
+
+            messages = _messages(self.question, self.context, turns)
+            self.guard.watch_for_echo(messages[0].content if len(messages) > 1 else "")
+            return model_stream(service, messages)
+        from coach.agent.agent_run import agent_stream
+        from coach.agent.tools import Toolbox
+
+        messages = _messages(self.question, self.context, turns, prompt="agent")
+        room = ctx_mod.budget_chars(service.settings) - len(self.context.text)  # the window's other share
+        self.toolbox = Toolbox(service, nonce=self.context.nonce, budget=max(room, MIN_TOOL_CHARS))
+        self._echo = messages[0].content
+        self.guard.watch_for_echo(self._echo)
+        return agent_stream(service, self.toolbox, messages, fallback=_messages(self.question, self.context, turns))
+
+    def _turn_text(self, chunk) -> str:
+        """Feed one chunk to the guard; a new agent turn starts a new guard (with what the tools found)."""
+        from coach.agent.agent_run import NEW_TURN
+
+        if self.agent and chunk is NEW_TURN:
+            self._stale = True
+            return ""
+        if self._stale:  # the tools have run by the time the model writes again
+            self.rewritten = self.rewritten or bool(self.guard.shown)
+            self.guard, self._stale = self._new_guard(), False
+            self.guard.watch_for_echo(self._echo)
+        return self.guard.feed(_chunk_text(chunk))
 
     async def generate(self, service, turns):
         if not self.prose:
             yield DoneEvent(self._save(Checked("", []), "complete"))
             return
-        from coach.agent.model_stream import model_stream  # loads LangChain: only when a model writes
-
         try:
-            messages = _messages(self.question, self.context, turns)
-            self.guard.watch_for_echo(messages[0].content if len(messages) > 1 else "")
-            async with aclosing(model_stream(service, messages)) as stream:
+            async with aclosing(self._stream(service, turns)) as stream:
                 async for chunk in stream:
-                    if isinstance(chunk, RetryingEvent):
-                        yield chunk  # nothing was shown yet; the UI says it is retrying
+                    if isinstance(chunk, RetryingEvent | StepEvent):
+                        yield chunk  # a retry: nothing was shown yet; a step: what the agent looked up
                         continue
-                    delta = self.guard.feed(_chunk_text(chunk))
+                    delta = self._turn_text(chunk)
                     if delta:
                         yield TokenEvent(delta)
                     if self.guard.stopped:
@@ -239,7 +286,7 @@ class _Run:
         checked = self.guard.finish()
         if not _useful(checked.text):
             checked = Checked("", checked.citations)
-        rewritten = not checked.text.startswith(self.guard.shown)
+        rewritten = self.rewritten or not checked.text.startswith(self.guard.shown)
         if not rewritten and checked.text[len(self.guard.shown):]:
             yield TokenEvent(checked.text[len(self.guard.shown):])
         yield DoneEvent(self._save(checked, "complete"), rewritten=rewritten)
@@ -249,17 +296,30 @@ class _Run:
         quoted = [Citation(ctx_mod.note_label(q.hit), q.hit.path, True) for q in extract.quotes]
         parts = [extract.markdown] + ([f"{SUMMARY_HEAD}\n\n{checked.text}"] if checked.text else [])
         result = AskResult(
-            self.question, "\n\n".join(parts), extract.hits, list(dict.fromkeys(quoted + checked.citations)),
+            self.question, "\n\n".join(parts), self._sources(), list(dict.fromkeys(quoted + checked.citations)),
             self.found, status, self.log.id, summary=checked.text, lead=extract.lead if extract.notes else "",
             quotes=[q.to_json() for q in extract.quotes],
             dropped_sentences=[v.sentence for v in self.guard.dropped()],
-            mode="prose" if self.prose else "extractive",
+            mode=("agent" if self.agent else "prose") if self.prose else "extractive",
+            steps=list(self.toolbox.steps) if self.toolbox else [],
         )
         try:
             self.log.add_answer(result)
         except OSError:
             pass  # history is derived data: losing a record must not lose the answer on screen
         return result
+
+
+    def _sources(self) -> list:
+        """The quoted hits, then (agent mode) every other passage the tools handed the model."""
+        hits = list(self.extract.hits)
+        seen = {(h.source, h.path, h.start_line, h.end_line) for h in hits}
+        for hit in self.toolbox.hits if self.toolbox else []:
+            key = (hit.source, hit.path, hit.start_line, hit.end_line)
+            if key not in seen and not hit.chunk_id.startswith("commitment:"):  # not a passage: coach's summary
+                seen.add(key)
+                hits.append(hit)
+        return hits
 
 
 def _chunk_text(chunk) -> str:

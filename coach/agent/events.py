@@ -36,7 +36,9 @@ class AskResult:
     """The quoted passages, verbatim, each with path, date, mentor, who, lines (see Quote.to_json)."""
     dropped_sentences: list[str] = field(default_factory=list)
     """Model sentences the support check removed."""
-    mode: str = "extractive"  # extractive | prose
+    mode: str = "extractive"  # extractive | prose | agent
+    steps: list[str] = field(default_factory=list)
+    """In agent mode, what the model looked up, one plain line per tool call ("searched notes: 'raise' with Ade")."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,13 @@ class FailedEvent:
 
 
 @dataclass(frozen=True)
+class StepEvent:
+    """Agent mode: one thing the model looked up, as a quiet line ("searched notes: 'raise' with Ade")."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class RetryingEvent:
     """The provider failed before any text (rate limit, server error); coach tries again after `wait` s."""
 
@@ -83,4 +92,4 @@ class RetryingEvent:
     wait: float
 
 
-AskEvent = SourcesEvent | QuotesEvent | TokenEvent | RetryingEvent | DoneEvent | FailedEvent
+AskEvent = SourcesEvent | QuotesEvent | StepEvent | TokenEvent | RetryingEvent | DoneEvent | FailedEvent

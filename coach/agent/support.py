@@ -99,9 +99,10 @@ class SupportCheck:
     def _candidates(self, sentence: str, plain: str) -> list[Hit]:
         """The hits the sentence may stand on: those it cites (when it cites any), and of those,
         the notes of a mentor it names."""
-        cited = [citations._match(part.strip(), self.hits) for m in citations.BRACKET.finditer(sentence)
-                 for part in m.group(1).split(";")]
-        pool = [hit for hit in cited if hit is not None] or list(self.hits)
+        labels = [part.strip() for m in citations.BRACKET.finditer(sentence) for part in m.group(1).split(";")]
+        # every passage a cite fits (two passages of one note share its cite), not only the first
+        pool = [hit for hit in self.hits if any(citations._match(label, [hit]) for label in labels)]
+        pool = pool or list(self.hits)
         named = self._named_mentors(plain)
         if named:
             pool = [hit for hit in pool if hit.source == "knowledge" or _mentor_words(hit.mentor) & named]

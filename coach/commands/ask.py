@@ -58,7 +58,7 @@ def ask(
 async def _consume(service, question, history, conversation, live: bool, kind: str | None = None):
     """Print the quotes, then the summary as it arrives (terminal only); return (result, None), or
     (partial, error) on failure."""
-    from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, RetryingEvent, TokenEvent
+    from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, RetryingEvent, StepEvent, TokenEvent
 
     async for event in service.ask(question, history, conversation, kind):
         if isinstance(event, QuotesEvent) and live:
@@ -69,6 +69,8 @@ async def _consume(service, question, history, conversation, live: bool, kind: s
         elif isinstance(event, TokenEvent) and live:
             sys.stdout.write(plain(event.text).plain)
             sys.stdout.flush()
+        elif isinstance(event, StepEvent) and live:
+            info(f"· {event.text}")
         elif isinstance(event, RetryingEvent):
             info(f"{event.error.title}: trying again in {event.wait:g} s ({event.attempt} of {event.attempts})…")
         elif isinstance(event, DoneEvent):
@@ -123,6 +125,7 @@ def ask_json(result, error=None) -> dict:
         "quotes": list(getattr(result, "quotes", [])),
         "summary": getattr(result, "summary", ""),
         "dropped_sentences": list(getattr(result, "dropped_sentences", [])),
+        "steps": list(getattr(result, "steps", [])),
     }
 
 
@@ -151,6 +154,8 @@ def _show_result(result, streamed: bool) -> None:
         out.print(plain(_labelled(result)))
     if result.status != "complete":
         out.print(plain("[unfinished: the answer stopped here]" if result.answer else "[no answer]", "yellow"))
+    if not streamed and getattr(result, "steps", None):  # live, they were printed as they happened
+        out.print(plain("Looked up: " + "; ".join(result.steps), "dim"))
     out.print()
     out.print(plain("Sources:", "bold"))
     if not result.sources:

@@ -13,7 +13,15 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, RetryingEvent, SourcesEvent, TokenEvent
+from coach.agent.events import (
+    DoneEvent,
+    FailedEvent,
+    QuotesEvent,
+    RetryingEvent,
+    SourcesEvent,
+    StepEvent,
+    TokenEvent,
+)
 from coach.ui import keymap
 from coach.ui.safe import clean, one_line, plain
 from coach.ui.screens.base import CoachScreen
@@ -23,6 +31,7 @@ from coach.ui.widgets.hits import source_prompt
 SUMMARY_HEAD = "Coach's summary — written by the model from the passages above; check it against them"
 NO_SUMMARY = "_No summary: nothing the model wrote was supported by these passages._"
 INTRO = "Ask about your notes, e.g. “What has Rosa said about hiring?” Follow-up questions keep the context."
+WRITING_SUMMARY = "Writing a summary… esc stops it (the passages above stay)"
 POLL = 0.05  # how often the stream thread checks for a stop request
 
 
@@ -57,6 +66,8 @@ class AskScreen(CoachScreen):
         self.answer_text = ""
         self._stream = None
         self._summary: Markdown | None = None
+        self._summary_head: Static | None = None
+        self._looking = False  # agent mode: a lookup is the latest thing shown
         self._worker: Worker | None = None
         self.retry_question: str | None = None  # the question whose answer failed, until it is asked again
         self._questions: dict[int, str] = {}
@@ -118,7 +129,7 @@ class AskScreen(CoachScreen):
             markdown,
         ])
         self._stream = Markdown.get_stream(markdown)
-        self._summary = None
+        self._summary = self._summary_head = None
         self._worker = self.run_worker(
             lambda: self._consume(self.turn, question, list(self.history), self.conversation_id),
             thread=True, exit_on_error=False, group="ask", exclusive=True,
@@ -160,11 +171,16 @@ class AskScreen(CoachScreen):
         elif isinstance(event, QuotesEvent):
             await self._show_quotes(event)
         elif isinstance(event, TokenEvent):
+            if self._looking:  # agent mode: the lookups are over, the summary is being written
+                self._looking = False
+                self._status(WRITING_SUMMARY)
             self.answer_text += event.text
             if self._stream is not None:
                 await self._stream.write(clean(event.text))
         elif isinstance(event, DoneEvent):
             await self._finish(event.result, "")
+        elif isinstance(event, StepEvent):
+            await self._show_step(event.text)
         elif isinstance(event, RetryingEvent):
             self._status(f"{event.error.title}: trying again in {event.wait:g} s "
                          f"({event.attempt} of {event.attempts})… esc stops")
@@ -192,16 +208,29 @@ class AskScreen(CoachScreen):
         self._stream = None
         if event.prose:
             self._summary = Markdown("", classes="summary", open_links=False)
-            await self.query_one("#chat", VerticalScroll).mount_all(
-                [Static(SUMMARY_HEAD, classes="summary-head", markup=False), self._summary])
+            self._summary_head = Static(SUMMARY_HEAD, classes="summary-head", markup=False)
+            await self.query_one("#chat", VerticalScroll).mount_all([self._summary_head, self._summary])
             self._stream = Markdown.get_stream(self._summary)
-            self._status("Writing a summary… esc stops it (the passages above stay)")
+            self._status(WRITING_SUMMARY)
+
+    async def _show_step(self, text: str) -> None:
+        """Agent mode: one quiet line per lookup, above the summary it leads to."""
+        step = Static(plain(f"· {one_line(text, 120)}"), classes="agent-step")
+        chat = self.query_one("#chat", VerticalScroll)
+        if self._summary_head is not None and self._summary_head.parent is chat:
+            await chat.mount(step, before=self._summary_head)
+        else:
+            await chat.mount(step)
+        self._looking = True
+        self._status(f"Looking through your notes: {one_line(text, 80)}… esc stops")
 
     async def _finish(self, result, status: str) -> None:
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
         if result is not None:
+            if len(getattr(result, "sources", [])) > len(self.sources):  # the agent found more
+                self._show_sources(result.sources, result.found_in_notes)
             self.history.append(result)
             self.conversation_id = getattr(result, "conversation_id", None) or self.conversation_id
             status = status or _citation_note(result)

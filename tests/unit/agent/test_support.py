@@ -76,3 +76,13 @@ def test_quotations_must_be_verbatim():
     assert unverified_quotes('He said “give harsh feedback early”.', sources) == ["give harsh feedback early"]
     kept, dropped = remove_unverified('He said “give harsh feedback early”. The SBI model helps.', sources)
     assert kept == "The SBI model helps." and len(dropped) == 1
+
+
+def test_a_cite_stands_for_every_retrieved_passage_of_its_note():
+    """Two passages of one note share its cite: a sentence citing it may stand on either (the agent's
+    tools often hand over a second passage of a note the first search found)."""
+    opening = make_hit(text="## Agenda\n\nCatch-up on the quarter.", chunk_id="c1")
+    later = make_hit(text="I drafted the stakeholder map and sent it to Ade.", chunk_id="c9", start_line=20)
+    check = SupportCheck([opening, later])
+    assert check.reason("You drafted the stakeholder map and sent it to Ade [2025-09-12, Ade].") is None
+    assert check.reason("You booked the Lisbon rehearsal [2025-09-12, Ade].") is not None
