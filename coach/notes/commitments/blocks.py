@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.notes.commitments.markup import strip_markup
 from coach.notes.model import Note
+from coach.text import strip_markup
 
 
 @dataclass(frozen=True)

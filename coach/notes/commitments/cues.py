@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from coach.notes.commitments.words import word_set
+from coach.text import word_set
 
 DONE_LEAD = re.compile(r"^(?:done|completed|finished|did it|achieved)\s*[:\-!.]\s*", re.IGNORECASE)
 DROPPED_LEAD = re.compile(

@@ -10,8 +10,9 @@ from datetime import date
 from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
 from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue
 from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
-from coach.notes.commitments.markup import mask_quotes, sentences
 from coach.notes.model import Note
+from coach.text import mask_quotes
+from coach.text import sentence_spans as sentences
 
 
 @dataclass(frozen=True)
