@@ -18,6 +18,7 @@ from coach.agent.report_match import (
     Similarity,
     core_text,
     head_text,
+    labels,
     report_text,
     report_words,
 )
@@ -27,6 +28,8 @@ from coach.notes.commitments import (
     WordIndex,
     content_words,
     extract_commitments,
+    mask_quotes,
+    only_told,
     report_units,
 )
 from coach.notes.model import Note
@@ -157,6 +160,8 @@ class _Tracker:
             ):
                 item.mentions.append(commitment)
                 self.index.add(key, _item_words(item))
+                if item.status == "maybe_done":  # written again as a plan: the earlier hint is stale
+                    item.status, item.settled_by = "open", None
                 return
         item = _Item(commitment, [commitment])
         self.index.add(len(self.items), _item_words(item))
@@ -179,9 +184,10 @@ class _Match:
     unit: FollowUp
 
 
-def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity) -> _Match | None:
+def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity, only_label: bool) -> _Match | None:
     """The report's match with the item (None when it is not about it). Strong only when the report
-    names the commitment itself, scores well, comes from the same thread and within the window."""
+    names the commitment itself (or, from the same thread and within the window, confirms it in other
+    words: Similarity.confirms), scores well, comes from the same thread and within the window."""
     best: _Match | None = None
     for mention in item.mentions:
         score = sim.about(mention.text, unit)
@@ -189,9 +195,13 @@ def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity
             continue
         close = sim.names_closely(mention.text, unit)
         home = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS and _same_thread(item.thread, unit_thread)
-        strong = close and (home or score >= STRONG_ELSEWHERE)
+        strong = (close and (home or score >= STRONG_ELSEWHERE)) or (home and sim.confirms(mention.text, unit, only_label))
         best = _Match(score, strong, unit)
     return best
+
+
+def _labelled(item: _Item, unit: FollowUp) -> bool:
+    return any(labels(m.text, unit) for m in item.mentions)
 
 
 def _decide(item: _Item, match: _Match) -> None:
@@ -213,11 +223,22 @@ def _decide(item: _Item, match: _Match) -> None:
     elif unit.section == "title":
         status = "done" if match.strong else None  # a note named for it: only a close match counts
     elif unit.status == "done":
-        status = "done" if match.strong else "maybe_done"
+        status = "done" if match.strong and not _talk_only(item, unit) else "maybe_done"
     else:
         status = "maybe_done" if match.strong else None  # named, but no word of what happened
     if status is not None and not (status == "maybe_done" and item.status == "maybe_done"):
         item.status, item.settled_by = status, unit
+
+
+# Commitments that are themselves something said: "Told Kwame …" does them.
+_SAYING = frozenset({"tell", "ask", "say", "mention", "explain", "suggest", "email", "ring", "call", "text",
+                     "message", "raise", "check", "talk", "speak", "reply", "let", "share", "propose", "pitch"})
+
+
+def _talk_only(item: _Item, unit: FollowUp) -> bool:
+    """The report only says the plan was talked about, and the plan was not to say something."""
+    verb = (_NEGATIVE.sub("", item.first.text).split() or [""])[0].lower().strip(",.:")
+    return verb not in _SAYING and only_told(mask_quotes(unit.text))
 
 
 def _progress(unit: FollowUp, status: str) -> Progress:
@@ -230,8 +251,10 @@ def _settle_day(tracker: _Tracker, units: list[FollowUp], threads: dict[str, str
     best: dict[int, _Match] = {}
     items: dict[int, _Item] = {}
     for unit in units:
-        for item in tracker.candidates(unit, unit.date):
-            found = _match(item, unit, threads.get(unit.path), tracker.sim)
+        candidates = list(tracker.candidates(unit, unit.date))
+        only_label = sum(_labelled(item, unit) for item in candidates) == 1
+        for item in candidates:
+            found = _match(item, unit, threads.get(unit.path), tracker.sim, only_label)
             if found is not None and (id(item) not in best or found.score > best[id(item)].score):
                 best[id(item)], items[id(item)] = found, item
     strongest: dict[int, float] = {}

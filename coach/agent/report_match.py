@@ -32,6 +32,14 @@ MEAN_MATCH = 0.45
 CLOSE_CONTAINMENT = 0.6
 PRO_VERB_COVER = 0.45
 CLOSE_COSINE = 0.35
+# A report that says what happened in other words ("Laptop stayed in the cupboard for sixteen days"
+# for "Take two weeks off, laptop in the cupboard") confirms it when the sentence is in paraphrase
+# territory and shares at least MIN_SHARED of its words.
+CONFIRM_COSINE = 0.6
+# Abandoning words pull a sentence's meaning away from the plan ("Never got round to the club poster -
+# scrapped it"): an explicit drop in the sentence's own words needs only a cosine clear of unrelated
+# sentences, with the shared words.
+DROP_COSINE = CLOSE_COSINE
 # A repeat of an open commitment must be much closer than a report about it.
 REPEAT_COSINE = 0.8
 REPEAT_CONTAINMENT = 0.8
@@ -112,7 +120,7 @@ def labels(commitment: str, followup: FollowUp) -> bool:
     words = content_words(match.group(1))
     if not words or len(words) > LABEL_WORDS or _label_names(commitment, match.group(1).strip()):
         return False
-    return words <= content_words(core_text(commitment))
+    return words <= content_words(commitment)  # "Friday reflections:" names the schedule word too
 
 
 @lru_cache(maxsize=65536)
@@ -199,6 +207,24 @@ class Similarity:
             return False
         cosine = self.cosine(commitment, report_text(followup))
         return cosine is None or cosine < COSINE_MATCH
+
+    def confirms(self, commitment: str, followup: FollowUp, only_label: bool) -> bool:
+        """True when a report that says the commitment was done or dropped is about it, though it does
+        not repeat its verb: by meaning and shared words, or by a "Topic:" label that names this
+        commitment and no other open one (`only_label`). Never without embeddings."""
+        if followup.status not in ("done", "dropped"):
+            return False
+        cosines = [c for text in {followup.text, report_text(followup)} if (c := self.cosine(commitment, text)) is not None]
+        if not cosines:
+            return False
+        cosine = max(cosines)
+        if only_label and labels(commitment, followup):
+            return cosine >= CLOSE_COSINE
+        if len(content_words(commitment) & content_words(report_text(followup))) < MIN_SHARED:
+            return False
+        if followup.status == "done":
+            return cosine >= CONFIRM_COSINE
+        return followup.own_cue and cosine >= DROP_COSINE
 
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""

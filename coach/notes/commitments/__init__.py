@@ -5,6 +5,7 @@ The public face of the package; the rules live in its modules: blocks (sections 
 index (a word index). Words, stemming, sentences and Markdown come from coach.text."""
 
 from coach.notes.commitments.blocks import Block, classify_heading, parse_blocks
+from coach.notes.commitments.cues import only_told
 from coach.notes.commitments.extraction import Commitment, extract_commitments
 from coach.notes.commitments.followups import FollowUp, extract_followups, report_units
 from coach.notes.commitments.index import WordIndex
@@ -25,6 +26,7 @@ __all__ = [
     "finish_text",
     "fold",
     "mask_quotes",
+    "only_told",
     "parse_blocks",
     "proper_nouns",
     "report_units",

@@ -35,6 +35,8 @@ class FollowUp:
     """The sentence (or transcript turn) just before, which a terse report answers ("I wrote it on Sunday")."""
     section: str = ""
     """The section it sits in: "progress" ("Since last time", "Done:") or "other"."""
+    own_cue: bool = True
+    """The status comes from the sentence's own words (not a following sentence, not its section)."""
 
 
 # Someone else's words ("Ade said …", "His advice: …") are advice, not the author's progress.
@@ -143,13 +145,14 @@ def _block_followups(
     for i, sentence in enumerate(read):
         following = read[i + 1 :] if block.kind == "item" or len(read) <= _FOLLOWING + 1 else read[i + 1 : i + 2]
         cue = _carried_cue(_sentence_cue(block, sentence, following[0] if following else None), following)
+        own = cue is not None and cue == sentence.cue
         if cue is None and not (mentions and sentence.reportable):
             continue
         status, negated = cue if cue is not None else ("", False)
         after = finish_text(following[0].text) if following else ""
         previous = finish_text(read[i - 1].text) if i else before
         yield FollowUp(finish_text(sentence.text), status, note.path, note.date, line_at(block, sentence.offset),
-                       block.context, after, negated, previous, block.section)
+                       block.context, after, negated, previous, block.section, own)
 
 
 def _last_sentence(block: Block) -> str:
