@@ -108,15 +108,14 @@ class _Item:
     status: str = "open"
     settled_by: FollowUp | None = None
     progress: list[Progress] = field(default_factory=list)
+    thread: str | None = None
+    """The mentor thread of the note it was first written in (None: the mentee's own notes)."""
 
     @property
     def negative(self) -> bool:
         """A "stop …" commitment, for which "haven't …" / "no longer …" mean it was kept."""
         return bool(_NEGATIVE.match(self.first.text))
 
-    @property
-    def thread(self) -> str | None:
-        return _thread(self.first.mentor)
 
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame"})
@@ -127,6 +126,11 @@ def _thread(mentor: str | None) -> str | None:
     mentee's own notes."""
     words = [w for w in re.findall(r"[\w'-]+", (mentor or "").casefold()) if w not in _TITLES]
     return words[0] if words else None
+
+
+def _note_thread(note: Note) -> str | None:
+    """A note's thread; notes where the mentee mentors someone ("role: mentor") are their own notes."""
+    return None if note.role == "mentor" else _thread(note.mentor)
 
 
 def _same_thread(a: str | None, b: str | None) -> bool:
@@ -144,8 +148,9 @@ class _Tracker:
     """Items in the order they were first written, with a word index to find the ones a sentence
     may be about (so a note is compared with the few items sharing a word, not with all of them)."""
 
-    def __init__(self, sim: Similarity) -> None:
+    def __init__(self, sim: Similarity, threads: dict[str, str | None]) -> None:
         self.sim = sim
+        self.threads = threads
         self.items: list[_Item] = []
         self.index = WordIndex()
 
@@ -155,7 +160,8 @@ class _Tracker:
         for key in sorted(self.index.candidates(words)):
             item = self.items[key]
             recent = (commitment.date - item.mentions[-1].date).days <= REPEAT_WINDOW_DAYS
-            if item.status in NOT_CLOSED and recent and _thread(commitment.mentor) == item.thread and any(
+            thread = self.threads.get(commitment.path)
+            if item.status in NOT_CLOSED and recent and thread == item.thread and any(
                 self.sim.repeats(m.text, commitment.text) for m in item.mentions
             ):
                 item.mentions.append(commitment)
@@ -163,7 +169,7 @@ class _Tracker:
                 if item.status == "maybe_done":  # written again as a plan: the earlier hint is stale
                     item.status, item.settled_by = "open", None
                 return
-        item = _Item(commitment, [commitment])
+        item = _Item(commitment, [commitment], thread=self.threads.get(commitment.path))
         self.index.add(len(self.items), _item_words(item))
         self.items.append(item)
 
@@ -310,10 +316,10 @@ def track_commitments(notes: list[Note], today: date, embed: Embed | None = None
     last mentioned on an earlier day."""
     ordered = sorted(notes, key=lambda n: (n.date, n.path))
     found = [(n, extract_commitments(n), _units(n)) for n in ordered]
-    threads = {n.path: _thread(n.mentor) for n in ordered}
+    threads = {n.path: _note_thread(n) for n in ordered}
     sim = Similarity(ordered, [c.text for _, cs, _ in found for c in cs], embed)
     sim.prepare(_texts_to_compare(found))
-    tracker = _Tracker(sim)
+    tracker = _Tracker(sim, threads)
     for _day, group in groupby(found, key=lambda entry: entry[0].date):
         group = list(group)
         for _, commitments, _ in group:

@@ -98,6 +98,7 @@ def _reports_progress(masked: str) -> bool:
     return any(_is_past(word) for word in re.findall(r"[A-Za-z]+", masked))
 
 
+_PARTICIPLE_WORDS = word_set(_PARTICIPLES.replace("|", " "))
 _SPEECH_PAST = word_set("told said asked mentioned explained suggested")
 
 
@@ -106,8 +107,14 @@ def only_told(masked: str) -> bool:
     every class on it"): it reports talk about a plan, which does the plan only when the plan was to say it."""
     if _DONE_WORDS.search(masked) or _PERFECT.search(masked):
         return False
-    past = [w.lower() for w in re.findall(r"[A-Za-z]+", masked) if _is_past(w)]
+    past = [w.lower() for w in re.findall(r"[A-Za-z]+", masked) if _is_past(w) or w.lower() in _PARTICIPLE_WORDS]
     return bool(past) and all(w in _SPEECH_PAST for w in past)
+
+
+def counts_only(masked: str) -> bool:
+    """True when a sentence is pending only by a count ("Nine of fourteen have opened it"): a tally of
+    how others took it up, which does not undo an explicit "went out" before it."""
+    return _partial_count(masked) and not _PENDING.search(masked)
 
 
 def cue(masked: str) -> tuple[str, bool] | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
-from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue
+from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, counts_only, cue
 from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
 from coach.notes.model import Note
 from coach.text import mask_quotes
@@ -125,6 +125,8 @@ def _carried_cue(own: tuple[str, bool] | None, following: list[_Sentence]) -> tu
     """The sentence's cue, unless a sentence just after it in the same item says it was dropped or is
     still pending: a later warning outweighs an earlier 'did'."""
     for later in following[:_FOLLOWING]:
+        if own is not None and own[0] == "done" and counts_only(mask_quotes(later.text)):
+            continue
         if later.cue is not None and later.cue[0] in ("dropped", "pending") and not later.cue[1]:
             return later.cue
     return own
