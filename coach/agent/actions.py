@@ -192,16 +192,21 @@ class _Match:
 
 def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity, only_label: bool) -> _Match | None:
     """The report's match with the item (None when it is not about it). Strong only when the report
-    names the commitment itself (or, from the same thread and within the window, confirms it in other
-    words: Similarity.confirms), scores well, comes from the same thread and within the window."""
+    names the commitment itself, scores well, comes from the same thread and within the window; or
+    when, from the same thread, it confirms it in other words (Similarity.confirms: by meaning within
+    the window, or by a "Topic:" label naming this commitment alone)."""
     best: _Match | None = None
     for mention in item.mentions:
         score = sim.about(mention.text, unit)
         if score <= 0 or (best is not None and score <= best.score):
             continue
         close = sim.names_closely(mention.text, unit)
-        home = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS and _same_thread(item.thread, unit_thread)
-        strong = (close and (home or score >= STRONG_ELSEWHERE)) or (home and sim.confirms(mention.text, unit, only_label))
+        same = _same_thread(item.thread, unit_thread)
+        within = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS
+        how = sim.confirms(mention.text, unit, only_label) if same else None
+        # A label naming only this commitment pins the subject at any distance in the same thread.
+        strong = (close and ((same and within) or score >= STRONG_ELSEWHERE)) or how == "label" or (
+            how == "meaning" and within)
         best = _Match(score, strong, unit)
     return best
 

@@ -208,23 +208,23 @@ class Similarity:
         cosine = self.cosine(commitment, report_text(followup))
         return cosine is None or cosine < COSINE_MATCH
 
-    def confirms(self, commitment: str, followup: FollowUp, only_label: bool) -> bool:
-        """True when a report that says the commitment was done or dropped is about it, though it does
-        not repeat its verb: by meaning and shared words, or by a "Topic:" label that names this
-        commitment and no other open one (`only_label`). Never without embeddings."""
+    def confirms(self, commitment: str, followup: FollowUp, only_label: bool) -> str | None:
+        """How a report that says the commitment was done or dropped is about it, though it does not
+        repeat its verb: "label" (a "Topic:" label naming this commitment and no other open one,
+        `only_label`), "meaning" (meaning and shared words), else None. Never without embeddings."""
         if followup.status not in ("done", "dropped"):
-            return False
+            return None
         cosines = [c for text in {followup.text, report_text(followup)} if (c := self.cosine(commitment, text)) is not None]
         if not cosines:
-            return False
+            return None
         cosine = max(cosines)
-        if only_label and labels(commitment, followup):
-            return cosine >= CLOSE_COSINE
+        if only_label and labels(commitment, followup) and cosine >= CLOSE_COSINE:
+            return "label"
         if len(content_words(commitment) & content_words(report_text(followup))) < MIN_SHARED:
-            return False
+            return None
         if followup.status == "done":
-            return cosine >= CONFIRM_COSINE
-        return followup.own_cue and cosine >= DROP_COSINE
+            return "meaning" if cosine >= CONFIRM_COSINE else None
+        return "meaning" if followup.own_cue and cosine >= DROP_COSINE else None
 
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""

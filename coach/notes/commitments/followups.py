@@ -121,10 +121,15 @@ def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None
 _FOLLOWING = 3
 
 
+_TOPIC_LABEL = re.compile(r"^[^:.!?]{1,40}:\s")
+
+
 def _carried_cue(own: tuple[str, bool] | None, following: list[_Sentence]) -> tuple[str, bool] | None:
     """The sentence's cue, unless a sentence just after it in the same item says it was dropped or is
     still pending: a later warning outweighs an earlier 'did'."""
     for later in following[:_FOLLOWING]:
+        if _TOPIC_LABEL.match(later.text):
+            break  # "Teacher talk: still averaging 14 minutes" reports on another topic
         if own is not None and own[0] == "done" and counts_only(mask_quotes(later.text)):
             continue
         if later.cue is not None and later.cue[0] in ("dropped", "pending") and not later.cue[1]:
