@@ -72,7 +72,8 @@ def fold(text: str, *, lower: bool = False, accents: bool = False) -> str:
     """Curly quotes and dashes made plain and emoji/symbols removed; optionally lower-cased and
     accents removed ("Café" -> "cafe"). Without `accents` only symbols change the length."""
     text = text.translate(_PUNCTUATION)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "So")
+    if not text.isascii():  # ASCII holds no symbols of category So: the common case skips the scan
+        text = "".join(ch for ch in text if ch.isascii() or unicodedata.category(ch) != "So")
     if lower:
         text = text.lower()
     if accents:

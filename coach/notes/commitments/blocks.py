@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from coach.notes.model import Note
 from coach.text import Block as TextBlock
@@ -274,4 +275,10 @@ def line_at(block: Block, offset: int) -> int:
 
 def parse_blocks(note: Note) -> list[Block]:
     """The note body as blocks (exposed for callers that want sections, e.g. agendas)."""
-    return _Reader(note.body).run(read_blocks(note.body, 1, front_matter=False))
+    return list(_parse(note.body))
+
+
+@lru_cache(maxsize=256)
+def _parse(body: str) -> tuple[Block, ...]:
+    """Read once per body: extraction and follow-ups both walk every note."""
+    return tuple(_Reader(body).run(read_blocks(body, 1, front_matter=False)))
