@@ -33,7 +33,10 @@ _PENDING = re.compile(
     r"\b(?:half(?![- ]terms?\b)|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not|owe|the|a|only|averaging)|"
     r"in progress|ongoing|need to|needs to|not done|not started|not there|rough draft|first draft|"
     r"(?:only|just) (?:a |the )?(?:start|outline|draft)|left to|keeps? slipping|keep meaning|still owe|"
-    r"parked|parking|shelved|on hold|paused|postponed|put off|not dead)\b",
+    r"parked|parking|shelved|on hold|paused|postponed|put off|not dead|"
+    # Patchy, or kept up only for a while ("did it properly for about a week"): not done, not dropped.
+    r"patchy|hit and miss|on and off|off and on|sporadic(?:ally)?|"
+    r"for (?:only|just|about|around) (?:a|an|one|two|three|a couple of|a few|\d+) (?:days?|weeks?))\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {w: i for i, w in enumerate(

@@ -122,6 +122,9 @@ def test_partial_progress_keeps_it_open_and_is_recorded() -> None:
         ("Only a rough draft of the scheme so far", ("pending", False)),
         ("Haven't booked the observation yet", ("pending", True)),
         ("Parked the KS3 idea till summer", ("pending", False)),
+        ("Class Charts logging: patchy", ("pending", False)),
+        ("Did it properly for about a week", ("pending", False)),
+        ("The laptop stayed in the cupboard for sixteen days", ("done", False)),
     ],
 )
 def test_status_words(sentence: str, expected: tuple[str, bool]) -> None:
