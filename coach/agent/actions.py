@@ -14,6 +14,7 @@ from datetime import date
 from itertools import groupby
 
 from coach.agent.report_match import (
+    MEAN_MATCH,
     Embed,
     Similarity,
     core_text,
@@ -197,13 +198,15 @@ def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity
     the window, or by a "Topic:" label naming this commitment alone)."""
     best: _Match | None = None
     for mention in item.mentions:
-        score = sim.about(mention.text, unit)
-        if score <= 0 or (best is not None and score <= best.score):
-            continue
-        close = sim.names_closely(mention.text, unit)
         same = _same_thread(item.thread, unit_thread)
         within = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS
         how = sim.confirms(mention.text, unit, only_label) if same else None
+        score = sim.about(mention.text, unit)
+        if score <= 0 and how is not None and (within or how == "label"):
+            score = MEAN_MATCH  # "I never did get to his Year 9 lesson": about it, in other words
+        if score <= 0 or (best is not None and score <= best.score):
+            continue
+        close = sim.names_closely(mention.text, unit)
         # A label naming only this commitment pins the subject at any distance in the same thread.
         strong = (close and ((same and within) or score >= STRONG_ELSEWHERE)) or how == "label" or (
             how == "meaning" and within)

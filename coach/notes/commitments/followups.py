@@ -152,7 +152,7 @@ def _block_followups(
     for i, sentence in enumerate(read):
         following = read[i + 1 :] if block.kind == "item" or len(read) <= _FOLLOWING + 1 else read[i + 1 : i + 2]
         cue = _carried_cue(_sentence_cue(block, sentence, following[0] if following else None), following)
-        own = cue is not None and cue == sentence.cue
+        own = cue is not None and sentence.cue is not None and cue[0] == sentence.cue[0]
         if cue is None and not (mentions and sentence.reportable):
             continue
         status, negated = cue if cue is not None else ("", False)
