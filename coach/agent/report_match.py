@@ -13,6 +13,8 @@ import numpy as np
 
 from coach.notes.commitments import FollowUp, containment, content_words
 from coach.notes.model import Note
+from coach.text import stem
+from coach.text import words as word_list
 
 Embed = Callable[[list[str]], np.ndarray]
 """Texts -> L2-normalised vectors, one row per text (e.g. MiniLM with normalize_embeddings=True)."""
@@ -138,6 +140,18 @@ def names_itself(commitment: str, followup: FollowUp) -> bool:
     return shared >= needed or (shared >= 1 and _PRO_VERB.search(followup.text) is not None)
 
 
+# Verbs too general to say which commitment a report is about ("Did …", "Got …").
+_GENERAL_VERBS = frozenset({"do", "have", "be", "get", "go"})
+
+
+def _verb(commitment: str) -> str | None:
+    """The stem of the commitment's verb, its first word ("Take the intro call" -> "take"; "Stop checking
+    email" -> "check"), even where it is a word matching leaves out; None for a general verb."""
+    action = word_list(_NEGATION.sub("", commitment))
+    verb = stem(action[0]) if action else None
+    return None if verb in _GENERAL_VERBS else verb
+
+
 class Similarity:
     """IDF-weighted word overlap, plus cosine similarity when an embedding function was given."""
 
@@ -245,13 +259,12 @@ class Similarity:
         words = content_words(core_text(commitment)) | content_words(head_text(commitment))
         said = content_words(report_text(followup))
         # "Stop checking email": the verb is the one being stopped.
-        action = _NEGATION.sub("", commitment).split()
-        verb = next(iter(content_words(action[0])), None) if action else None
+        verb = _verb(commitment)
         covered = max(self.weighted_containment(words, said), self.weighted_containment(content_words(commitment), said))
         # "did"/"finished" stand in for the verb only when the report also covers much of the rest.
         shared = len(words & said)
         stand_in = _COMPLETED.search(followup.text) is not None and covered >= PRO_VERB_COVER and shared > MIN_SHARED
-        verb_said = verb in said or stand_in
+        verb_said = (verb is not None and verb in {stem(w) for w in word_list(report_text(followup))}) or stand_in
         close = (verb_said and shared >= MIN_SHARED) or (covered >= CLOSE_CONTAINMENT and shared > MIN_SHARED)
         cosines = [c for text in {followup.text, report_text(followup)} if (c := self.cosine(commitment, text)) is not None]
         return close and (not cosines or max(cosines) >= CLOSE_COSINE)
