@@ -261,7 +261,8 @@ def _progress(unit: FollowUp, status: str) -> Progress:
 
 def _settle_day(tracker: _Tracker, units: list[FollowUp], threads: dict[str, str | None]) -> None:
     """Settle items from one day's reports. Each item takes its best report of the day; a report
-    tied to several items by a "Topic:" label alone goes to the one it is most about."""
+    tied to several items by a "Topic:" label alone goes to the one it is most about, and a report
+    that settles one item is no weak sign about another (a repeat for another occasion)."""
     best: dict[int, _Match] = {}
     items: dict[int, _Item] = {}
     for unit in units:
@@ -274,11 +275,14 @@ def _settle_day(tracker: _Tracker, units: list[FollowUp], threads: dict[str, str
     strongest: dict[int, float] = {}
     for found in best.values():
         strongest[id(found.unit)] = max(strongest.get(id(found.unit), 0.0), found.score)
+    settles = {id(found.unit) for found in best.values() if found.strong}
     for key, found in best.items():
         item = items[key]
         by_label = any(tracker.sim.by_label_only(m.text, found.unit) for m in item.mentions)
         if found.score < strongest[id(found.unit)] and by_label:
             continue
+        if not found.strong and id(found.unit) in settles:
+            continue  # one sentence reports one thing: it settles another item, so it only mentions this one
         _decide(item, found)
 
 
