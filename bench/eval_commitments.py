@@ -23,6 +23,8 @@ repeat takes the merged item's status):
   - still open shown closed = over recalled gold items labelled "open" or never followed up, the
     share tracked as done or dropped (the worse error: a reader stops working on it);
   - dropped recognised = over recalled gold items labelled "dropped", the share tracked dropped.
+Secondary (not a bar): how many items were asked about ("maybe_done"), and how many of those the
+labels say were done (the question was a fair one).
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Tally:
     dropped: int = 0
     dropped_right: int = 0
     maybe: int = 0
+    maybe_done_right: int = 0
+    """Of the maybe_done items, those labelled done (a secondary figure: the question was a fair one)."""
 
 
 def load_embedder():
@@ -130,6 +134,7 @@ def score_status(label: str | None, item: TrackedCommitment | None, tally: Tally
     """Count one recalled gold item's status; returns an error kind, or None when right."""
     got = item.status if item else "?"
     tally.maybe += got == "maybe_done"
+    tally.maybe_done_right += got == "maybe_done" and label == "done"
     if label is None or label == "open":
         tally.still_open += 1
         tally.open_closed += got in CLOSED
@@ -205,6 +210,7 @@ def figures(t: Tally, today: str) -> dict:
             "dropped_recognised": (t.dropped_right, t.dropped),
         },
         "maybe_done": t.maybe,
+        "maybe_done_truly_done": t.maybe_done_right,
         "today": today,
         "bars": {key: f"{op} {value:.2f}" for key, (op, value) in BARS.items()},
     }
@@ -232,6 +238,7 @@ def table(results: dict[str, dict]) -> list[str]:
         op, bar = BARS[key]
         lines.append(f"{label:22}" + "".join(f"{cell:>22}" for cell in cells) + f"   {op} {bar:.2f}")
     lines.append(f"{'maybe done (asked)':22}" + "".join(f"{results[n]['maybe_done']:>22}" for n in names))
+    lines.append(f"{'  of which truly done':22}" + "".join(f"{results[n]['maybe_done_truly_done']:>22}" for n in names))
     return lines
 
 

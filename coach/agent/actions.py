@@ -14,10 +14,12 @@ from datetime import date
 from itertools import groupby
 
 from coach.agent.report_match import (
+    MEAN_MATCH,
     Embed,
     Similarity,
     core_text,
     head_text,
+    labels,
     report_text,
     report_words,
 )
@@ -27,6 +29,8 @@ from coach.notes.commitments import (
     WordIndex,
     content_words,
     extract_commitments,
+    mask_quotes,
+    only_told,
     report_units,
 )
 from coach.notes.model import Note
@@ -105,15 +109,14 @@ class _Item:
     status: str = "open"
     settled_by: FollowUp | None = None
     progress: list[Progress] = field(default_factory=list)
+    thread: str | None = None
+    """The mentor thread of the note it was first written in (None: the mentee's own notes)."""
 
     @property
     def negative(self) -> bool:
         """A "stop …" commitment, for which "haven't …" / "no longer …" mean it was kept."""
         return bool(_NEGATIVE.match(self.first.text))
 
-    @property
-    def thread(self) -> str | None:
-        return _thread(self.first.mentor)
 
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame"})
@@ -124,6 +127,11 @@ def _thread(mentor: str | None) -> str | None:
     mentee's own notes."""
     words = [w for w in re.findall(r"[\w'-]+", (mentor or "").casefold()) if w not in _TITLES]
     return words[0] if words else None
+
+
+def _note_thread(note: Note) -> str | None:
+    """A note's thread; notes where the mentee mentors someone ("role: mentor") are their own notes."""
+    return None if note.role == "mentor" else _thread(note.mentor)
 
 
 def _same_thread(a: str | None, b: str | None) -> bool:
@@ -141,8 +149,9 @@ class _Tracker:
     """Items in the order they were first written, with a word index to find the ones a sentence
     may be about (so a note is compared with the few items sharing a word, not with all of them)."""
 
-    def __init__(self, sim: Similarity) -> None:
+    def __init__(self, sim: Similarity, threads: dict[str, str | None]) -> None:
         self.sim = sim
+        self.threads = threads
         self.items: list[_Item] = []
         self.index = WordIndex()
 
@@ -152,13 +161,16 @@ class _Tracker:
         for key in sorted(self.index.candidates(words)):
             item = self.items[key]
             recent = (commitment.date - item.mentions[-1].date).days <= REPEAT_WINDOW_DAYS
-            if item.status in NOT_CLOSED and recent and _thread(commitment.mentor) == item.thread and any(
+            thread = self.threads.get(commitment.path)
+            if item.status in NOT_CLOSED and recent and thread == item.thread and any(
                 self.sim.repeats(m.text, commitment.text) for m in item.mentions
             ):
                 item.mentions.append(commitment)
                 self.index.add(key, _item_words(item))
+                if item.status == "maybe_done":  # written again as a plan: the earlier hint is stale
+                    item.status, item.settled_by = "open", None
                 return
-        item = _Item(commitment, [commitment])
+        item = _Item(commitment, [commitment], thread=self.threads.get(commitment.path))
         self.index.add(len(self.items), _item_words(item))
         self.items.append(item)
 
@@ -179,19 +191,31 @@ class _Match:
     unit: FollowUp
 
 
-def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity) -> _Match | None:
+def _match(item: _Item, unit: FollowUp, unit_thread: str | None, sim: Similarity, only_label: bool) -> _Match | None:
     """The report's match with the item (None when it is not about it). Strong only when the report
-    names the commitment itself, scores well, comes from the same thread and within the window."""
+    names the commitment itself, scores well, comes from the same thread and within the window; or
+    when, from the same thread, it confirms it in other words (Similarity.confirms: by meaning within
+    the window, or by a "Topic:" label naming this commitment alone)."""
     best: _Match | None = None
     for mention in item.mentions:
+        same = _same_thread(item.thread, unit_thread)
+        within = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS
+        how = sim.confirms(mention.text, unit, only_label) if same else None
         score = sim.about(mention.text, unit)
+        if score <= 0 and how is not None and (within or how == "label"):
+            score = MEAN_MATCH  # "I never did get to his Year 9 lesson": about it, in other words
         if score <= 0 or (best is not None and score <= best.score):
             continue
         close = sim.names_closely(mention.text, unit)
-        home = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS and _same_thread(item.thread, unit_thread)
-        strong = close and (home or score >= STRONG_ELSEWHERE)
+        # A label naming only this commitment pins the subject at any distance in the same thread.
+        strong = (close and ((same and within) or score >= STRONG_ELSEWHERE)) or how == "label" or (
+            how == "meaning" and within)
         best = _Match(score, strong, unit)
     return best
+
+
+def _labelled(item: _Item, unit: FollowUp) -> bool:
+    return any(labels(m.text, unit) for m in item.mentions)
 
 
 def _decide(item: _Item, match: _Match) -> None:
@@ -213,11 +237,22 @@ def _decide(item: _Item, match: _Match) -> None:
     elif unit.section == "title":
         status = "done" if match.strong else None  # a note named for it: only a close match counts
     elif unit.status == "done":
-        status = "done" if match.strong else "maybe_done"
+        status = "done" if match.strong and not _talk_only(item, unit) else "maybe_done"
     else:
         status = "maybe_done" if match.strong else None  # named, but no word of what happened
     if status is not None and not (status == "maybe_done" and item.status == "maybe_done"):
         item.status, item.settled_by = status, unit
+
+
+# Commitments that are themselves something said: "Told Kwame …" does them.
+_SAYING = frozenset({"tell", "ask", "say", "mention", "explain", "suggest", "email", "ring", "call", "text",
+                     "message", "raise", "check", "talk", "speak", "reply", "let", "share", "propose", "pitch"})
+
+
+def _talk_only(item: _Item, unit: FollowUp) -> bool:
+    """The report only says the plan was talked about, and the plan was not to say something."""
+    verb = (_NEGATIVE.sub("", item.first.text).split() or [""])[0].lower().strip(",.:")
+    return verb not in _SAYING and only_told(mask_quotes(unit.text))
 
 
 def _progress(unit: FollowUp, status: str) -> Progress:
@@ -226,22 +261,28 @@ def _progress(unit: FollowUp, status: str) -> Progress:
 
 def _settle_day(tracker: _Tracker, units: list[FollowUp], threads: dict[str, str | None]) -> None:
     """Settle items from one day's reports. Each item takes its best report of the day; a report
-    tied to several items by a "Topic:" label alone goes to the one it is most about."""
+    tied to several items by a "Topic:" label alone goes to the one it is most about, and a report
+    that settles one item is no weak sign about another (a repeat for another occasion)."""
     best: dict[int, _Match] = {}
     items: dict[int, _Item] = {}
     for unit in units:
-        for item in tracker.candidates(unit, unit.date):
-            found = _match(item, unit, threads.get(unit.path), tracker.sim)
+        candidates = list(tracker.candidates(unit, unit.date))
+        only_label = sum(_labelled(item, unit) for item in candidates) == 1
+        for item in candidates:
+            found = _match(item, unit, threads.get(unit.path), tracker.sim, only_label)
             if found is not None and (id(item) not in best or found.score > best[id(item)].score):
                 best[id(item)], items[id(item)] = found, item
     strongest: dict[int, float] = {}
     for found in best.values():
         strongest[id(found.unit)] = max(strongest.get(id(found.unit), 0.0), found.score)
+    settles = {id(found.unit) for found in best.values() if found.strong}
     for key, found in best.items():
         item = items[key]
         by_label = any(tracker.sim.by_label_only(m.text, found.unit) for m in item.mentions)
         if found.score < strongest[id(found.unit)] and by_label:
             continue
+        if not found.strong and id(found.unit) in settles:
+            continue  # one sentence reports one thing: it settles another item, so it only mentions this one
         _decide(item, found)
 
 
@@ -287,10 +328,10 @@ def track_commitments(notes: list[Note], today: date, embed: Embed | None = None
     last mentioned on an earlier day."""
     ordered = sorted(notes, key=lambda n: (n.date, n.path))
     found = [(n, extract_commitments(n), _units(n)) for n in ordered]
-    threads = {n.path: _thread(n.mentor) for n in ordered}
+    threads = {n.path: _note_thread(n) for n in ordered}
     sim = Similarity(ordered, [c.text for _, cs, _ in found for c in cs], embed)
     sim.prepare(_texts_to_compare(found))
-    tracker = _Tracker(sim)
+    tracker = _Tracker(sim, threads)
     for _day, group in groupby(found, key=lambda entry: entry[0].date):
         group = list(group)
         for _, commitments, _ in group:

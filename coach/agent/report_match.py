@@ -13,6 +13,8 @@ import numpy as np
 
 from coach.notes.commitments import FollowUp, containment, content_words
 from coach.notes.model import Note
+from coach.text import stem
+from coach.text import words as word_list
 
 Embed = Callable[[list[str]], np.ndarray]
 """Texts -> L2-normalised vectors, one row per text (e.g. MiniLM with normalize_embeddings=True)."""
@@ -32,6 +34,14 @@ MEAN_MATCH = 0.45
 CLOSE_CONTAINMENT = 0.6
 PRO_VERB_COVER = 0.45
 CLOSE_COSINE = 0.35
+# A report that says what happened in other words ("Laptop stayed in the cupboard for sixteen days"
+# for "Take two weeks off, laptop in the cupboard") confirms it when the sentence is in paraphrase
+# territory and shares at least MIN_SHARED of its words.
+CONFIRM_COSINE = 0.6
+# Abandoning words pull a sentence's meaning away from the plan ("Never got round to the club poster -
+# scrapped it"): an explicit drop in the sentence's own words needs only a cosine clear of unrelated
+# sentences, with the shared words.
+DROP_COSINE = CLOSE_COSINE
 # A repeat of an open commitment must be much closer than a report about it.
 REPEAT_COSINE = 0.8
 REPEAT_CONTAINMENT = 0.8
@@ -112,7 +122,7 @@ def labels(commitment: str, followup: FollowUp) -> bool:
     words = content_words(match.group(1))
     if not words or len(words) > LABEL_WORDS or _label_names(commitment, match.group(1).strip()):
         return False
-    return words <= content_words(core_text(commitment))
+    return words <= content_words(commitment)  # "Friday reflections:" names the schedule word too
 
 
 @lru_cache(maxsize=65536)
@@ -128,6 +138,18 @@ def names_itself(commitment: str, followup: FollowUp) -> bool:
     shared = len(words & content_words(report_text(followup)))
     needed = min(MIN_SHARED, len(words))
     return shared >= needed or (shared >= 1 and _PRO_VERB.search(followup.text) is not None)
+
+
+# Verbs too general to say which commitment a report is about ("Did …", "Got …").
+_GENERAL_VERBS = frozenset({"do", "have", "be", "get", "go"})
+
+
+def _verb(commitment: str) -> str | None:
+    """The stem of the commitment's verb, its first word ("Take the intro call" -> "take"; "Stop checking
+    email" -> "check"), even where it is a word matching leaves out; None for a general verb."""
+    action = word_list(_NEGATION.sub("", commitment))
+    verb = stem(action[0]) if action else None
+    return None if verb in _GENERAL_VERBS else verb
 
 
 class Similarity:
@@ -200,6 +222,24 @@ class Similarity:
         cosine = self.cosine(commitment, report_text(followup))
         return cosine is None or cosine < COSINE_MATCH
 
+    def confirms(self, commitment: str, followup: FollowUp, only_label: bool) -> str | None:
+        """How a report that says the commitment was done or dropped is about it, though it does not
+        repeat its verb: "label" (a "Topic:" label naming this commitment and no other open one,
+        `only_label`), "meaning" (meaning and shared words), else None. Never without embeddings."""
+        if followup.status not in ("done", "dropped"):
+            return None
+        cosines = [c for text in {followup.text, report_text(followup)} if (c := self.cosine(commitment, text)) is not None]
+        if not cosines:
+            return None
+        cosine = max(cosines)
+        if only_label and labels(commitment, followup) and cosine >= CLOSE_COSINE:
+            return "label"
+        if len(content_words(commitment) & content_words(report_text(followup))) < MIN_SHARED:
+            return None
+        if followup.status == "done":
+            return "meaning" if cosine >= CONFIRM_COSINE else None
+        return "meaning" if followup.own_cue and cosine >= DROP_COSINE else None
+
     def repeats(self, a: str, b: str) -> bool:
         """True when two commitments say the same thing."""
         wa, wb = content_words(a), content_words(b)
@@ -219,13 +259,12 @@ class Similarity:
         words = content_words(core_text(commitment)) | content_words(head_text(commitment))
         said = content_words(report_text(followup))
         # "Stop checking email": the verb is the one being stopped.
-        action = _NEGATION.sub("", commitment).split()
-        verb = next(iter(content_words(action[0])), None) if action else None
+        verb = _verb(commitment)
         covered = max(self.weighted_containment(words, said), self.weighted_containment(content_words(commitment), said))
         # "did"/"finished" stand in for the verb only when the report also covers much of the rest.
         shared = len(words & said)
         stand_in = _COMPLETED.search(followup.text) is not None and covered >= PRO_VERB_COVER and shared > MIN_SHARED
-        verb_said = verb in said or stand_in
+        verb_said = (verb is not None and verb in {stem(w) for w in word_list(report_text(followup))}) or stand_in
         close = (verb_said and shared >= MIN_SHARED) or (covered >= CLOSE_CONTAINMENT and shared > MIN_SHARED)
         cosines = [c for text in {followup.text, report_text(followup)} if (c := self.cosine(commitment, text)) is not None]
         return close and (not cosines or max(cosines) >= CLOSE_COSINE)

@@ -264,6 +264,9 @@ def _show_actions(items, as_json: bool) -> None:
             line = f":{item.evidence_line}" if item.evidence_line else ""
             out.print(plain(f"         evidence {item.status_date} {item.status_path}{line}: “{item.evidence}”{confirm}",
                             "dim"))
+        if item.status == "open" and item.progress:  # the latest word on it that did not settle it
+            last = item.progress[-1]
+            out.print(plain(f"         progress {last.date} {last.path}:{last.line}: “{last.text}”", "dim"))
 
 
 def _show_marked(item, as_json: bool) -> None:

@@ -11,6 +11,7 @@ Words (coach.text.words):
     tokenize(text) -> list[str]            Snowball stems of non-stop words in order, repeats kept (BM25)
     content_words(text) -> frozenset[str]  stemmed content words, stop words dropped (matching)
     containment(small, large) -> float     share of `small`'s words in `large`
+    word_set(text) -> frozenset[str]       a word list written as one string
 
 Sentences (coach.text.sentences):
     sentence_spans(text) -> list[tuple[int, int]]   character spans; quotes, "Dr.", "e.g.", "a.m." safe
@@ -46,6 +47,7 @@ from coach.text.words import (
     stem,
     stem_words,
     tokenize,
+    word_set,
     words,
 )
 
@@ -69,5 +71,6 @@ __all__ = [
     "strip_markup",
     "tfidf",
     "tokenize",
+    "word_set",
     "words",
 ]

@@ -1,12 +1,15 @@
-"""A note body as blocks (paragraphs, list items, headings), each with the section it sits in."""
+"""A note body as blocks (paragraphs, list items, headings), each with the section it sits in: the
+sections of coach.text.read_blocks (markdown-it) read for plans ("To do:", "Next steps") and reports."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from coach.notes.commitments.markup import strip_markup
 from coach.notes.model import Note
+from coach.text import Block as TextBlock
+from coach.text import label_of, read_blocks, strip_markup
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,9 @@ ADVICE_HEADING = re.compile(
     r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended|take)\b",
     re.IGNORECASE,
 )
-_ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
-_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]+?)(?:\*\*|__)\s*:?\s*$")
-_LABEL = re.compile(r"^\s*([^:.!?]{1,60}):\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*+•]|->|=>|→|\d{1,2}[.)]|\(?[a-h]\))\s+")
 _CHECKBOX = re.compile(r"^\[([ xX]?)\]\s*")
 _BOLD_LEAD = re.compile(r"^(?:\*\*|__)([^*_]{1,60}?)[.:]?(?:\*\*|__)[.:]?\s+(?=\S)")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 # "HELEN: So. The deep dive." -- a transcript line: an upper-case speaker label, then their words.
 _SPEAKER = re.compile(r"^\s*([A-Z][A-Z'-]{1,20}(?: [A-Z][A-Z'-]{1,20})?):\s+(?=\S)")
 _INLINE_ACTION_LABEL = re.compile(r"^(?:plan|actions?|next steps?|next|to[- ]?do)\s*:\s*\S", re.IGNORECASE)
@@ -82,60 +80,63 @@ def classify_heading(text: str) -> str:
     return "action" if _ACTION_HEADING.search(text) else "other"
 
 
-def _heading_of(lines: list[str], i: int) -> str | None:
-    """The heading text when line i is (or, for setext, starts) a heading."""
-    line = lines[i]
-    if match := _ATX.match(line) or _BOLD_LINE.match(line):
-        return match.group(1)
-    following = lines[i + 1] if i + 1 < len(lines) else ""
-    if line.strip() and not _BULLET.match(line) and _SETEXT.match(following) and following.strip():
-        return line.strip()
-    return None
-
-
-class _Parser:
-    """Walks the body once, grouping lines into blocks and tracking the section they are in."""
+class _Reader:
+    """Walks coach.text's blocks once, giving each the section (action / progress / other) it sits in.
+    On top of CommonMark it reads what people write in notes: "->", "•" and "(a)" lines as items, plain
+    lines under an action label or heading as one item each (wrapped lines joined), a bold lead as the
+    item's topic, and a sentence ending in ":" as the label of the list below it."""
 
     def __init__(self, body: str) -> None:
-        self.lines = body.split("\n")
+        self.lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.transcript = _is_transcript(self.lines)
         self.blocks: list[Block] = []
         self.heading = ("other", "")
-        self.label: tuple[str, str] | None = None
+        self.labels: dict[str, str] = {}
         self.last_label_section = "other"
-        self.current: dict | None = None
-        self.transcript = _is_transcript(self.lines)
+        self.intro: tuple[str, str] | None = None
+        self.intro_used = False
+        self.pending: list[TextBlock] = []
+        self.bold: set[str] = set()
 
-    def run(self) -> list[Block]:
-        """All blocks, in order."""
-        fenced, i = False, 0
-        while i < len(self.lines):
-            line = self.lines[i]
-            if _FENCE.match(line):
-                fenced = not fenced
-            elif not fenced:
-                i += self._line(i, line)
-            i += 1
-        self._flush()
+    def run(self, found: list[TextBlock]) -> list[Block]:
+        for block in found:
+            if self.pending and not self._continues_pending(block):
+                self._flush_pending()
+            self._read(block)
+        self._flush_pending()
         return self.blocks
 
-    def _line(self, i: int, line: str) -> int:
-        """Handle one line; returns extra lines consumed (a setext underline)."""
-        heading = _heading_of(self.lines, i)
-        if heading is not None:
-            self._flush()
-            self.heading, self.label = (classify_heading(heading), strip_markup(heading)), None
-            self._emit("heading", strip_markup(heading), i + 1)
-            return 0 if (_ATX.match(line) or _BOLD_LINE.match(line)) else 1
-        if not line.strip() or line.lstrip().startswith(">"):
-            self._flush()
-        elif (label := _LABEL.match(line)) and not _BULLET.match(line):
-            self._flush()
-            name = strip_markup(label.group(1)).strip()
-            self.label = (self._label_section(name), name)
-            self.last_label_section = self.label[0]
-        else:
-            self._text(line, i + 1)
-        return 0
+    def _read(self, block: TextBlock) -> None:
+        if block.kind == "label" and block.raw.strip().startswith(("**", "__")):
+            block = replace(block, kind="heading")  # a bold line heads a section, as a heading does
+            self.bold.add(block.text)
+        if block.label in self.bold:
+            block = replace(block, label="")
+        if block.kind == "heading":
+            self.heading, self.intro = (classify_heading(block.text), block.text), None
+            self._emit("heading", block.text, block.start, where=self.heading)
+        elif block.kind == "label":
+            self.labels[block.text] = self._label_section(block.text)
+            self.last_label_section, self.intro = self.labels[block.text], None
+        elif block.kind in ("list_item", "checkbox"):
+            self._item(block)
+        elif block.kind == "speaker" and self.transcript:
+            self.intro = None
+            self._emit("para", block.text, block.start, speaker=block.speaker)
+        elif block.kind in ("paragraph", "speaker"):
+            if block.label and not block.depth:
+                self.pending.append(block)  # plain lines under a label: joined when wrapped
+            else:
+                self._paragraph(block.raw.split("\n"), block.start, block.label)
+
+    def _where(self, label: str) -> tuple[str, str]:
+        """(section, context) for a block under `label` (or, without one, the list intro or heading)."""
+        if label in self.labels:
+            return self.labels[label], label
+        if self.intro:
+            self.intro_used = True
+            return self.intro
+        return self.heading
 
     def _label_section(self, name: str) -> str:
         """A label's section: "ME:" lists the writer's own actions; "Also:" continues the list before."""
@@ -145,77 +146,87 @@ class _Parser:
             return self.last_label_section
         return classify_heading(name)
 
-    def _text(self, line: str, number: int) -> None:
-        """A list item or a transcript turn starts a block; other text starts or continues one."""
-        bullet = _BULLET.match(line)
-        speaker = _SPEAKER.match(line) if self.transcript and not bullet else None
-        if bullet or speaker:
-            self._flush()
-            start = bullet.end() if bullet else speaker.end()
-            self.current = {"kind": "item" if bullet else "para", "lines": [line[start:]], "raw": [line],
-                            "line": number, "speaker": speaker.group(1) if speaker else "",
-                            "arrow": bool(bullet and _ARROW.match(line))}
-        elif self.current is None or not self._continues(line):
-            self._flush()
-            if self.label and self.label_used:
-                self.label = None  # prose after a labelled list ends the label's reach
-            self.current = {"kind": "para", "lines": [line.strip()], "raw": [line], "line": number, "speaker": ""}
-        else:
-            self.current["lines"].append(line.strip())
-            self.current["raw"].append(line)
+    def _item(self, block: TextBlock) -> None:
+        """A list item (or checkbox): its text without the marker, its bold lead as its context."""
+        lines = [line.strip() for line in block.raw.split("\n")]
+        lines[0] = _BULLET.sub("", lines[0], count=1)
+        self._emit_item("\n".join(lines), block.start, self._where(block.label), label=bool(block.label))
 
-    def _continues(self, line: str) -> bool:
-        """Whether a plain line continues the current block: always for a paragraph; for a list
-        item only when indented or wrapped mid-sentence (lower case), else it is new prose."""
-        if self.current is None or self.current["kind"] != "item":
-            return True
-        return line[:1].isspace() or line.lstrip()[:1].islower()
-
-    @property
-    def label_used(self) -> bool:
-        """True once a block has been emitted under the current label."""
-        return bool(self.blocks) and self.blocks[-1].under_label
-
-    def _flush(self) -> None:
-        """Emit the block being built, if any: a plain-line list under an action label or heading
-        ("To do:" then one action a line, no bullets) as one item per line."""
-        current, self.current = self.current, None
-        if current is None:
-            return
-        section = self.label[0] if self.label else self.heading[0]
-        entries = _list_lines(current["raw"], by_label=self.label is not None)
-        if current["kind"] == "para" and section == "action" and not current["speaker"] and len(entries) > 1:
-            for first, count in entries:
-                text = "\n".join(current["lines"][first : first + count])
-                self._emit("item", text, current["line"] + first, plain=True)
-            return
-        if current.get("arrow"):  # "-> book the room": an arrow marks an action, whatever the section
-            self._emit("item", "\n".join(current["lines"]), current["line"], section="action")
-            return
-        self._emit(current["kind"], "\n".join(current["lines"]), current["line"], current["speaker"])
-
-    def _emit(
-        self, kind: str, text: str, line: int, speaker: str = "", plain: bool = False, section: str = ""
-    ) -> None:
-        """Append a block with the section and context in force (or the section given)."""
-        forced, (section, context) = section, self.heading
-        if self.label and kind != "heading":
-            section, context = self.label
-        section = forced or section
-        box = _CHECKBOX.match(text) if kind == "item" else None
+    def _emit_item(self, text: str, line: int, where: tuple[str, str], label: bool = False, plain: bool = False) -> None:
+        box = _CHECKBOX.match(text)
         text = text[box.end() :] if box else text
         if lead := _BOLD_LEAD.match(text):
-            context, text = lead.group(1), text[lead.end() :]
-        under = bool(self.label) and kind != "heading"
+            where, text = (where[0], lead.group(1)), text[lead.end() :]
         checkbox = (box.group(1).lower() or " ") if box else ""
-        block = Block(kind, strip_markup(text), line, section, context, checkbox, under, speaker, plain)
-        self.blocks.append(block)
-        if kind == "para" and _INLINE_ACTION_LABEL.match(block.text):
+        self.blocks.append(Block("item", strip_markup(text), line, where[0], where[1], checkbox, label, "", plain))
+
+    def _continues_pending(self, block: TextBlock) -> bool:
+        last = self.pending[-1]
+        return block.kind == "paragraph" and block.label == last.label and block.start == last.end + 1
+
+    def _flush_pending(self) -> None:
+        """Adjacent plain lines under one label: one paragraph, split into entries as a list."""
+        if self.pending:
+            first = self.pending[0]
+            raw = [line for block in self.pending for line in block.raw.split("\n")]
+            self.pending = []
+            self._paragraph(raw, first.start, first.label)
+
+    def _paragraph(self, raw: list[str], start: int, label: str) -> None:
+        """A paragraph's lines: "->" / "•" lines are items; the rest is prose, or under an action
+        section a plain-line list."""
+        segment: list[str] = []
+        segment_start = start
+        for offset, line in enumerate(raw):
+            bullet = _BULLET.match(line)
+            if bullet or (segment and _BULLET.match(segment[0]) and not self._item_goes_on(line)):
+                self._segment(segment, segment_start, label)
+                segment, segment_start = [], start + offset
+            segment.append(line)
+        self._segment(segment, segment_start, label)
+
+    @staticmethod
+    def _item_goes_on(line: str) -> bool:
+        """A line after an item goes on with it when indented or wrapped mid-sentence (lower case)."""
+        return line[:1].isspace() or line.lstrip()[:1].islower()
+
+    def _segment(self, raw: list[str], start: int, label: str) -> None:
+        if not raw:
+            return
+        if len(raw) == 1 and not label and (name := label_of(strip_markup(raw[0]))) is not None:
+            self.intro = (self._label_section(name), name)  # "**Themes** (no names):" labels the list below
+            self.intro_used = False
+            return
+        if not _BULLET.match(raw[0]) and self.intro_used:
+            self.intro = None  # prose after a list ends the reach of the sentence that introduced it
+        where = self._where(label)
+        if bullet := _BULLET.match(raw[0]):
+            text = "\n".join([raw[0][bullet.end() :].strip()] + [line.strip() for line in raw[1:]])
+            arrow = _ARROW.match(raw[0]) is not None  # "-> book the room": an action, whatever the section
+            self._emit_item(text, start, ("action", where[1]) if arrow else where, label=bool(label))
+            return
+        entries = _list_lines(raw, by_label=bool(label))
+        if where[0] == "action" and len(entries) > 1:
+            for first, count in entries:
+                text = "\n".join(line.strip() for line in raw[first : first + count])
+                self._emit_item(text, start + first, where, label=bool(label), plain=True)
+            return
+        text = "\n".join(line.strip() for line in raw)
+        if lead := _BOLD_LEAD.match(text):  # "**Jonas.** Did the SBI conversation": Jonas is the topic
+            where, text = (where[0], lead.group(1)), text[lead.end() :]
+        text = strip_markup(text)
+        self._emit("para", text, start, where=where, label=bool(label))
+        if _INLINE_ACTION_LABEL.match(text):
             self.last_label_section = "action"  # "Plan: draft it." then "Also:" continues the plan
-        if kind == "para" and block.text.endswith(":") and not self.label:
+        if text.endswith(":") and not label:
             # "Josh has been in a week. Kwame's advice on mentoring him:" introduces the list below.
-            name = re.split(r"(?<=[.!?])\s+", block.text[:-1])[-1].strip()
-            self.label = (self._label_section(name), name)
+            name = re.split(r"(?<=[.!?])\s+", text[:-1])[-1].strip()
+            self.intro, self.intro_used = (self._label_section(name), name), False
+
+    def _emit(self, kind: str, text: str, line: int, where: tuple[str, str] | None = None, speaker: str = "",
+              label: bool = False) -> None:
+        section, context = where or self._where("")
+        self.blocks.append(Block(kind, text, line, section, context, "", label, speaker))
 
 
 # Under a heading, a paragraph whose lines are all this short reads as a list, one entry a line.
@@ -264,4 +275,10 @@ def line_at(block: Block, offset: int) -> int:
 
 def parse_blocks(note: Note) -> list[Block]:
     """The note body as blocks (exposed for callers that want sections, e.g. agendas)."""
-    return _Parser(note.body).run()
+    return list(_parse(note.body))
+
+
+@lru_cache(maxsize=256)
+def _parse(body: str) -> tuple[Block, ...]:
+    """Read once per body: extraction and follow-ups both walk every note."""
+    return tuple(_Reader(body).run(read_blocks(body, 1, front_matter=False)))

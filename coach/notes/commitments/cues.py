@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
-from coach.notes.commitments.words import word_set
+from coach.text import word_set
 
 DONE_LEAD = re.compile(r"^(?:done|completed|finished|did it|achieved)\s*[:\-!.]\s*", re.IGNORECASE)
 DROPPED_LEAD = re.compile(
     r"^(?:dropped|parked|abandoned|cancelled|canceled|won't do|not doing)\s*[:\-]\s*", re.IGNORECASE
 )
+# "Turnaround dropped from two days to one", "dropped in on her lesson": a fall or a visit, not abandoning.
+_NOT_A_FALL = r"(?! (?:from|to|by|in|into|\d))"
 _DROPPED = re.compile(
-    r"\b(?:dropped|dropping|abandoned|scrapped|scrapping|ditched|cancell?ed|gave up|giving up|given up|"
+    rf"\b(?:dropped{_NOT_A_FALL}|dropping{_NOT_A_FALL}|abandoned|scrapped|scrapping|ditched|cancell?ed|gave up|giving up|given up|"
     r"let (?:it |that |this )?go|let go of|let (?:it|that|this|them) slide|lapsed|fell off|fell by the wayside|"
     r"fell through|didn't stick|did not stick|(?:only )?lasted (?:a|an|one|two|three|four|five|six|\d+) (?:day|week)s?|"
     r"is dead|are dead|(?:has|have) gone|not coming back|never got (?:round|around)|didn't happen|did not happen|"
@@ -28,10 +30,13 @@ _NEGATED_DROP = re.compile(
 )
 # Open, with progress: partial, paused ("parked" keeps it open), or not yet.
 _PENDING = re.compile(
-    r"\b(?:half|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not|owe|the|a|only|averaging)|"
+    r"\b(?:half(?![- ]terms?\b)|partly|partially|not yet|yet to|still (?:open|pending|to do|need|waiting|not|owe|the|a|only|averaging)|"
     r"in progress|ongoing|need to|needs to|not done|not started|not there|rough draft|first draft|"
     r"(?:only|just) (?:a |the )?(?:start|outline|draft)|left to|keeps? slipping|keep meaning|still owe|"
-    r"parked|parking|shelved|on hold|paused|postponed|put off|not dead)\b",
+    r"parked|parking|shelved|on hold|paused|postponed|put off|not dead|"
+    # Patchy, or kept up only for a while ("did it properly for about a week"): not done, not dropped.
+    r"patchy|hit and miss|on and off|off and on|sporadic(?:ally)?|"
+    r"for (?:only|just|about|around) (?:a|an|one|two|three|a couple of|a few|\d+) (?:days?|weeks?))\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {w: i for i, w in enumerate(
@@ -94,6 +99,25 @@ def _reports_progress(masked: str) -> bool:
     if _DONE_WORDS.search(masked) or _PERFECT.search(masked):
         return True
     return any(_is_past(word) for word in re.findall(r"[A-Za-z]+", masked))
+
+
+_PARTICIPLE_WORDS = word_set(_PARTICIPLES.replace("|", " "))
+_SPEECH_PAST = word_set("told said asked mentioned explained suggested")
+
+
+def only_told(masked: str) -> bool:
+    """True when the sentence's only sign of progress is a verb of saying ("When I told her Kwame wants
+    every class on it"): it reports talk about a plan, which does the plan only when the plan was to say it."""
+    if _DONE_WORDS.search(masked) or _PERFECT.search(masked):
+        return False
+    past = [w.lower() for w in re.findall(r"[A-Za-z]+", masked) if _is_past(w) or w.lower() in _PARTICIPLE_WORDS]
+    return bool(past) and all(w in _SPEECH_PAST for w in past)
+
+
+def counts_only(masked: str) -> bool:
+    """True when a sentence is pending only by a count ("Nine of fourteen have opened it"): a tally of
+    how others took it up, which does not undo an explicit "went out" before it."""
+    return _partial_count(masked) and not _PENDING.search(masked)
 
 
 def cue(masked: str) -> tuple[str, bool] | None:

@@ -10,6 +10,7 @@ from datetime import date
 from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
 from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue, opens_with_report
 from coach.notes.commitments.imperatives import is_imperative_plan
+from coach.notes.commitments.index import WordIndex
 from coach.notes.commitments.leads import (
     HEDGE,
     HYPOTHETICAL,
@@ -23,9 +24,9 @@ from coach.notes.commitments.leads import (
     read_lead,
     skip_filler,
 )
-from coach.notes.commitments.markup import mask_quotes, sentences
-from coach.notes.commitments.words import WordIndex, containment, content_words
 from coach.notes.model import Note
+from coach.text import containment, content_words, mask_quotes
+from coach.text import sentence_spans as sentences
 
 
 @dataclass(frozen=True)

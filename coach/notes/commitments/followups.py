@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
-from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue
+from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, counts_only, cue
 from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
-from coach.notes.commitments.markup import mask_quotes, sentences
 from coach.notes.model import Note
+from coach.text import mask_quotes
+from coach.text import sentence_spans as sentences
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class FollowUp:
     """The sentence (or transcript turn) just before, which a terse report answers ("I wrote it on Sunday")."""
     section: str = ""
     """The section it sits in: "progress" ("Since last time", "Done:") or "other"."""
+    own_cue: bool = True
+    """The status comes from the sentence's own words (not a following sentence, not its section)."""
 
 
 # Someone else's words ("Ade said …", "His advice: …") are advice, not the author's progress.
@@ -118,10 +121,17 @@ def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None
 _FOLLOWING = 3
 
 
+_TOPIC_LABEL = re.compile(r"^[^:.!?]{1,40}:\s")
+
+
 def _carried_cue(own: tuple[str, bool] | None, following: list[_Sentence]) -> tuple[str, bool] | None:
     """The sentence's cue, unless a sentence just after it in the same item says it was dropped or is
     still pending: a later warning outweighs an earlier 'did'."""
     for later in following[:_FOLLOWING]:
+        if _TOPIC_LABEL.match(later.text):
+            break  # "Teacher talk: still averaging 14 minutes" reports on another topic
+        if own is not None and own[0] == "done" and counts_only(mask_quotes(later.text)):
+            continue
         if later.cue is not None and later.cue[0] in ("dropped", "pending") and not later.cue[1]:
             return later.cue
     return own
@@ -142,13 +152,14 @@ def _block_followups(
     for i, sentence in enumerate(read):
         following = read[i + 1 :] if block.kind == "item" or len(read) <= _FOLLOWING + 1 else read[i + 1 : i + 2]
         cue = _carried_cue(_sentence_cue(block, sentence, following[0] if following else None), following)
+        own = cue is not None and sentence.cue is not None and cue[0] == sentence.cue[0]
         if cue is None and not (mentions and sentence.reportable):
             continue
         status, negated = cue if cue is not None else ("", False)
         after = finish_text(following[0].text) if following else ""
         previous = finish_text(read[i - 1].text) if i else before
         yield FollowUp(finish_text(sentence.text), status, note.path, note.date, line_at(block, sentence.offset),
-                       block.context, after, negated, previous, block.section)
+                       block.context, after, negated, previous, block.section, own)
 
 
 def _last_sentence(block: Block) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from coach.notes.commitments.words import word_set
+from coach.text import word_set
 
 # Verbs people open a to-do with. Forms that are also past tense (read, put, set, cut, let) are left
 # out: "Read 'Foster' on the train back" reports; it does not plan.

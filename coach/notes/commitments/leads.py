@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.notes.commitments.words import content_words, word_set
 from coach.notes.model import Note
+from coach.text import content_words, word_set
 
 _NOT_NAMES = word_set(
     """

@@ -99,6 +99,9 @@ class CommitmentsScreen(CoachScreen):
             how += f"{line}: “{item.evidence}”"
         if item.status == "maybe_done":
             how += " · d confirms done, o keeps it open"
+        progress = getattr(item, "progress", ())
+        if item.status == "open" and progress:  # the latest word on it that did not settle it
+            how += f" · progress in {note_label(None, progress[-1].path)}:{progress[-1].line}: “{progress[-1].text}”"
         if getattr(item, "status_note", None):
             how = f" · {item.status_note} (your notes: {item.inferred_status})"
         text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{how}"
