@@ -30,10 +30,6 @@ class Block:
 
 
 # Sections that hold someone's advice ("What Ade said", "His rules") plan and report nothing of the writer's.
-ADVICE_HEADING = re.compile(
-    r"\b(?:said|says|advice|advised|suggested|suggestions?|rules|tips|recommendations?|recommended|take)\b",
-    re.IGNORECASE,
-)
 _BULLET = re.compile(r"^(\s*)(?:[-*+•]|->|=>|→|\d{1,2}[.)]|\(?[a-h]\))\s+")
 _CHECKBOX = re.compile(r"^\[([ xX]?)\]\s*")
 _BOLD_LEAD = re.compile(r"^(?:\*\*|__)([^*_]{1,60}?)[.:]?(?:\*\*|__)[.:]?\s+(?=\S)")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
+from coach.notes.commitments.blocks import SELF_SPEAKERS, Block, line_at, parse_blocks
 from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, cue, opens_with_report
 from coach.notes.commitments.imperatives import is_imperative_plan
 from coach.notes.commitments.index import WordIndex
@@ -27,6 +27,7 @@ from coach.notes.commitments.leads import (
 from coach.notes.model import Note
 from coach.text import containment, content_words, mask_quotes
 from coach.text import sentence_spans as sentences
+from coach.text.speech import ADVICE_HEADING
 
 
 @dataclass(frozen=True)

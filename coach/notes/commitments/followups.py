@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from coach.notes.commitments.blocks import ADVICE_HEADING, SELF_SPEAKERS, Block, line_at, parse_blocks
+from coach.notes.commitments.blocks import SELF_SPEAKERS, Block, line_at, parse_blocks
 from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, counts_only, cue
 from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
 from coach.notes.model import Note
 from coach.text import mask_quotes
 from coach.text import sentence_spans as sentences
+from coach.text.speech import ADVICE_HEADING
 
 
 @dataclass(frozen=True)
