@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from coach import providers
 from coach.commands import common
 from coach.commands.common import JsonOpt, check_choice
 from coach.commands.output import emit_json, info, out, plain
@@ -103,7 +104,7 @@ def _is_terminal() -> bool:
 
 def _remote_notice(settings) -> None:
     if settings.is_remote_llm:
-        where = settings.llm_base_url or settings.llm_provider
+        where = providers.url_for(settings) or settings.llm_provider
         info(f"Note: your question and the matching notes will be sent to {where} ({settings.llm_provider}).")
 
 
