@@ -109,7 +109,7 @@ assert set(CHOICES) == set(get_args(ProviderSetting)) == {p.setting for p in PRO
 
 def is_gguf_path(model: str | None) -> bool:
     """llm_model names a .gguf file of the user's (else llamacpp runs the bundled model)."""
-    return bool(model) and (model.endswith(".gguf") or os.sep in model or "/" in model)
+    return model is not None and (model.endswith(".gguf") or os.sep in model or "/" in model)
 
 
 def provider_for(settings: Settings) -> Provider:

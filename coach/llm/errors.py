@@ -186,8 +186,8 @@ def _explain(cause: Cause, exc: BaseException, settings: Settings) -> tuple[str,
     if cause is Cause.NOT_FOUND:
         return _not_found(subject, settings), "Model not found"
     if cause is Cause.RATE_LIMITED:
-        wait = _retry_after(exc)
-        when = f"try again in {wait} s (Retry-After)" if wait else "wait a minute and try again"
+        after = _retry_after(exc)
+        when = f"try again in {after} s (Retry-After)" if after else "wait a minute and try again"
         return f"{subject} is rate-limiting requests (HTTP 429); {when}.", "Rate limited"
     if cause is Cause.SERVER:
         return f"{subject} had a server error (HTTP {status}); try again in a moment.", "Provider error"
