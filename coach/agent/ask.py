@@ -176,8 +176,9 @@ def _warm_quietly(service) -> None:
         pass
 
 
-def _messages(question: str, context, turns: list[tuple[str, str]]):
-    return ctx_mod.render(context, question, turns)
+def _messages(question: str, context, turns: list[tuple[str, str]], prompt: str = ctx_mod.ASK_PROMPT):
+    """prompts/<prompt>.yaml (ask, or agent) filled for this question (see coach.agent.context.render)."""
+    return ctx_mod.render(context, question, turns, prompt)
 
 
 # -- one answer --------------------------------------------------------------------------------
