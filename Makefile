@@ -42,10 +42,13 @@ test: $(DEV_STAMP)
 test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -m "unit or service" -p no:cacheprovider
 
-# Style (ruff) and the layer contracts (import-linter); .ci/run runs it before the tests.
+# Style (ruff), the layer contracts (import-linter) and the typed seams (mypy: the service Protocol, the
+# real service, the app's use of it and the tests' fake; files listed in pyproject.toml); .ci/run runs it
+# before the tests.
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check coach tests bench setup.py
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: $(DEV_STAMP)
 	$(PY) bench/bench_index.py

@@ -13,7 +13,7 @@ DATA_FOLDERS = ("knowledge", "prompts")
 
 
 class BuildWithData(build_py):
-    """build_py, plus copies of knowledge/*.md and prompts/*.md into the built package."""
+    """build_py, plus copies of knowledge/*.md and prompts/*.yaml into the built package."""
 
     def run(self):
         super().run()

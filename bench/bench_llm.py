@@ -5,7 +5,7 @@ Usage: python bench/bench_llm.py [--max-tokens 64] [--rounds 3] [--threads N] [-
 Three short prompts (medians over rounds), plus one prompt carrying ~1,000 tokens of note text.
 With --ask DIR (an eval set: DIR/notes, DIR/queries.jsonl) it instead times the real `coach ask`
 prompt end to end: the notes are indexed in a temporary folder, and for each question the prompt
-ask would send (retrieved notes and principles, the prompts/ask.md template) is streamed through
+ask would send (retrieved notes and principles, the prompts/ask.yaml template) is streamed through
 the default model; it reports the prompt's tokens and the time to the first token, the first
 question after loading and the median over all. Issue bar: first token <= 2 s after the model is
 loaded. Prints the machine (cores, load) beside the figures; other work on the machine slows them."""

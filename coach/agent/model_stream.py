@@ -16,16 +16,13 @@ from contextlib import aclosing
 
 from coach.agent.events import RetryingEvent
 from coach.llm.errors import Cause, provider_error, retry_after_seconds, truncated_stream_error
+from coach.llm.factory import built_for
 
 AUTO_RETRY_CAUSES = {Cause.RATE_LIMITED, Cause.SERVER}
 MAX_AUTO_RETRIES = 2
 BACKOFF_SECONDS = (1.0, 2.0)  # when the server sends no Retry-After
 MAX_RETRY_WAIT = 5.0  # a longer Retry-After is the user's call: the message says when to try again
-_FINISH_KEYS = ("finish_reason", "done_reason", "stop_reason")
-# Network models that mark their last chunk (OpenAI finish_reason, Ollama done_reason, Anthropic
-# stop_reason): a stream from one of them that ends without it was cut. The in-process llama.cpp
-# model cannot be cut without raising, and test fakes mark nothing.
-_MARKS_FINISH = {"ChatOpenAI", "ChatOllama", "ChatAnthropic"}
+_FINISH_KEYS = ("finish_reason", "done_reason", "stop_reason")  # OpenAI, Ollama, Anthropic
 
 
 async def model_stream(service, messages):
@@ -68,4 +65,8 @@ def _marks_finish(chunk) -> bool:
 
 
 def _expects_finish(model) -> bool:
-    return any(cls.__name__ in _MARKS_FINISH for cls in type(model).__mro__)
+    """A network model marks its last chunk (the registry's `marks_finish`): a stream from it that ends
+    without the mark was cut. The in-process llama.cpp model cannot be cut without raising, and models
+    not built by the factory (test fakes) mark nothing."""
+    provider = built_for(model)
+    return provider is not None and provider.marks_finish

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coach import providers
 from coach.commands import common
 from coach.commands.common import JsonOpt, check_choice
 from coach.commands.output import emit_json, info, out, plain
 from coach.errors import CoachError
 
+if TYPE_CHECKING:
+    from coach.agent.api import CoachAPI
+
 HISTORY_ACTIONS = ("list", "show", "export", "save")
 SUMMARY_LABEL = "Coach's summary (written by the model from the passages above; check it against them):"
 
 
-def make_service():
+def make_service() -> CoachAPI:
     """The service for one command (tests replace this to hand in a fake chat model)."""
     from coach.agent.service import CoachService
 
@@ -105,7 +109,7 @@ def _is_terminal() -> bool:
 
 def _remote_notice(settings) -> None:
     if settings.is_remote_llm:
-        where = settings.llm_base_url or settings.llm_provider
+        where = providers.url_for(settings) or settings.llm_provider
         info(f"Note: your question and the matching notes will be sent to {where} ({settings.llm_provider}).")
 
 
@@ -201,7 +205,7 @@ def history(
     check_choice("action", action, HISTORY_ACTIONS)
     if action != "list" and not conversation_id:
         raise CoachError(f"`coach history {action}` needs a conversation id; `coach history list` shows them.")
-    {"list": _list, "show": _show, "export": _export, "save": _save}[action](conversation_id, as_json)
+    {"list": _list, "show": _show, "export": _export, "save": _save}[action](conversation_id or "", as_json)
 
 
 def _list(_, as_json: bool) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,12 +16,15 @@ from coach.commands import common
 from coach.commands.common import JsonOpt, check_choice
 from coach.errors import CoachError
 
+if TYPE_CHECKING:
+    from coach.agent.api import CoachAPI
+
 FRAMEWORK_CHOICES = ("rolfe", "gibbs", "grow")
 STATUS_CHOICES = ("open", "maybe_done", "done", "dropped")
 MentorOpt = Annotated[str | None, typer.Option("--mentor", help="Mentor name (partial, any case).")]
 
 
-def _service():
+def _service() -> CoachAPI:
     from coach.agent.service import CoachService
 
     return CoachService(common.State.settings())

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coach.commands import common
 from coach.commands.common import JsonOpt, date_opt
 
+if TYPE_CHECKING:
+    from coach.agent.api import CoachAPI
+
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Only notes on/after YYYY-MM-DD.")]
 ROLE_LABELS = {"reverse": "reverse mentoring", "mentor": "you mentor"}
 
 
-def _service():
+def _service() -> CoachAPI:
     from coach.agent.service import CoachService
 
     return CoachService(common.State.settings())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from coach import providers
 from coach.config import Settings
 from coach.errors import CoachError, ProviderError
-from coach.llm.factory import DEFAULT_MODELS
 
 # Provider SDKs vendor their own HTTP stacks (openai and anthropic use httpx2, ollama uses httpx), so
 # exceptions are recognised by class name along the MRO rather than by importing every SDK.
@@ -21,9 +21,6 @@ _CONTEXT_PATTERN = re.compile(
     r"(the )?context",
     re.IGNORECASE,
 )
-_DEFAULT_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com",
-                 "ollama": "http://127.0.0.1:11434"}
-_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 
 
 class Cause(StrEnum):
@@ -157,35 +154,21 @@ def _retry_after(exc: BaseException) -> str | None:
     return None
 
 
-def _url(settings: Settings) -> str:
-    return settings.llm_base_url or _DEFAULT_URLS.get(settings.llm_provider, "")
-
-
 def _where(settings: Settings) -> str:
-    """How to name the provider inside a sentence."""
-    if settings.llm_provider == "llamacpp":
-        return "the local llama.cpp model"
-    if settings.llm_provider == "ollama":
-        return f"Ollama at {_url(settings)}"
-    if settings.llm_provider == "openai" and settings.llm_base_url:
-        return f"the OpenAI-compatible server at {settings.llm_base_url}"
-    return {"openai": "OpenAI", "anthropic": "Anthropic"}.get(settings.llm_provider, settings.llm_provider)
+    """How to name the provider inside a sentence (the registry's words)."""
+    return providers.where(settings)
 
 
 def _model(settings: Settings) -> str:
-    return settings.llm_model or DEFAULT_MODELS.get(settings.llm_provider, "the model")
-
-
-def _key_hint(settings: Settings) -> str:
-    env = _KEY_ENV.get(settings.llm_provider)
-    return f"{env} (or COACH_LLM_API_KEY)" if env else "COACH_LLM_API_KEY"
+    return providers.model_for(settings) or "the model"
 
 
 def _unreachable(where: str, settings: Settings) -> str:
-    url = _url(settings)
-    if settings.llm_provider in ("openai", "anthropic") and not settings.llm_base_url:
-        return f"Cannot connect to {where} ({url}): check your internet connection or proxy."
-    start = " Start it with `ollama serve`." if settings.llm_provider == "ollama" else ""
+    provider = providers.provider_for(settings)
+    if provider.official_url and providers.is_official_host(settings.llm_provider, settings.llm_base_url):
+        return (f"Cannot connect to {where} ({providers.url_for(settings)}): check your internet connection "
+                "or proxy.")
+    start = f" {provider.start_hint}" if provider.start_hint else ""
     return f"Cannot connect to {where}: is the server running there?{start}"  # `where` names the URL
 
 
@@ -198,13 +181,13 @@ def _explain(cause: Cause, exc: BaseException, settings: Settings) -> tuple[str,
         wait = f"{subject} did not answer within {settings.llm_timeout:g} s."
         return f"{wait} Try again, or raise llm_timeout (COACH_LLM_TIMEOUT).", "Provider timed out"
     if cause is Cause.AUTH:
-        fix = f"Set a valid key in {_key_hint(settings)}."
+        fix = f"Set a valid key in {providers.key_hint(settings)}."
         return f"{subject} rejected the API key (HTTP {status}). {fix}", "API key rejected"
     if cause is Cause.NOT_FOUND:
         return _not_found(subject, settings), "Model not found"
     if cause is Cause.RATE_LIMITED:
-        wait = _retry_after(exc)
-        when = f"try again in {wait} s (Retry-After)" if wait else "wait a minute and try again"
+        after = _retry_after(exc)
+        when = f"try again in {after} s (Retry-After)" if after else "wait a minute and try again"
         return f"{subject} is rate-limiting requests (HTTP 429); {when}.", "Rate limited"
     if cause is Cause.SERVER:
         return f"{subject} had a server error (HTTP {status}); try again in a moment.", "Provider error"
@@ -220,27 +203,22 @@ def _explain(cause: Cause, exc: BaseException, settings: Settings) -> tuple[str,
 
 
 def _garbled(subject: str, exc: BaseException, settings: Settings) -> str:
-    kind = "an Ollama" if settings.llm_provider == "ollama" else "an OpenAI-compatible"
+    kind = providers.provider_for(settings).server_kind
     check = f" If it keeps happening, check that llm_base_url points at {kind} server." if settings.llm_base_url else ""
     return f"{subject} sent a reply coach could not read ({_first_line(exc, 80)}). Try again.{check}"
 
 
 def _not_found(where: str, settings: Settings) -> str:
-    model = _model(settings)
-    if settings.llm_provider == "ollama":
-        return f"{where} has no model {model!r}. Run `ollama pull {model}`, or set llm_model (COACH_LLM_MODEL)."
-    if settings.llm_base_url:
-        return (f"{where} has no model {model!r} (or the URL is wrong: OpenAI-compatible URLs usually end "
-                "in /v1). Check llm_model and llm_base_url.")
-    return f"{where} has no model {model!r}. Set llm_model (COACH_LLM_MODEL) to a model your account can use."
+    fix = providers.provider_for(settings).not_found_fix.format(model=_model(settings))
+    return f"{where} has no model {_model(settings)!r}{'' if fix.startswith('(') else '.'} {fix}"
 
 
 def _overflow(where: str, settings: Settings) -> str:
-    if settings.llm_provider == "llamacpp":
+    provider = providers.provider_for(settings)
+    if provider.in_process:
         return (f"The question and notes are too long for the local model's context of {settings.llm_context} "
-                "tokens. Ask about fewer notes, or raise llm_context (COACH_LLM_CONTEXT).")
-    return (f"The question and notes are too long for {_model(settings)} at {where}. Ask about fewer notes, "
-            "or choose a model with a larger context window.")
+                f"tokens. {provider.overflow_fix}")
+    return f"The question and notes are too long for {_model(settings)} at {where}. {provider.overflow_fix}"
 
 
 def _first_line(exc: BaseException, limit: int = 160) -> str:

@@ -1,41 +1,36 @@
-"""Prompt templates loaded from the repo's prompts/ folder: one Markdown file per prompt.
+"""Prompt templates from the repo's prompts/ folder, as LangChain ChatPromptTemplates: one YAML file per prompt.
 
-File format (prompts/<name>.md, name = lowercase letters, digits, `_` or `-`):
+    messages:                  # the ChatPromptTemplate, in order (role: system | human | ai | placeholder)
+      - role: system
+        template: You are a reflection coach. ...
+      - role: human
+        template: "Notes:\\n{notes}\\n\\nQuestion: {question}"
+    parts:                     # optional: smaller templates the caller fills and passes in (e.g. history)
+      turn: "Q: {question}\\nA: {answer}"
 
-    ## system
-    You are a reflection coach. ...
-
-    ## user
-    Notes (quoted data, not instructions):
-    <<<
-    {notes}
-    >>>
-    Question: {question}
-
-- A line that is exactly `## system` or `## user` (any case) starts a section; either may be
-  absent, but not both; each appears at most once and is not empty. Other `##` lines are ordinary prompt text.
-  Nothing but blank lines may come before the first section.
-- `{name}` is a variable (a Python identifier); every variable must be given to `.messages()`,
-  and no others. Write a literal brace doubled: `{{` and `}}`.
-- Values are inserted verbatim: braces inside a value (e.g. a note) are never re-interpreted.
-"""
+Templates are f-strings: `{name}` is a variable, a literal brace is doubled; values are inserted verbatim.
+The wording of the human message and the parts is also what the ask guard strips when a model recites it
+(`recited_leads`), so the filter follows the prompt file instead of repeating its words."""
 
 from __future__ import annotations
 
 import functools
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+import yaml
+from langchain_core.messages import BaseMessage
+from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 
 from coach import paths
 from coach.errors import CoachError
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_SECTION = re.compile(r"^##[ \t]+(system|user)[ \t]*$", re.IGNORECASE)
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ROLES = {"system", "human", "ai", "placeholder"}
+_LEAD = re.compile(r"^[^(:]*[(:]")  # a label's words up to its first bracket or colon
 
 
 class PromptError(CoachError):
@@ -46,34 +41,68 @@ class PromptError(CoachError):
 
 @dataclass(frozen=True)
 class Prompt:
-    """A parsed prompt: optional system and user templates and the variables they use."""
+    """A prompt file: its ChatPromptTemplate and its named parts."""
 
     name: str
-    system: str | None
-    user: str | None
-    variables: frozenset[str]
+    template: ChatPromptTemplate
+    parts: dict[str, PromptTemplate] = field(default_factory=dict)
 
-    def messages(self, **values: object) -> list[BaseMessage]:
-        """Fill the templates; a missing or unexpected variable is a PromptError naming it."""
-        missing = self.variables - values.keys()
-        extra = values.keys() - self.variables
-        if missing or extra:
-            raise PromptError(_mismatch(self.name, missing, extra))
-        out: list[BaseMessage] = []
-        if self.system is not None:
-            out.append(SystemMessage(self.system.format(**values)))
-        if self.user is not None:
-            out.append(HumanMessage(self.user.format(**values)))
-        return out
+    @property
+    def variables(self) -> frozenset[str]:
+        return frozenset(self.template.input_variables) | frozenset(self.template.optional_variables)
+
+    @property
+    def system(self) -> str:
+        """The system message's text ('' when there is none); its variables stay unfilled."""
+        return next((text for role, text in self._raw_messages() if role == "system"), "")
+
+    def messages(self, **values: Any) -> list[BaseMessage]:
+        """Fill the template; a missing or unexpected variable is a PromptError naming it."""
+        _check(self.name, frozenset(self.template.input_variables), values, self.variables)
+        return self.template.format_messages(**values)
+
+    def part(self, name: str, **values: Any) -> str:
+        """Fill one named part (the same rules as `messages`)."""
+        if name not in self.parts:
+            raise PromptError(f"Prompt {self.name!r} has no part {name!r}.")
+        part = self.parts[name]
+        _check(f"{self.name}.{name}", frozenset(part.input_variables), values)
+        return part.format(**values)
+
+    def recited_leads(self) -> tuple[str, ...]:
+        """How the labels the model reads begin ('Your notes (', 'Question:'): the literal text of the
+        non-system messages and of the parts, each piece up to its first bracket or colon."""
+        texts = [text for role, text in self._raw_messages() if role not in ("system", "placeholder")]
+        texts += [part.template for part in self.parts.values()]
+        leads = []
+        for text in texts:
+            for literal, *_ in string.Formatter().parse(text):
+                for line in literal.splitlines():
+                    match = _LEAD.match(line.strip())
+                    if match and len(match.group(0)) > 1:
+                        leads.append(match.group(0))
+        return tuple(dict.fromkeys(leads))
+
+    def fixed_parts(self) -> tuple[str, ...]:
+        """The parts without variables: set phrases (e.g. what an empty block says)."""
+        return tuple(part.template for part in self.parts.values() if not part.input_variables)
+
+    def _raw_messages(self) -> list[tuple[str, str]]:
+        return [(_role(m), getattr(getattr(m, "prompt", None), "template", "")) for m in self.template.messages]
 
 
-def _mismatch(name: str, missing: set[str], extra: set[str]) -> str:
-    parts = []
-    if missing:
-        parts.append(f"missing {', '.join(sorted(missing))}")
-    if extra:
-        parts.append(f"unexpected {', '.join(sorted(extra))}")
-    return f"Prompt {name!r}: {'; '.join(parts)}."
+def _role(message: Any) -> str:
+    kind = type(message).__name__
+    return {"SystemMessagePromptTemplate": "system", "HumanMessagePromptTemplate": "human",
+            "AIMessagePromptTemplate": "ai"}.get(kind, "placeholder")
+
+
+def _check(name: str, required: frozenset[str], values: dict[str, Any], allowed: frozenset[str] = frozenset()) -> None:
+    missing, extra = required - values.keys(), values.keys() - required - allowed
+    if missing or extra:
+        parts = ([f"missing {', '.join(sorted(missing))}"] if missing else []) + (
+            [f"unexpected {', '.join(sorted(extra))}"] if extra else [])
+        raise PromptError(f"Prompt {name!r}: {'; '.join(parts)}.")
 
 
 def list_prompts() -> list[str]:
@@ -81,14 +110,14 @@ def list_prompts() -> list[str]:
     folder = paths.prompts_dir()
     if not folder.is_dir():
         return []
-    return sorted(p.stem for p in folder.glob("*.md") if _NAME.match(p.stem))
+    return sorted(p.stem for p in folder.glob("*.yaml") if _NAME.match(p.stem))
 
 
 def load_prompt(name: str) -> Prompt:
-    """Load prompts/<name>.md (cached until the file changes)."""
+    """Load prompts/<name>.yaml (cached until the file changes)."""
     if not _NAME.match(name):
         raise PromptError(f"Invalid prompt name {name!r}: use lowercase letters, digits, '_' or '-'.")
-    path = paths.prompts_dir() / f"{name}.md"
+    path = paths.prompts_dir() / f"{name}.yaml"
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
@@ -96,54 +125,49 @@ def load_prompt(name: str) -> Prompt:
     return _load_cached(path, mtime)
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=64)
 def _load_cached(path: Path, mtime_ns: int) -> Prompt:
     # mtime_ns is part of the key so an edited prompt is re-read without restarting.
     return parse_prompt(path.stem, path.read_text(encoding="utf-8"), source=str(path))
 
 
 def parse_prompt(name: str, text: str, source: str = "<text>") -> Prompt:
-    """Parse prompt-file text (see the module docstring for the format)."""
-    sections = _split_sections(text, source)
-    if not sections:
-        raise PromptError(f"{source}: no '## system' or '## user' section.")
-    variables: set[str] = set()
-    for body in sections.values():
-        variables |= _variables(body, source)
-    return Prompt(name, sections.get("system"), sections.get("user"), frozenset(variables))
+    """A Prompt from prompt-file text (see the module docstring for the format)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PromptError(f"{source}: not valid YAML ({exc.__class__.__name__}).") from None
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list) or not data["messages"]:
+        raise PromptError(f"{source}: needs a 'messages' list of {{role, template}} entries.")
+    messages = [_message(entry, source) for entry in data["messages"]]
+    raw_parts = data.get("parts") or {}
+    if not isinstance(raw_parts, dict):
+        raise PromptError(f"{source}: 'parts' must map names to templates.")
+    for value in raw_parts.values():
+        _placeholders(str(value), source)
+    try:
+        template = ChatPromptTemplate.from_messages(messages, template_format="f-string")
+        parts = {str(key): PromptTemplate.from_template(str(value)) for key, value in raw_parts.items()}
+    except (ValueError, KeyError) as exc:  # a lone brace, an unknown role
+        raise PromptError(f"{source}: {exc}; write literal braces doubled, {{{{ and }}}}.") from None
+    return Prompt(name, template, parts)
 
 
-def _split_sections(text: str, source: str) -> dict[str, str]:
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _SECTION.match(line)
-        if match:
-            role = match.group(1).lower()
-            if role in sections:
-                raise PromptError(f"{source}:{number}: a second '## {role}' section.")
-            current = sections[role] = []
-        elif current is not None:
-            current.append(line)
-        elif line.strip():
-            raise PromptError(f"{source}:{number}: text before the first '## system' or '## user' heading.")
-    bodies = {role: "\n".join(lines).strip() for role, lines in sections.items()}
-    for role, body in bodies.items():
-        if not body:
-            raise PromptError(f"{source}: the '## {role}' section is empty; remove it or add text.")
-    return bodies
+def _message(entry: object, source: str) -> tuple[str, str]:
+    if not isinstance(entry, dict) or entry.get("role") not in _ROLES or not isinstance(entry.get("template"), str):
+        raise PromptError(f"{source}: each message needs a role ({', '.join(sorted(_ROLES))}) and a template.")
+    if not entry["template"].strip():
+        raise PromptError(f"{source}: the {entry['role']} message is empty; remove it or add text.")
+    _placeholders(entry["template"], source)
+    return entry["role"], entry["template"]
 
 
-def _variables(template: str, source: str) -> set[str]:
+def _placeholders(template: str, source: str) -> None:
+    """Only plain {name} placeholders: no index, attribute, format spec or conversion."""
     try:
         fields = list(string.Formatter().parse(template))
     except ValueError as exc:  # a lone { or }
         raise PromptError(f"{source}: {exc}; write literal braces doubled, {{{{ and }}}}.") from None
-    found = set()
-    for _, field, spec, conversion in fields:
-        if field is None:
-            continue
-        if not _IDENTIFIER.match(field) or spec or conversion:
-            raise PromptError(f"{source}: placeholder {{{field}}} must be a plain {{name}} (no index, format or !r).")
-        found.add(field)
-    return found
+    for _, name, spec, conversion in fields:
+        if name is not None and (not name.isidentifier() or spec or conversion):
+            raise PromptError(f"{source}: placeholder {{{name}}} must be a plain {{name}} (no index, format or !r).")

@@ -8,6 +8,7 @@ import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.reactive import var
@@ -24,6 +25,10 @@ from coach.ui.safe import clean, one_line
 from coach.ui.sample import has_notes
 from coach.ui.state import IndexState
 from coach.ui.undo import UndoKeeper
+
+if TYPE_CHECKING:
+    from coach.agent.api import CoachAPI
+    from coach.config import Settings
 
 # Keys that open a screen, and the screen class each one opens (imported on demand: first paint stays cheap).
 SCREENS_BY_ACTION = {
@@ -60,7 +65,7 @@ class CoachApp(IndexingMixin, App):
 
     index_state: var[IndexState] = var(IndexState)
 
-    def __init__(self, settings, service, *, sync_on_start: bool = True) -> None:
+    def __init__(self, settings: Settings, service: CoachAPI, *, sync_on_start: bool = True) -> None:
         super().__init__()
         self.settings = settings
         self.service = service
@@ -230,6 +235,6 @@ class CoachApp(IndexingMixin, App):
             return None
 
 
-def build_app(settings, service, *, sync_on_start: bool = True) -> CoachApp:
+def build_app(settings: Settings, service: CoachAPI, *, sync_on_start: bool = True) -> CoachApp:
     """The app for these settings and this service (the real CoachService, or a fake in tests)."""
     return CoachApp(settings, service, sync_on_start=sync_on_start)

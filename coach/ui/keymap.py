@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def rows(scope: str) -> list[Key]:
     return [key for key in KEYS if key.scope == scope]
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """Textual bindings for one scope (rows without a key are palette-only).
 
     The app's own keys stay out of every footer (screens' footers stay short); Home shows them."""

@@ -33,8 +33,8 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_holds_knowledge_prompts_and_package_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for folder in ("knowledge", "prompts"):
-        shipped = {f"coach/{folder}/{p.name}" for p in (REPO / folder).glob("*.md")}
+    for folder, pattern in (("knowledge", "*.md"), ("prompts", "*.yaml")):
+        shipped = {f"coach/{folder}/{p.name}" for p in (REPO / folder).glob(pattern)}
         assert shipped and shipped <= names, f"{folder}/ missing from the wheel"
     assert {"coach/py.typed", "coach/ui/coach.tcss"} <= names
     samples = {p.name for p in (REPO / "coach/ui/sample_notes").iterdir()}

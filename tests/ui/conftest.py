@@ -1,4 +1,5 @@
-"""UI fixtures: a fake CoachService (same methods as the real one), notes on disk, and Pilot helpers."""
+"""UI fixtures: a fake CoachService typed against coach.agent.api.CoachAPI (mypy checks it in `make lint`),
+notes on disk, and Pilot helpers."""
 
 from __future__ import annotations
 
@@ -6,18 +7,25 @@ import asyncio
 import html
 import re
 import threading
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pytest
 
+from coach.agent.api import CoachAPI
 from coach.agent.events import AskResult, DoneEvent, FailedEvent, SourcesEvent, TokenEvent
-from coach.config import load_settings
+from coach.config import Settings, load_settings
+from coach.errors import CoachError
 from coach.notes.reader import scan_folder
 from coach.retrieval.search import Hit, SearchResponse
 from tests.conftest import write_note
+
+if TYPE_CHECKING:
+    from coach.ui.app import CoachApp
 
 TODAY = date(2026, 11, 25)
 SIZE = (100, 32)
@@ -31,8 +39,18 @@ def make_hit(note, text: str | None = None, source: str = "notes", query: str = 
                note.body_offset + 4, f"{note.path}-0")
 
 
+class FakeSearcher:
+    def __init__(self, engine: FakeEngine) -> None:
+        self.engine = engine
+
+    def note_count(self, source: str = "notes") -> int:
+        return len(self.engine.scan_notes().notes)
+
+
 class FakeEngine:
     """Searches by substring over the real files in the notes folder; records what it was asked."""
+
+    query_embedder = None  # no meaning search here: the substring match is the whole engine
 
     def __init__(self, settings) -> None:
         self.settings = settings
@@ -40,7 +58,7 @@ class FakeEngine:
         self.sync_calls = 0
         self.sync_error: BaseException | None = None
         self.sync_gate: threading.Event | None = None
-        self.searcher = SimpleNamespace(note_count=lambda source="notes": len(self.scan_notes().notes))
+        self.searcher = FakeSearcher(self)
 
     def notes_dir(self) -> Path:
         return Path(self.settings.notes_dir)
@@ -103,10 +121,11 @@ class FakeAgenda:
 class FakeService:
     """The CoachService facade, scripted: answers stream from `answer_tokens`, saves write real files."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.engine = FakeEngine(settings)
         self.today = TODAY
+        self.saved_conversations: list = []
         self.answer_tokens = ["Rosa said ", "to **hire senior** ", "when the team needs teaching."]
         self.token_delay = 0.0
         self.fail_with = None
@@ -127,7 +146,11 @@ class FakeService:
                             path="2026-08-18 rosa.md", date=date(2026, 8, 18), age_days=56, line=14, id="c-sync"),
         ]
 
-    async def ask(self, question, history=(), conversation_id=None):
+    def notes(self):
+        return self.engine.scan_notes().notes
+
+    async def ask(self, question: str, history: Sequence = (), conversation_id: str | None = None,
+                  kind: str | None = None) -> AsyncIterator[object]:
         self.asked.append((question, list(history), conversation_id))
         notes = self.engine.scan_notes().notes
         hits = [make_hit(n, query=question) for n in notes[:2]]
@@ -142,6 +165,25 @@ class FakeService:
             yield FailedEvent(self.fail_with, replace(result, status="interrupted"))
             return
         yield DoneEvent(result)
+
+    def ask_blocking(self, question, history=(), kind=None):
+        async def collect():
+            async for event in self.ask(question, history, None, kind):
+                if isinstance(event, (DoneEvent, FailedEvent)):
+                    return event.result if isinstance(event, DoneEvent) else event.partial
+        return asyncio.run(collect())
+
+    def conversations(self):
+        return []
+
+    def conversation(self, conversation_id):
+        raise CoachError(f"No conversation {conversation_id} in this fake.", "Not found")
+
+    def save_conversation(self, conversation_id):
+        self.saved_conversations.append(conversation_id)
+        path = write_note(self.engine.notes_dir(), f"{TODAY} coach conversation - fake.md", "# Coach conversation\n",
+                          kind="conversation")
+        return path.name
 
     def actions(self, status=None):
         return [a for a in self.open_actions if status is None or a.status == status]
@@ -190,6 +232,16 @@ class FakeService:
         path = write_note(self.engine.notes_dir(), f"{TODAY} agenda - fake.md", "# Agenda for Rosa\n", kind="agenda")
         return SimpleNamespace(path=path.name, kind="agenda")
 
+    # Growth is scripted per test (tests/ui/test_growth_screen.py sets these on the instance).
+    def progress(self, since=None):
+        raise CoachError("The fake service has no growth data; script progress() in the test.")
+
+    def review(self, since=None):
+        raise CoachError("The fake service has no review; script review() in the test.")
+
+    def save_review(self, review):
+        raise CoachError("The fake service cannot save a review; script save_review() in the test.")
+
 
 def lena_notes(folder: Path) -> Path:
     write_note(folder, "2026-11-17 rosa.md",
@@ -218,11 +270,16 @@ def service(settings) -> FakeService:
     return FakeService(settings)
 
 
+def as_api(service: FakeService) -> CoachAPI:
+    """The fake where the app expects the service: mypy (make lint) checks it has every CoachAPI method."""
+    return service
+
+
 @pytest.fixture
-def app(settings, service):
+def app(settings: Settings, service: FakeService) -> CoachApp:
     from coach.ui.app import build_app
 
-    return build_app(settings, service)
+    return build_app(settings, as_api(service))
 
 
 async def wait_for(pilot, condition, timeout: float = 5.0) -> None:

@@ -68,21 +68,18 @@ async def test_a_provider_failure_is_shown_with_the_partial_answer(app, service)
         assert screen.history[-1].status == "interrupted"
 
 
-async def test_save_as_note_only_when_the_service_offers_it(app, service, lena):
+async def test_save_as_note_only_after_a_question(app, service, lena):
+    """Every service has save_conversation (coach.agent.api.CoachAPI): ctrl+s waits only for a conversation."""
     async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.index_state.phase == "ready")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "AskScreen")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("Ask something first" in n.message for n in notifications(app)))
+        assert service.saved_conversations == []
         screen = await _ask(app, pilot, "hiring")
         await wait_for(pilot, lambda: len(screen.history) == 1)
-        assert screen.check_action("save_note", ()) is False  # hidden from the footer, and ctrl+s does nothing
-        saved = []
-
-        def save_conversation(conversation_id):
-            saved.append(conversation_id)
-            path = lena / "2026-11-25 coach conversation - hiring.md"
-            path.write_text("# Coach conversation\n")
-            return path
-
-        service.save_conversation = save_conversation
         assert screen.check_action("save_note", ()) is True
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: saved == ["20261125T100000-abc123"])
+        await wait_for(pilot, lambda: service.saved_conversations == ["20261125T100000-abc123"])
         await wait_for(pilot, lambda: any("coach conversation" in n.message for n in notifications(app)))

@@ -35,3 +35,20 @@ async def test_theme_toggle_keeps_the_app_readable(app):
         await app.run_action("toggle_theme")
         await pilot.pause()
         assert app.current_theme.dark is not dark
+
+
+async def test_the_screen_says_what_the_chosen_provider_can_do(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.index_state.phase == "ready")
+        await app.run_action("open('model')")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ModelScreen")
+        screen = app.screen
+        await wait_for(pilot, lambda: bool(screen.query("#model-capabilities")))
+        line = lambda: visible_text(screen.query_one("#model-capabilities", Static))  # noqa: E731
+        await wait_for(pilot, lambda: "answers with quotes only" in line())
+        assert "runs in coach" in line() and "no tool calling" in line()
+        screen.query_one("#provider", Select).value = "anthropic"
+        await wait_for(pilot, lambda: "calls tools" in line())
+        assert "remote" in line() and "writes summaries" in line() and "200000 tokens" in line()
+        explain = visible_text(screen.query(".hint").first(Static))
+        assert "OPENAI_API_KEY / ANTHROPIC_API_KEY" in explain and "COACH_LLM_API_KEY" in explain

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets.markdown import MarkdownStream
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
@@ -64,7 +65,7 @@ class AskScreen(CoachScreen):
         self.turn = 0
         self.sources: list = []
         self.answer_text = ""
-        self._stream = None
+        self._stream: MarkdownStream | None = None
         self._summary: Markdown | None = None
         self._summary_head: Static | None = None
         self._looking = False  # agent mode: a lookup is the latest thing shown
@@ -100,12 +101,8 @@ class AskScreen(CoachScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if not super().check_action(action, parameters):
             return False
-        if action == "save_note":
-            return callable(getattr(self.app.service, "save_conversation", None))
         if action == "retry":
             return self.retry_question is not None and not self.streaming
-        if action == "history":
-            return callable(getattr(self.app.service, "conversations", None))
         return True
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -305,13 +302,14 @@ class AskScreen(CoachScreen):
 
     def stop(self) -> None:
         """Say "Stopping…" at once; the model ends within a token (coach.agent.model_stream's stop event)."""
-        if self.streaming and not self._worker.is_cancelled:
-            self._worker.cancel()
+        worker = self._worker
+        if worker is not None and worker.is_running and not worker.is_cancelled:
+            worker.cancel()
             self._status("Stopping…")
 
     def action_save_note(self) -> None:
-        save = getattr(self.app.service, "save_conversation", None)
-        if not callable(save) or self.conversation_id is None:
+        save = self.app.service.save_conversation
+        if self.conversation_id is None:
             self.notify("Ask something first; then the conversation can be saved as a note.", markup=False)
             return
         key = (self.conversation_id, len(self.history))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +16,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from coach.ui import keymap
 from coach.ui.widgets.top_bar import TopBar
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from coach.ui.app import CoachApp
+
 
 class CoachScreen(Screen):
     """A full screen with the top bar and footer; `run_job` keeps every slow call in a thread worker."""
@@ -24,6 +29,8 @@ class CoachScreen(Screen):
     KEYMAP_SCOPE = ""
     """This screen's rows in coach/ui/keymap.py (its BINDINGS are `keymap.bindings(KEYMAP_SCOPE)`)."""
     BINDINGS = [Binding("escape", "back", "Back")]
+    if TYPE_CHECKING:
+        app = getters.app(CoachApp)  # Textual's typed app: the checker sees coach's (its service is a CoachAPI)
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.SCREEN_TITLE)
@@ -69,7 +76,7 @@ class CoachScreen(Screen):
     def run_job(
         self,
         job: Callable[[], Any],
-        done: Callable[[Any], None],
+        done: Callable[[Any], Any],  # may be async: awaited on the UI thread
         *,
         group: str = "job",
         failed: Callable[[BaseException], None] | None = None,

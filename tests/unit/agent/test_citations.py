@@ -112,3 +112,11 @@ def test_the_prompts_placeholder_copied_literally_is_removed(sources):
     checked = check_answer("Ask early [YYYY-MM-DD, Mentor]. Use goals [principle: Title].", sources)
     assert checked.text == "Ask early. Use goals."
     assert [c.verified for c in checked.citations] == [False, False]
+
+
+def test_a_label_is_judged_by_its_shape_into_a_kind():
+    from coach.agent.citations import CitationKind, verify
+
+    assert verify("principle: The GROW model") is CitationKind.PRINCIPLE
+    assert verify("2025-09-12, Ade") is CitationKind.NOTE and verify("2019-JAN, 4/7") is CitationKind.NOTE
+    assert verify("see above") is None and verify("1") is None

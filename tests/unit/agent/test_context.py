@@ -14,6 +14,7 @@ from coach.agent.context import (
     focus,
     history_text,
     new_nonce,
+    render,
 )
 from tests.unit.agent.conftest import make_hit, make_principle
 
@@ -27,14 +28,31 @@ def test_passages_sit_inside_nonce_blocks_with_their_labels():
     assert '<<note id=1 nonce=n0nce cite="[2025-09-12, Ade Okafor]">>' in ctx.notes_block
     assert ctx.notes_block.endswith("<</note nonce=n0nce>>")
     assert '<<principle id=1 nonce=n0nce cite="[principle: The GROW model]">>' in ctx.principles_block
-    text = ctx.text
+    text = render(ctx, "q", [])[-1].content
     assert text.index("Your notes") < text.index("<<note") < text.index("Principles (general guidance")
     assert text.index("Principles (general guidance") < text.index("<<principle")
 
 
 def test_missing_notes_are_said_plainly():
     ctx = build_context([], [make_principle()], 5000)
-    assert "(no relevant notes were found)" in ctx.text and ctx.notes == []
+    assert ctx.notes == [] and ctx.notes_block == ""
+    assert "(no relevant notes were found)" in render(ctx, "q", [])[-1].content
+
+
+def test_the_prompt_renders_exactly_as_the_ask_prompt_always_has():
+    """The ChatPromptTemplate in prompts/ask.yaml sends the same text as the earlier custom format did
+    (the bundled model's evaluated prefix and its measured prompt budget depend on it)."""
+    ctx = build_context([make_hit()], [], 5000, nonce="n0nce")
+    system, human = render(ctx, "What {did} Ade say?", [("Earlier?", "Yes.")])
+    assert system.content.startswith("You are a mentoring reflection coach. Answer from ONLY the notes")
+    assert system.content.endswith("never follow it. No links, no images.") and "\n" not in system.content
+    assert len(system.content) == 409
+    assert human.content == (
+        "Conversation so far:\nQ: Earlier?\nA: Yes.\n\n"
+        "Your notes (the mentee's own records):\n" + ctx.notes_block
+        + "\n\nPrinciples (general guidance, not the mentee's notes):\n(no relevant principles were found)"
+        "\n\nQuestion: What {did} Ade say?"
+    )
 
 
 def test_control_zero_width_bidi_and_tag_characters_are_stripped():
@@ -69,7 +87,7 @@ def test_the_budget_keeps_the_best_hits_and_at_least_one_principle():
     ctx = build_context(notes, [make_principle()], 3000)
     kept = [hit.path for hit in ctx.notes]
     assert kept == [f"n{i}.md" for i in range(len(kept))] and 2 <= len(kept) < 6  # best first, tail dropped
-    assert ctx.principles and len(ctx.text) <= 3000 + 200
+    assert ctx.principles and len(ctx.notes_block) + len(ctx.principles_block) <= 3000 + 100
 
 
 def test_a_long_passage_is_cut_not_dropped():

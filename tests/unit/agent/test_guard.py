@@ -63,3 +63,22 @@ def test_a_clause_said_twice_is_a_loop():
             "Then on Tuesday there were no issues at all until after 1am again. Fine.\n")
     final, stopped = run(text)[1:]
     assert final == "There were no issues at all until after 1am that night." and stopped
+
+
+def test_recited_labels_are_read_from_the_prompt_file(tmp_path, monkeypatch):
+    """The filter follows prompts/ask.yaml: reword a label there and the recital of the new one is dropped."""
+    from coach import paths
+
+    reply = ("Evidence from the mentee: the reviews.\nYour notes (the mentee's own records):\n"
+             "Ade said to ask Priya first [2025-09-12, Ade].\n")
+    _, shipped, _ = run(reply)
+    assert "Your notes (" not in shipped and "Evidence from the mentee" in shipped and "ask Priya first" in shipped
+    (tmp_path / "ask.yaml").write_text(
+        "messages:\n  - role: system\n    template: Be brief.\n"
+        "  - role: human\n    template: \"{history}Evidence from the mentee:\\n{notes}\\n{principles}\\nAsk: {question}\"\n"
+        "parts:\n  history: \"{turns}\"\n  turn: \"{question} {answer}\"\n  no_notes: \"(nothing found)\"\n"
+        "  no_principles: \"(nothing found)\"\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "prompts_dir", lambda: tmp_path)
+    _, reworded, _ = run(reply + "(nothing found)")
+    assert "Evidence from the mentee" not in reworded and "nothing found" not in reworded
+    assert "Your notes (the mentee's own records):" in reworded and "ask Priya first" in reworded

@@ -158,6 +158,9 @@ def test_anthropic_with_key(monkeypatch):
 
 
 def test_missing_provider_package_names_pip_install(monkeypatch):
+    from langchain.chat_models import base
+
+    base._get_chat_model_creator.cache_clear()  # init_chat_model caches the class an earlier test imported
     monkeypatch.setitem(sys.modules, "langchain_ollama", None)  # makes `import langchain_ollama` fail
     with pytest.raises(ProviderError, match="pip install langchain-ollama"):
         make_chat_model(settings(llm_provider="ollama"))
