@@ -54,6 +54,21 @@ def fake_embedder() -> HashEmbedder:
     return HashEmbedder()
 
 
+class MemoEmbedder:
+    """The real model, each distinct text embedded once per test session: every real index holds the
+    principles library, and re-embedding it for each fixture was most of the service tier's time."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.memo: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.memo))
+        if missing:
+            self.memo.update(zip(missing, np.asarray(self.model.embed(missing), dtype=np.float32)))
+        return np.stack([self.memo[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
 @pytest.fixture(scope="session")
 def real_embedder(tmp_path_factory):
     """The real MiniLM (ONNX twin of sentence-transformers), exported once per test session."""
@@ -62,7 +77,7 @@ def real_embedder(tmp_path_factory):
 
     data = tmp_path_factory.mktemp("onnx-cache")
     path = ensure_onnx(bundled_model_dir(), data)
-    return OnnxEmbedder(path, bundled_model_dir() / "tokenizer.json")
+    return MemoEmbedder(OnnxEmbedder(path, bundled_model_dir() / "tokenizer.json"))
 
 
 @pytest.fixture
@@ -99,13 +114,27 @@ def file_hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
 
 
-def synced_service(folder: Path, make_engine, embedder, today):
+def synced_engine(notes: Path, embedder, data: Path | None = None, **settings):
+    """An Engine over `notes` with a chosen embedder, synced once; its index in `data` (default: the
+    test's COACH_DATA_DIR). Module-scoped fixtures pass their own `data`; no developer config is read."""
+    from coach.config import load_settings
+    from coach.retrieval.engine import Engine
+
+    data = data or Path(os.environ["COACH_DATA_DIR"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COACH_CONFIG_FILE", str(data.parent / "no-config.toml"))
+        conf = load_settings(notes_dir=notes, data_dir=data, **settings)
+    engine = Engine(conf, index_embedder=embedder, query_embedder=embedder)
+    engine.sync()
+    return engine
+
+
+def synced_service(folder: Path, embedder, today, data: Path | None = None, **services):
     """A CoachService over a freshly synced index of `folder`, with a fixed today."""
     from coach.agent.service import CoachService
 
-    engine = make_engine(folder, embedder)
-    engine.sync()
-    return CoachService(engine.settings, engine=engine, today=today)
+    engine = synced_engine(folder, embedder, data)
+    return CoachService(engine.settings, engine=engine, today=today, **services)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from coach.agent.ask import NOT_FOUND
 from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, SourcesEvent, TokenEvent
 from coach.agent.service import CoachService
 from coach.errors import ProviderError
-from tests.conftest import write_note
+from tests.conftest import synced_engine, write_note
 
 INJECTION = (
     "## Delegation\n\nAde said I should delegate release planning to Priya and let her own it.\n"
@@ -64,19 +64,11 @@ def _write_corpus(notes_dir):
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory, real_embedder):
     """One real index (notes + the principles library) for the module: indexing is the slow part."""
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
     base = tmp_path_factory.mktemp("ask")
     notes = base / "notes"
     notes.mkdir()
     _write_corpus(notes)
-    with pytest.MonkeyPatch.context() as patch:  # never read the developer's config file
-        patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
-        settings = load_settings(notes_dir=notes, data_dir=base / "data")
-    engine = Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder)
-    engine.sync()
-    return engine
+    return synced_engine(notes, real_embedder, base / "data")
 
 
 @pytest.fixture
