@@ -56,17 +56,21 @@ def fake_embedder() -> HashEmbedder:
 
 class MemoEmbedder:
     """The real model, each distinct text embedded once per test session: every real index holds the
-    principles library, and re-embedding it for each fixture was most of the service tier's time."""
+    principles library, and re-embedding it for each fixture was most of the service tier's time.
+    Seeded with the install-time vectors of the bundled texts (the same model's, made by `make test`)."""
 
     def __init__(self, model) -> None:
+        from coach.retrieval import vector_cache
+
         self.model = model
-        self.memo: dict[str, np.ndarray] = {}
+        self.cache = vector_cache.load() or vector_cache.VectorCache({})
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self.memo))
-        if missing:
-            self.memo.update(zip(missing, np.asarray(self.model.embed(missing), dtype=np.float32)))
-        return np.stack([self.memo[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+        from coach.retrieval.vector_cache import text_key
+
+        out = self.cache.embed(list(texts), self.model.embed)
+        self.cache.vectors.update((text_key(t), row) for t, row in zip(texts, out))
+        return out
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,17 @@ FILTERS = ("open", "done", "dropped", None)
 MARKS = {"open": "▢ open", "maybe_done": "? maybe done", "done": "✓ done", "dropped": "✗ dropped"}
 SHOWN_AS = {"open": ("open", "maybe_done")}
 """The open filter also shows "maybe done" items: they are not closed until the user confirms (d)."""
+FIXED_WIDTH = 12 + 9 + 10 + 2 * 5 + 2
+"""Status, age and date columns, each column's padding, and the scroll bar."""
+
+
+def _people(service):
+    """The notes' people from the index (None when it cannot say: the names are then shown as written)."""
+    try:
+        return service.engine.searcher.people()
+    except Exception:
+        return None
+
 class CommitmentsScreen(CoachScreen):
     """`f` cycles the filter (open → done → dropped → all); d / x / o mark the selected commitment."""
 
@@ -28,6 +39,9 @@ class CommitmentsScreen(CoachScreen):
         super().__init__()
         self.items: list = []
         self.filter: str | None = "open"
+        self.people = None
+        """The notes' people (spellings of one mentor grouped), to show each mentor under one name."""
+        self._laid_out: tuple[int, int] = (0, 0)
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("Reading commitments…", id="commitments-status", classes="status", markup=False)
@@ -35,19 +49,38 @@ class CommitmentsScreen(CoachScreen):
         yield Static("", id="commitment-detail", classes="status", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#commitment-table", DataTable)
-        table.add_columns("Status", "Age", "Commitment", "Mentor", "From")
+        self._columns()
         self.reload()
+
+    def on_resize(self) -> None:
+        if self._widths() != self._laid_out:
+            self._columns()
+            self._fill()
+
+    def _widths(self) -> tuple[int, int]:
+        """(commitment, mentor) column widths: the commitment takes what the fixed columns leave."""
+        width = self.size.width or self.app.size.width
+        mentor = 18 if width >= 120 else 14
+        return max(24, width - FIXED_WIDTH - mentor), mentor
+
+    def _columns(self) -> None:
+        table = self.query_one("#commitment-table", DataTable)
+        table.clear(columns=True)
+        self._laid_out = self._widths()
+        text, mentor = self._laid_out
+        for label, width in (("Status", 12), ("Age", 9), ("Commitment", text), ("Mentor", mentor), ("Date", 10)):
+            table.add_column(label, width=width)
 
     def focus_main(self) -> None:
         self.query_one("#commitment-table", DataTable).focus()
 
     def reload(self) -> None:
         service = self.app.service
-        self.run_job(lambda: service.actions(None), self._loaded, group="actions",
+        self.run_job(lambda: (service.actions(None), _people(service)), self._loaded, group="actions",
                      failed=lambda error: self._say("Commitments could not be read: see the message."))
 
-    def _loaded(self, items: list) -> None:
+    def _loaded(self, found: tuple) -> None:
+        items, self.people = found
         selected = getattr(self._current(), "id", None)  # a background re-sync must not move the cursor
         self.items = sorted(items, key=lambda item: (item.date, item.path), reverse=True)
         self._fill()
@@ -71,18 +104,34 @@ class CommitmentsScreen(CoachScreen):
     def _fill(self) -> None:
         table = self.query_one("#commitment-table", DataTable)
         table.clear()
+        text, mentor = self._laid_out
         for item in self.shown:
             table.add_row(
                 cell(MARKS.get(item.status, item.status)),
                 cell(age(item.age_days)),
-                cell(item.text, 44),
-                cell(item.mentor or "", 16),
-                cell(note_label(item.date.isoformat(), item.path), 40),
+                cell(item.text, text),
+                cell(self.person(item.mentor), mentor),
+                cell(item.date.isoformat()),
             )
+        self._say(self._summary())
+
+    def person(self, mentor: str | None) -> str:
+        """One name per mentor ("Helen O-S" and "Dr Helen Okonkwo-Shaw" are one person)."""
+        if not mentor:
+            return ""
+        return (self.people.person_of(mentor) if self.people is not None else None) or mentor
+
+    def _summary(self) -> str:
+        """What is shown and the count that matters; the other filters' counts after it, briefly."""
         counts = {status: sum(1 for i in self.items if i.status == status) for status in MARKS}
-        summary = " · ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()
-                             if n or status != "maybe_done")
-        self._say(f"Showing {self.filter or 'all'} · {summary} · d done · x drop · o reopen · enter opens the note")
+        shown = len(self.shown)
+        if self.filter == "open":
+            maybe = f" ({counts['maybe_done']} maybe done: d confirms)" if counts["maybe_done"] else ""
+            head = f"{shown} open{maybe}"
+        else:
+            head = f"{shown} {self.filter or 'in all'}"
+        others = [f"{counts[s]} {s}" for s in ("done", "dropped") if s != self.filter and counts[s]]
+        return " · ".join([head, *others, "f filter"])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The whole commitment and where it was settled, under the table (columns cut long text)."""
@@ -101,7 +150,8 @@ class CommitmentsScreen(CoachScreen):
             how += " · d confirms done, o keeps it open"
         if getattr(item, "status_note", None):
             how = f" · {item.status_note} (your notes: {item.inferred_status})"
-        text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{how}"
+        who = f" · {self.person(item.mentor)}" if item.mentor else ""
+        text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{who}{how}"
         self.query_one("#commitment-detail", Static).update(plain(one_line(text, 400)))
 
     def _current(self):
