@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -118,17 +120,42 @@ def file_hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
 
 
-def synced_engine(notes: Path, embedder, data: Path | None = None, **settings):
-    """An Engine over `notes` with a chosen embedder, synced once; its index in `data` (default: the
-    test's COACH_DATA_DIR). Module-scoped fixtures pass their own `data`; no developer config is read."""
+_PRINCIPLES_INDEX: dict[str, Path] = {}
+"""Per embedder kind, an index holding only the principles library, built once per session."""
+
+
+def _principles_index(embedder) -> Path:
+    """The data folder of an index of an empty notes folder (so: the principles only), made once."""
+    kind = type(embedder).__name__
+    if kind not in _PRINCIPLES_INDEX:
+        root = Path(tempfile.mkdtemp(prefix="coach-principles-"))
+        atexit.register(shutil.rmtree, root, True)
+        (root / "notes").mkdir()
+        _engine(root / "notes", embedder, root / "data").sync()
+        _PRINCIPLES_INDEX[kind] = root / "data"
+    return _PRINCIPLES_INDEX[kind]
+
+
+def _engine(notes: Path, embedder, data: Path, **settings):
     from coach.config import load_settings
     from coach.retrieval.engine import Engine
 
-    data = data or Path(os.environ["COACH_DATA_DIR"])
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:  # never the developer's config file
         patch.setenv("COACH_CONFIG_FILE", str(data.parent / "no-config.toml"))
         conf = load_settings(notes_dir=notes, data_dir=data, **settings)
-    engine = Engine(conf, index_embedder=embedder, query_embedder=embedder)
+    return Engine(conf, index_embedder=embedder, query_embedder=embedder)
+
+
+def synced_engine(notes: Path, embedder, data: Path | None = None, **settings):
+    """An Engine over `notes` with a chosen embedder, synced once; its index in `data` (default: the
+    test's COACH_DATA_DIR). Module-scoped fixtures pass their own `data`.
+
+    The data folder starts as a copy of a session-wide index of the principles (same embedder kind), so
+    the sync indexes only the notes: the principles' part of every such index is identical anyway."""
+    data = data or Path(os.environ["COACH_DATA_DIR"])
+    if not (data / "index").exists() and not settings.get("chroma_url"):
+        shutil.copytree(_principles_index(embedder), data, dirs_exist_ok=True)
+    engine = _engine(notes, embedder, data, **settings)
     engine.sync()
     return engine
 
