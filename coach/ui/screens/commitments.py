@@ -60,7 +60,7 @@ class CommitmentsScreen(CoachScreen):
     def _widths(self) -> tuple[int, int]:
         """(commitment, mentor) column widths: the commitment takes what the fixed columns leave."""
         width = self.size.width or self.app.size.width
-        mentor = 18 if width >= 120 else 14
+        mentor = 18 if width >= 110 else 14
         return max(24, width - FIXED_WIDTH - mentor), mentor
 
     def _columns(self) -> None:

@@ -106,11 +106,10 @@ class PrepareScreen(CoachScreen):
         return Content.assemble((ed.section_title(item.section), "bold $text-primary"), "\n", line)
 
     def _summary(self) -> str:
-        """Who the meeting is with, how many items, and what else is one key away."""
+        """How many items, and what else is one key away (the mentor is in the box beside it)."""
         agenda = self.agenda
-        who = one_line(getattr(agenda, "mentor", None) or "your mentor", 40)
         more, confirm = len(getattr(agenda, "more", [])), len(getattr(agenda, "confirm", []))
-        text = f"{who} · {len(self.items)} items"
+        text = f"{len(self.items)} items"
         if more:
             text += " · f ranked list" if self.showing_full else f" · f full list (+{more})"
         if confirm:
