@@ -46,6 +46,7 @@ async def test_one_mentor_spelled_two_ways_is_one_name_in_the_table(app, service
         table = app.screen.query_one(DataTable)
         await wait_for(pilot, lambda: table.row_count == 2)
         assert [row[3] for row in _rows(table)] == ["Theo Lindqvist", "Theo Lindqvist"]
+        assert [row[0] for row in _rows(table)] == ["?", "▢"]  # at 80 columns the mark alone
         status = visible_text(app.screen.query_one("#commitments-status", Static))
         assert status.startswith("2 open (1 maybe done: d confirms) · 1 dropped")
         assert len(status) <= 78  # one line at 80 columns, not a wall of counts

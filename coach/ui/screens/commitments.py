@@ -17,8 +17,8 @@ FILTERS = ("open", "done", "dropped", None)
 MARKS = {"open": "▢ open", "maybe_done": "? maybe done", "done": "✓ done", "dropped": "✗ dropped"}
 SHOWN_AS = {"open": ("open", "maybe_done")}
 """The open filter also shows "maybe done" items: they are not closed until the user confirms (d)."""
-FIXED_WIDTH = 12 + 9 + 10 + 2 * 5 + 2
-"""Status, age and date columns, each column's padding, and the scroll bar."""
+FIXED_WIDTH = 9 + 10 + 2 * 5 + 2
+"""Age and date columns, each column's padding, and the scroll bar."""
 
 
 def _people(service):
@@ -41,7 +41,7 @@ class CommitmentsScreen(CoachScreen):
         self.filter: str | None = "open"
         self.people = None
         """The notes' people (spellings of one mentor grouped), to show each mentor under one name."""
-        self._laid_out: tuple[int, int] = (0, 0)
+        self._laid_out: tuple[int, int, int] = (0, 0, 0)
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("Reading commitments…", id="commitments-status", classes="status", markup=False)
@@ -57,18 +57,19 @@ class CommitmentsScreen(CoachScreen):
             self._columns()
             self._fill()
 
-    def _widths(self) -> tuple[int, int]:
-        """(commitment, mentor) column widths: the commitment takes what the fixed columns leave."""
+    def _widths(self) -> tuple[int, int, int]:
+        """(commitment, mentor, status) column widths: the commitment takes what the others leave; under
+        100 columns the status is its mark alone (▢ ? ✓ ✗) and the mentor column narrower."""
         width = self.size.width or self.app.size.width
-        mentor = 18 if width >= 110 else 14
-        return max(24, width - FIXED_WIDTH - mentor), mentor
+        mentor, status = (18, 12) if width >= 110 else (14, 12) if width >= 100 else (14, 1)
+        return max(24, width - FIXED_WIDTH - mentor - status), mentor, status
 
     def _columns(self) -> None:
         table = self.query_one("#commitment-table", DataTable)
         table.clear(columns=True)
         self._laid_out = self._widths()
-        text, mentor = self._laid_out
-        for label, width in (("Status", 12), ("Age", 9), ("Commitment", text), ("Mentor", mentor), ("Date", 10)):
+        text, mentor, status = self._laid_out
+        for label, width in (("Status" if status > 1 else "", status), ("Age", 9), ("Commitment", text), ("Mentor", mentor), ("Date", 10)):
             table.add_column(label, width=width)
 
     def focus_main(self) -> None:
@@ -104,10 +105,10 @@ class CommitmentsScreen(CoachScreen):
     def _fill(self) -> None:
         table = self.query_one("#commitment-table", DataTable)
         table.clear()
-        text, mentor = self._laid_out
+        text, mentor, status = self._laid_out
         for item in self.shown:
             table.add_row(
-                cell(MARKS.get(item.status, item.status)),
+                cell(MARKS.get(item.status, item.status)[:status]),
                 cell(age(item.age_days)),
                 cell(item.text, text),
                 cell(self.person(item.mentor), mentor),
@@ -124,13 +125,15 @@ class CommitmentsScreen(CoachScreen):
     def _summary(self) -> str:
         """What is shown and the count that matters; the other filters' counts after it, briefly."""
         counts = {status: sum(1 for i in self.items if i.status == status) for status in MARKS}
-        shown = len(self.shown)
-        if self.filter == "open":
-            maybe = f" ({counts['maybe_done']} maybe done: d confirms)" if counts["maybe_done"] else ""
-            head = f"{shown} open{maybe}"
-        else:
-            head = f"{shown} {self.filter or 'in all'}"
-        others = [f"{counts[s]} {s}" for s in ("done", "dropped") if s != self.filter and counts[s]]
+        counts["open"] += counts.pop("maybe_done")  # shown with the open ones, counted among them
+        maybe = sum(1 for i in self.items if i.status == "maybe_done")
+        maybe_note = f" ({maybe} maybe done: d confirms)" if maybe else ""
+        others = [f"{n} {status}{maybe_note if status == 'open' else ''}" for status, n in counts.items()
+                  if n and status != self.filter]
+        if self.filter is None:
+            head = f"all {len(self.items)}:"
+            return " ".join([head, " · ".join([*others, "f filter"])])
+        head = f"{counts[self.filter]} {self.filter}" + (maybe_note if self.filter == "open" else "")
         return " · ".join([head, *others, "f filter"])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
