@@ -76,8 +76,9 @@ def load(path: Path | None = None) -> VectorCache | None:
     try:
         if not path.is_file():
             return None
+        current = weights_id()
         with np.load(path, allow_pickle=False) as data:
-            if str(data["weights"]) != (weights_id() or ""):
+            if not current or str(data["weights"]) != current:  # no verifiable model: no borrowed vectors
                 return None
             keys, vectors = data["keys"], data["vectors"]
             if vectors.shape != (len(keys), _DIM):

@@ -41,6 +41,9 @@ def test_a_cache_from_other_weights_or_damaged_is_not_used(tmp_path, monkeypatch
     np.savez(path, keys=np.array([vector_cache.text_key("t")]), vectors=np.ones((1, 384), np.float32),
              weights=np.array("weights-now"))
     assert vector_cache.load(path).vectors.keys() == {vector_cache.text_key("t")}
+    monkeypatch.setattr(vector_cache, "weights_id", lambda: None)  # no install-time export to vouch for it
+    assert vector_cache.load(path) is None
+    monkeypatch.setattr(vector_cache, "weights_id", lambda: "weights-now")
     path.write_bytes(b"not an npz")
     assert vector_cache.load(path) is None
     assert vector_cache.load(tmp_path / "missing.npz") is None
