@@ -16,15 +16,18 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 # After installing, the search model's ONNX export is made once for this environment (a first run then
-# indexes at once instead of exporting; see coach/retrieval/onnx_embedder.py).
+# indexes at once instead of exporting; see coach/retrieval/onnx_embedder.py), and the vectors of the
+# bundled principles and sample notes with it (a first run indexes them without running the model).
 $(APP_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
 	$(PY) -m coach.retrieval.onnx_embedder
+	$(PY) -m coach.retrieval.vector_cache
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev]'
 	$(PY) -m coach.retrieval.onnx_embedder
+	$(PY) -m coach.retrieval.vector_cache
 	touch $@ $(APP_STAMP)
 
 setup: $(APP_STAMP)

@@ -43,6 +43,11 @@ def knowledge_dir() -> Path:
     return _first_existing(_KNOWLEDGE_CANDIDATES)
 
 
+def sample_notes_dir() -> Path:
+    """The bundled sample notes (copied into the data folder when a new user tries them)."""
+    return PACKAGE_ROOT / "ui" / "sample_notes"
+
+
 def prompts_dir() -> Path:
     """The bundled prompt templates."""
     return _first_existing(_PROMPTS_CANDIDATES)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +56,25 @@ def fake_embedder() -> HashEmbedder:
     return HashEmbedder()
 
 
+class MemoEmbedder:
+    """The real model, each distinct text embedded once per test session: every real index holds the
+    principles library, and re-embedding it for each fixture was most of the service tier's time.
+    Seeded with the install-time vectors of the bundled texts (the same model's, made by `make test`)."""
+
+    def __init__(self, model) -> None:
+        from coach.retrieval import vector_cache
+
+        self.model = model
+        self.cache = vector_cache.load() or vector_cache.VectorCache({})
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        from coach.retrieval.vector_cache import text_key
+
+        out = self.cache.embed(list(texts), self.model.embed)
+        self.cache.vectors.update((text_key(t), row) for t, row in zip(texts, out))
+        return out
+
+
 @pytest.fixture(scope="session")
 def real_embedder(tmp_path_factory):
     """The real MiniLM (ONNX twin of sentence-transformers), exported once per test session."""
@@ -62,7 +83,7 @@ def real_embedder(tmp_path_factory):
 
     data = tmp_path_factory.mktemp("onnx-cache")
     path = ensure_onnx(bundled_model_dir(), data)
-    return OnnxEmbedder(path, bundled_model_dir() / "tokenizer.json")
+    return MemoEmbedder(OnnxEmbedder(path, bundled_model_dir() / "tokenizer.json"))
 
 
 @pytest.fixture
@@ -99,13 +120,52 @@ def file_hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
 
 
-def synced_service(folder: Path, make_engine, embedder, today):
+_PRINCIPLES_INDEX: dict[str, Path] = {}
+"""Per embedder kind, an index holding only the principles library, built once per session."""
+
+
+def _principles_index(embedder) -> Path:
+    """The data folder of an index of an empty notes folder (so: the principles only), made once."""
+    kind = type(embedder).__name__
+    if kind not in _PRINCIPLES_INDEX:
+        root = Path(tempfile.mkdtemp(prefix="coach-principles-"))
+        atexit.register(shutil.rmtree, root, True)
+        (root / "notes").mkdir()
+        _engine(root / "notes", embedder, root / "data").sync()
+        _PRINCIPLES_INDEX[kind] = root / "data"
+    return _PRINCIPLES_INDEX[kind]
+
+
+def _engine(notes: Path, embedder, data: Path, **settings):
+    from coach.config import load_settings
+    from coach.retrieval.engine import Engine
+
+    with pytest.MonkeyPatch.context() as patch:  # never the developer's config file
+        patch.setenv("COACH_CONFIG_FILE", str(data.parent / "no-config.toml"))
+        conf = load_settings(notes_dir=notes, data_dir=data, **settings)
+    return Engine(conf, index_embedder=embedder, query_embedder=embedder)
+
+
+def synced_engine(notes: Path, embedder, data: Path | None = None, **settings):
+    """An Engine over `notes` with a chosen embedder, synced once; its index in `data` (default: the
+    test's COACH_DATA_DIR). Module-scoped fixtures pass their own `data`.
+
+    The data folder starts as a copy of a session-wide index of the principles (same embedder kind), so
+    the sync indexes only the notes: the principles' part of every such index is identical anyway."""
+    data = data or Path(os.environ["COACH_DATA_DIR"])
+    if not (data / "index").exists() and not settings.get("chroma_url"):
+        shutil.copytree(_principles_index(embedder), data, dirs_exist_ok=True)
+    engine = _engine(notes, embedder, data, **settings)
+    engine.sync()
+    return engine
+
+
+def synced_service(folder: Path, embedder, today, data: Path | None = None, **services):
     """A CoachService over a freshly synced index of `folder`, with a fixed today."""
     from coach.agent.service import CoachService
 
-    engine = make_engine(folder, embedder)
-    engine.sync()
-    return CoachService(engine.settings, engine=engine, today=today)
+    engine = synced_engine(folder, embedder, data)
+    return CoachService(engine.settings, engine=engine, today=today, **services)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from coach.agent.agenda_questions import agenda_note_questions, latest_agenda_note, written_questions
-from coach.agent.agenda_rank import MAX_ITEMS, STALE_DAYS, Thread, fit, phrase, rank_commitments
+from coach.agent.agenda_rank import MAX_ITEMS, STALE_DAYS, Thread, fit, own_words, phrase, rank_commitments
 from coach.agent.agenda_suggest import suggested, theme_sources, topics
 from coach.agent.people import people_of, same_person
 from coach.agent.themes import Theme, find_themes, themes_within
@@ -210,7 +210,7 @@ _ROLE_NOTES = {"reverse": "reverse mentoring", "mentor": "you mentor"}
 def _line(item: AgendaItem) -> str:
     where = ", ".join(f"{s.path}" + (f" ({s.date})" if s.date else "") + (f" [{_ROLE_NOTES[s.role]}]" if s.role else "")
                       for s in item.sources)
-    return f"- {item.text}" + (f"  \n  _from {where}_" if where else "")
+    return f"- {own_words(item.text, item.commitment)}" + (f"  \n  _from {where}_" if where else "")
 
 
 def agenda_text(agenda: Agenda) -> str:

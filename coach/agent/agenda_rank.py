@@ -7,6 +7,7 @@ tracker only thinks may be done are offered for confirmation instead."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -116,6 +117,18 @@ def phrase(item, today: date) -> str:
     if days >= STALE_DAYS:
         return f"{item.text} — from {item.date.isoformat()}: still relevant?"
     return f"{item.text} — open {days} days"
+
+
+_PHRASED = re.compile(r" — (?:open \d+ days|from \d{4}-\d{2}-\d{2}: still relevant\?)")
+
+
+def own_words(text: str, commitment: str | None) -> str:
+    """The commitment's own words when `text` is exactly what `phrase` made of it: the age is a reading
+    of today, shown beside the item on screen and never written into a saved agenda. Text the user
+    edited (anything but the commitment and that tail) is kept as it is."""
+    if commitment and text.startswith(commitment) and _PHRASED.fullmatch(text[len(commitment):]):
+        return commitment
+    return text
 
 
 @dataclass

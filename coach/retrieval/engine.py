@@ -38,6 +38,7 @@ class Engine:
         self._query_embedder = query_embedder
         self._client = None
         self._searcher: Searcher | None = None
+        self._bundled = None  # the install-time vectors of the bundled texts, loaded at the first embedding
         self._syncing = False
         self.notices: list[str] = []
         self.deferred: str | None = None
@@ -85,6 +86,17 @@ class Engine:
         if self._index_embedder is None:
             self._index_embedder = _fast_embedder(self.settings.data_dir, export=True)
         return self._index_embedder
+
+    def embed_for_index(self, texts: list[str]):
+        """Index-time vectors: the bundled texts' from the install-time cache (no model run), the rest
+        from the index embedder. Only with the engine's own model: a test's embedder is never mixed in."""
+        if not self._own_embedders:
+            return self.index_embedder.embed(texts)
+        if self._bundled is None:
+            from coach.retrieval import vector_cache
+
+            self._bundled = vector_cache.load() or vector_cache.VectorCache({})
+        return self._bundled.embed(texts, lambda missing: self.index_embedder.embed(missing))
 
     def notes_dir(self) -> Path:
         if self.settings.notes_dir is None:
@@ -219,7 +231,7 @@ class _Deferred:
         self.engine = engine
 
     def embed(self, texts):
-        return self.engine.index_embedder.embed(texts)
+        return self.engine.embed_for_index(texts)
 
 
 def _lazy_counter():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from types import SimpleNamespace
 
+from coach.agent.agenda_rank import STALE_DAYS, own_words
+from coach.ui.facts import age
 from coach.ui.safe import note_label
 
 SECTION_TITLES = {
@@ -16,6 +18,25 @@ SECTION_TITLES = {
     "themes": "Recurring themes",
     "commitments": "Report back on",
 }
+
+
+def in_own_words(items) -> list:
+    """The drafted items with a commitment's own words as their text: its age is shown beside it
+    (`age_note`), never inside the text the user edits and saves."""
+    out = []
+    for item in items:
+        commitment = getattr(item, "commitment", None)
+        text = own_words(item.text, commitment)
+        out.append(replace(item, text=text) if text != item.text else item)
+    return out
+
+
+def age_note(item) -> str:
+    """How long a commitment has been open, shown after it: '  41 days', '  200 days · still relevant?'."""
+    days = getattr(item, "age_days", None)
+    if days is None:
+        return ""
+    return f"  {age(days)}" + (" · still relevant?" if days >= STALE_DAYS else "")
 
 
 def section_title(section: str) -> str:

@@ -18,7 +18,7 @@ class HomeFacts:
     """Mentors, most recently met first."""
 
 
-def home_facts(notes: list, recent: int = 8) -> HomeFacts:
+def home_facts(notes: list, recent: int = 30) -> HomeFacts:
     """Facts from a list of Note objects (any order)."""
     ordered = sorted(notes, key=lambda n: (n.date, n.path), reverse=True)
     return HomeFacts(

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from coach.errors import NotesError
 from coach.notes.reader import NOTE_SUFFIXES
+from coach.paths import sample_notes_dir
 
-SAMPLE_DIR = Path(__file__).resolve().parent / "sample_notes"
+SAMPLE_DIR = sample_notes_dir()
 
 
 def has_notes(folder: Path | None) -> bool:

@@ -16,7 +16,7 @@ from coach.agent.ask import NOT_FOUND
 from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, SourcesEvent, TokenEvent
 from coach.agent.service import CoachService
 from coach.errors import ProviderError
-from tests.conftest import write_note
+from tests.conftest import synced_engine, write_note
 
 INJECTION = (
     "## Delegation\n\nAde said I should delegate release planning to Priya and let her own it.\n"
@@ -64,19 +64,11 @@ def _write_corpus(notes_dir):
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory, real_embedder):
     """One real index (notes + the principles library) for the module: indexing is the slow part."""
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
     base = tmp_path_factory.mktemp("ask")
     notes = base / "notes"
     notes.mkdir()
     _write_corpus(notes)
-    with pytest.MonkeyPatch.context() as patch:  # never read the developer's config file
-        patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
-        settings = load_settings(notes_dir=notes, data_dir=base / "data")
-    engine = Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder)
-    engine.sync()
-    return engine
+    return synced_engine(notes, real_embedder, base / "data")
 
 
 @pytest.fixture
@@ -295,7 +287,7 @@ async def test_history_is_private_listable_exportable_and_a_note_only_on_request
     notes_before = sorted(p.name for p in corpus.iterdir())
     service = service_for(scripted("Give it early [2025-09-12, Ade].", "Bring market data [2025-10-03, Rachel]."))
     first = (await collect(service, "What did Ade say about hard feedback?"))[-1].result
-    await collect(service, "What about the raise?", [first], first.conversation_id)
+    await collect(service, "And what did Rachel say about the raise?", [first], first.conversation_id)
     folder = service.settings.data_dir / "conversations"
     path = folder / f"{first.conversation_id}.jsonl"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -303,14 +295,14 @@ async def test_history_is_private_listable_exportable_and_a_note_only_on_request
     assert [t.status for t in listed.turns] == ["complete", "complete"]
     assert listed.turns[0].sources[0]["path"] == "2025-09-12 ade.md"
     markdown = history.export_markdown(service.settings, first.conversation_id)
-    assert "**Question:** What about the raise?" in markdown and "2025-10-03 rachel.md" in markdown
+    assert "**Question:** And what did Rachel say about the raise?" in markdown and "2025-10-03 rachel.md" in markdown
     assert sorted(p.name for p in corpus.iterdir()) == notes_before  # asking never wrote a note
     saved = history.save_as_note(service, first.conversation_id)
     again = history.save_as_note(service, first.conversation_id)
     assert saved != again and saved.parent == corpus and again.name.endswith(" (2).md")
     text = saved.read_text()
     assert text.startswith("---\ndate: '2026-01-05'\nkind: conversation\n") and "created_by: coach" in text
-    assert "> [!coach] coach answered" in text and "**Question:** What about the raise?" in text
+    assert "> [!coach] coach answered" in text and "**Question:** And what did Rachel say about the raise?" in text
     with pytest.raises(Exception, match="No conversation"):
         history.load_conversation(service.settings, "../../etc/passwd")
 

@@ -9,10 +9,9 @@ from datetime import date
 
 import pytest
 
-from coach.agent.service import CoachService
 from coach.notes.provenance import is_coach_written, user_text
 from coach.retrieval.search import SearchFilters
-from tests.conftest import write_note
+from tests.conftest import synced_service, write_note
 
 CLAIM = "quit on a Friday so the team misses you"
 CONVERSATION_ID = "20260101T090000-abc123"
@@ -47,17 +46,11 @@ def _plant_conversation(settings):
 
 @pytest.fixture
 def service(tmp_path, real_embedder):
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
     notes = tmp_path / "notes"
     notes.mkdir()
     _notes(notes)
-    settings = load_settings(notes_dir=notes, data_dir=tmp_path / "data")
-    engine = Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder)
-    engine.sync()
-    _plant_conversation(settings)
-    service = CoachService(settings, engine=engine, today=date(2026, 1, 5))
+    service = synced_service(notes, real_embedder, date(2026, 1, 5), tmp_path / "data")
+    _plant_conversation(service.settings)
     service.saved_path = service.save_conversation(CONVERSATION_ID)  # indexed at once
     return service
 

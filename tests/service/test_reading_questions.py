@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from coach.retrieval.search import SearchFilters
-from tests.conftest import write_note
+from tests.conftest import synced_engine, write_note
 
 TODAY = date(2026, 6, 15)
 NOTES = SearchFilters(source="notes")
@@ -43,19 +43,11 @@ def _corpus(folder):
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, real_embedder):
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
     base = tmp_path_factory.mktemp("reading")
     notes = base / "notes"
     notes.mkdir()
     _corpus(notes)
-    with pytest.MonkeyPatch.context() as patch:  # never read the developer's config file
-        patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
-        settings = load_settings(notes_dir=notes, data_dir=base / "data")
-    built = Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder)
-    built.sync()
-    return built
+    return synced_engine(notes, real_embedder, base / "data")
 
 
 def search(engine, question, k=5):

@@ -107,6 +107,7 @@ class FakeItem:
     text: str
     sources: tuple = ()
     age_days: int | None = None
+    commitment: str | None = None
 
 
 @dataclass
@@ -220,8 +221,11 @@ class FakeService:
     def agenda(self, mentor=None):
         src = (SimpleNamespace(path="2026-11-17 rosa.md", date="2026-11-17"),)
         return FakeAgenda(mentor, TODAY, [
-            FakeItem("commitments", "Draft the senior designer job description", src, 8),
-            FakeItem("commitments", "Hand the design system to Joy", src, 8),
+            # as the real agenda phrases them: the age in the text, the commitment's own words beside it
+            FakeItem("commitments", "Draft the senior designer job description — open 8 days", src, 8,
+                     "Draft the senior designer job description"),
+            FakeItem("commitments", "Hand the design system to Joy — from 2026-03-01: still relevant?", src, 269,
+                     "Hand the design system to Joy"),
             FakeItem("suggested", "How do I know the design system is drifting?", src),
         ], more=[FakeItem("more", "Book the design offsite", src, 40)])
 

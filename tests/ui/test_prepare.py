@@ -118,10 +118,24 @@ def test_saved_agenda_has_no_screen_decorations():
         "Draft the JD (Rosa)", "Book the rehearsal", "Why is it open 3 days — open 3 days?"]
 
 
+async def test_rows_show_the_commitment_in_its_own_words_with_the_age_beside_it(app, service):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        rows = [visible_text(item.query_one(Static)) for item in screen.query_one("#agenda").children]
+        assert rows[0].endswith("▢ Draft the senior designer job description  8 days")
+        assert rows[1] == "▢ Hand the design system to Joy  269 days · still relevant?"
+        assert not any("— open" in row or "— from" in row for row in rows)
+        assert "open 8 days" not in screen.markdown() and "still relevant" not in screen.markdown()
+        await pilot.press("s")
+        await wait_for(pilot, lambda: service.saved_agendas)
+        saved = [item.text for item in service.saved_agendas[-1].items]
+        assert saved[:2] == ["Draft the senior designer job description", "Hand the design system to Joy"]
+
+
 async def test_the_full_list_is_one_key_away(app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(app, pilot)
-        assert "f: full list (+1)" in visible_text(screen.query_one("#prepare-status", Static))
+        assert "f full list (+1)" in visible_text(screen.query_one("#prepare-status", Static))
         await pilot.press("f")
         await wait_for(pilot, lambda: len(screen.query_one("#agenda", ListView).children) == 4)
         assert _texts(screen)[-1] == "Book the design offsite"

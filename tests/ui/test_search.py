@@ -77,3 +77,15 @@ async def test_search_waits_for_the_index(app, service):
         await wait_for(pilot, lambda: "still loading" in visible_text(screen.query_one("#search-status", Static)))
         gate.set()
         await wait_for(pilot, lambda: screen.query_one("#results", OptionList).option_count > 0)
+
+
+def test_a_hit_names_the_person_not_the_note_s_spelling():
+    from types import SimpleNamespace
+
+    from coach.ui.widgets.hits import hit_label, source_prompt
+
+    hit = SimpleNamespace(source="notes", date="2025-01-21", mentor="Dr Helen O-S", person="Helen Okonkwo-Shaw",
+                          kind="session", role=None, title="First session", path="a.md")
+    assert hit_label(hit) == "2025-01-21 · Helen Okonkwo-Shaw · session"
+    assert source_prompt(hit).plain.startswith("2025-01-21 · Helen Okonkwo-Shaw\n")
+    assert hit_label(SimpleNamespace(**{**vars(hit), "person": None})) == "2025-01-21 · Dr Helen O-S · session"

@@ -8,9 +8,11 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
+import coach
 from coach.ui.sample import SAMPLE_DIR
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -48,7 +50,11 @@ def terminal(tmp_path, onnx_cache):
     shutil.copytree(onnx_cache, data / "models")
     env = {"COACH_NOTES_DIR": str(notes), "COACH_DATA_DIR": str(data),
            "COACH_CONFIG_FILE": str(tmp_path / "config.toml"), "HF_HUB_OFFLINE": "1",
-           "ANONYMIZED_TELEMETRY": "False", "TERM": "xterm-256color"}
+           "ANONYMIZED_TELEMETRY": "False", "TERM": "xterm-256color",
+           # this checkout's coach, not whichever one the interpreter has installed (tmux does not pass
+           # this process's environment on)
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(coach.__file__).parents[1]),
+                                                      os.environ.get("PYTHONPATH")]))}
     command = " ".join(["env", *(f"{k}={v!s}" for k, v in env.items()), sys.executable, "-m", "coach"])
     session = f"coach-e2e-{uuid.uuid4().hex[:8]}"
     _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", str(tmp_path), command)

@@ -17,6 +17,17 @@ FILTERS = ("open", "done", "dropped", None)
 MARKS = {"open": "▢ open", "maybe_done": "? maybe done", "done": "✓ done", "dropped": "✗ dropped"}
 SHOWN_AS = {"open": ("open", "maybe_done")}
 """The open filter also shows "maybe done" items: they are not closed until the user confirms (d)."""
+FIXED_WIDTH = 9 + 10 + 2 * 5 + 2
+"""Age and date columns, each column's padding, and the scroll bar."""
+
+
+def _people(service):
+    """The notes' people from the index (None when it cannot say: the names are then shown as written)."""
+    try:
+        return service.engine.searcher.people()
+    except Exception:
+        return None
+
 class CommitmentsScreen(CoachScreen):
     """`f` cycles the filter (open → done → dropped → all); d / x / o mark the selected commitment."""
 
@@ -28,6 +39,9 @@ class CommitmentsScreen(CoachScreen):
         super().__init__()
         self.items: list = []
         self.filter: str | None = "open"
+        self.people = None
+        """The notes' people (spellings of one mentor grouped), to show each mentor under one name."""
+        self._laid_out: tuple[int, int, int] = (0, 0, 0)
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("Reading commitments…", id="commitments-status", classes="status", markup=False)
@@ -35,19 +49,39 @@ class CommitmentsScreen(CoachScreen):
         yield Static("", id="commitment-detail", classes="status", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#commitment-table", DataTable)
-        table.add_columns("Status", "Age", "Commitment", "Mentor", "From")
+        self._columns()
         self.reload()
+
+    def on_resize(self) -> None:
+        if self._widths() != self._laid_out:
+            self._columns()
+            self._fill()
+
+    def _widths(self) -> tuple[int, int, int]:
+        """(commitment, mentor, status) column widths: the commitment takes what the others leave; under
+        100 columns the status is its mark alone (▢ ? ✓ ✗) and the mentor column narrower."""
+        width = self.size.width or self.app.size.width
+        mentor, status = (18, 12) if width >= 110 else (14, 12) if width >= 100 else (14, 1)
+        return max(24, width - FIXED_WIDTH - mentor - status), mentor, status
+
+    def _columns(self) -> None:
+        table = self.query_one("#commitment-table", DataTable)
+        table.clear(columns=True)
+        self._laid_out = self._widths()
+        text, mentor, status = self._laid_out
+        for label, width in (("Status" if status > 1 else "", status), ("Age", 9), ("Commitment", text), ("Mentor", mentor), ("Date", 10)):
+            table.add_column(label, width=width)
 
     def focus_main(self) -> None:
         self.query_one("#commitment-table", DataTable).focus()
 
     def reload(self) -> None:
         service = self.app.service
-        self.run_job(lambda: service.actions(None), self._loaded, group="actions",
+        self.run_job(lambda: (service.actions(None), _people(service)), self._loaded, group="actions",
                      failed=lambda error: self._say("Commitments could not be read: see the message."))
 
-    def _loaded(self, items: list) -> None:
+    def _loaded(self, found: tuple) -> None:
+        items, self.people = found
         selected = getattr(self._current(), "id", None)  # a background re-sync must not move the cursor
         self.items = sorted(items, key=lambda item: (item.date, item.path), reverse=True)
         self._fill()
@@ -71,18 +105,36 @@ class CommitmentsScreen(CoachScreen):
     def _fill(self) -> None:
         table = self.query_one("#commitment-table", DataTable)
         table.clear()
+        text, mentor, status = self._laid_out
         for item in self.shown:
             table.add_row(
-                cell(MARKS.get(item.status, item.status)),
+                cell(MARKS.get(item.status, item.status)[:status]),
                 cell(age(item.age_days)),
-                cell(item.text, 44),
-                cell(item.mentor or "", 16),
-                cell(note_label(item.date.isoformat(), item.path), 40),
+                cell(item.text, text),
+                cell(self.person(item.mentor), mentor),
+                cell(item.date.isoformat()),
             )
+        self._say(self._summary())
+
+    def person(self, mentor: str | None) -> str:
+        """One name per mentor ("Helen O-S" and "Dr Helen Okonkwo-Shaw" are one person)."""
+        if not mentor:
+            return ""
+        return (self.people.person_of(mentor) if self.people is not None else None) or mentor
+
+    def _summary(self) -> str:
+        """What is shown and the count that matters; the other filters' counts after it, briefly."""
         counts = {status: sum(1 for i in self.items if i.status == status) for status in MARKS}
-        summary = " · ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()
-                             if n or status != "maybe_done")
-        self._say(f"Showing {self.filter or 'all'} · {summary} · d done · x drop · o reopen · enter opens the note")
+        counts["open"] += counts.pop("maybe_done")  # shown with the open ones, counted among them
+        maybe = sum(1 for i in self.items if i.status == "maybe_done")
+        maybe_note = f" ({maybe} maybe done: d confirms)" if maybe else ""
+        others = [f"{n} {status}{maybe_note if status == 'open' else ''}" for status, n in counts.items()
+                  if n and status != self.filter]
+        if self.filter is None:
+            head = f"all {len(self.items)}:"
+            return " ".join([head, " · ".join([*others, "f filter"])])
+        head = f"{counts[self.filter]} {self.filter}" + (maybe_note if self.filter == "open" else "")
+        return " · ".join([head, *others, "f filter"])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The whole commitment and where it was settled, under the table (columns cut long text)."""
@@ -104,7 +156,8 @@ class CommitmentsScreen(CoachScreen):
             how += f" · progress in {note_label(None, progress[-1].path)}:{progress[-1].line}: “{progress[-1].text}”"
         if getattr(item, "status_note", None):
             how = f" · {item.status_note} (your notes: {item.inferred_status})"
-        text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{how}"
+        who = f" · {self.person(item.mentor)}" if item.mentor else ""
+        text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{who}{how}"
         self.query_one("#commitment-detail", Static).update(plain(one_line(text, 400)))
 
     def _current(self):

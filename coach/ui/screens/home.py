@@ -102,15 +102,16 @@ def _last_session(facts: HomeFacts, today) -> Content:
         return Content("No notes yet. Press r after your next meeting to write the first reflection.")
     lines: list = []
     session = facts.last_session
-    if session is not None:
+    if session is not None:  # short lines: the card is ~28 columns wide at 80x24
         who = one_line(session.mentor or "no mentor named", 40)
-        lines += [(who, "bold"), f" · {session.date.isoformat()}\n", (days_since(session.date, today), "$text-muted"),
-                  f" · {one_line(session.title, 40)}\n"]
+        lines += [(who, "bold"), "\n", (f"{session.date.isoformat()} · {days_since(session.date, today)}", "$text-muted"),
+                  f"\n{one_line(session.title, 40)}\n\n"]
     else:
-        lines.append("No session notes yet.\n")
+        lines.append("No session notes yet.\n\n")
     reflection = facts.last_reflection
     if reflection is not None:
-        lines.append(f"Last reflection {reflection.date.isoformat()} ({days_since(reflection.date, today)})")
+        lines += ["Last reflection\n", (f"{reflection.date.isoformat()} · {days_since(reflection.date, today)}",
+                                         "$text-muted")]
     else:
         lines.append("No reflections yet: press r to write one.")
     return Content.assemble(*lines)

@@ -14,7 +14,6 @@ from textual.widgets import Input, ListItem, ListView, Select, Static
 from coach.paths import ensure_private_dir
 from coach.ui import agenda_edit as ed
 from coach.ui import keymap
-from coach.ui.facts import age
 from coach.ui.reflection import saved_title
 from coach.ui.safe import clean, one_line, plain
 from coach.ui.screens.base import CoachScreen
@@ -78,7 +77,7 @@ class PrepareScreen(CoachScreen):
 
     async def _drafted(self, agenda) -> None:
         self.agenda = agenda
-        self.items = list(agenda.items)
+        self.items = ed.in_own_words(agenda.items)
         self.saved, self.edited = None, False
         self.showing_full = False
         await self.render_items(0)
@@ -101,24 +100,20 @@ class PrepareScreen(CoachScreen):
     def _row(self, i: int) -> Content:
         item = self.items[i]
         first = i == 0 or self.items[i - 1].section != item.section
-        days = getattr(item, "age_days", None)
-        # The agent often writes the age into the text ("— open 8 days"); say it once.
-        shown_age = f"  {age(days)}" if days is not None and age(days) not in item.text else ""
-        line = Content.assemble("▢ ", clean(item.text), (shown_age, "$text-muted"))
+        line = Content.assemble("▢ ", clean(item.text), (ed.age_note(item), "$text-muted"))
         if not first:
             return line
         return Content.assemble((ed.section_title(item.section), "bold $text-primary"), "\n", line)
 
     def _summary(self) -> str:
-        """Who the meeting is with, how many items, and what else is one key away."""
+        """How many items, and what else is one key away (the mentor is in the box beside it)."""
         agenda = self.agenda
-        who = one_line(getattr(agenda, "mentor", None) or "your mentor", 40)
         more, confirm = len(getattr(agenda, "more", [])), len(getattr(agenda, "confirm", []))
-        text = f"Next meeting with {who} · {len(self.items)} items"
+        text = f"{len(self.items)} items"
         if more:
-            text += " · f: ranked list only" if self.showing_full else f" · f: full list (+{more})"
+            text += " · f ranked list" if self.showing_full else f" · f full list (+{more})"
         if confirm:
-            text += f" · {confirm} may be done: confirm in Commitments"
+            text += f" · {confirm} may be done: confirm in c"
         return text
 
     async def action_full_list(self) -> None:

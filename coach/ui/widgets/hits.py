@@ -15,7 +15,12 @@ def hit_label(hit) -> str:
     if hit.source == "knowledge":
         return "principle"
     role = ROLE_LABELS.get(getattr(hit, "role", None) or "")
-    return " · ".join(part for part in (hit.date, hit.mentor, hit.kind, role) if part)
+    return " · ".join(part for part in (hit.date, person(hit), hit.kind, role) if part)
+
+
+def person(hit) -> str | None:
+    """The mentor as one person however this note spells them ("Dr Helen O-S" -> "Helen Okonkwo-Shaw")."""
+    return getattr(hit, "person", None) or hit.mentor
 
 
 def hit_prompt(hit, width: int = 120) -> Content:
@@ -28,5 +33,5 @@ def source_prompt(hit) -> Content:
     """One compact line for the sources pane."""
     if hit.source == "knowledge":
         return Content.assemble(("principle ", "$text-muted"), one_line(hit.title or hit.path, 60))
-    label = " · ".join(part for part in (hit.date, hit.mentor) if part)
+    label = " · ".join(part for part in (hit.date, person(hit)) if part)
     return Content.assemble((label, "bold"), "\n", one_line(hit.title or hit.path, 60))

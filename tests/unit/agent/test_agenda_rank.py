@@ -143,3 +143,18 @@ def test_long_running_items_came_up_at_the_last_session_or_since_and_are_not_res
     assert [t.text for t in ranked.agreed] == ["Restart the Friday evidence log"]
     assert [t.text for t in ranked.long_running] == ["Write the 2027 page"]
     assert {t.text for t in ranked.rest} == {"Write the decision-rights list", "Keep the evidence log going"}
+
+
+def test_own_words_undo_only_what_phrase_added():
+    from coach.agent.agenda_rank import own_words
+
+    recent = item("Book the course", "k1.md", "2026-05-20")
+    old = item("Write the plan", "k2.md", "2025-01-02")
+    assert own_words(phrase(recent, TODAY), recent.text) == "Book the course"
+    assert own_words(phrase(old, TODAY), old.text) == "Write the plan"
+    # the user's own edits are kept whole, even when they end like a phrase
+    assert own_words("Book the course with Sam — open 12 days", "Book the course") == (
+        "Book the course with Sam — open 12 days")
+    assert own_words("Book the course — open 12 days, then tell Ade", "Book the course") == (
+        "Book the course — open 12 days, then tell Ade")
+    assert own_words("Why is it open — open 3 days?", None) == "Why is it open — open 3 days?"

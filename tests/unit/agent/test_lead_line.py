@@ -29,3 +29,18 @@ def test_two_spellings_of_one_mentor_are_one_person_in_the_lead_line():
 def test_without_a_resolved_person_the_note_spelling_is_used():
     hit = _hit("a.md", "2025-01-21", "Kwame", None)
     assert "1 session with Kwame," in lead_line([_quote(hit)])
+
+
+def _scored(path: str, score: float) -> Hit:
+    return Hit(source="notes", path=path, title=path, date="2025-01-01", mentor="", kind="session", role=None,
+               heading="", text="", snippet="", matches=(), score=score, similarity=0.5, start_line=1,
+               end_line=1, chunk_id=path)
+
+
+def test_only_hits_close_to_the_best_are_quoted():
+    from coach.agent.extractive import RELATIVE_SCORE, pick
+
+    hits = [_scored("best.md", 1.0), _scored("close.md", RELATIVE_SCORE + 0.01), _scored("weak.md", 0.7),
+            _scored("weak-too.md", 0.6), _scored("close-but-fifth.md", 0.99)]
+    assert [h.path for h in pick(hits)] == ["best.md", "close.md"]  # weak: out; past the fourth: out
+    assert [h.path for h in pick([_scored("only.md", 0.1)])] == ["only.md"]

@@ -1,4 +1,7 @@
-"""The ONNX query embedder matches sentence-transformers on the real bundled model."""
+"""The ONNX export (made at install time) matches sentence-transformers on the real bundled model.
+
+Packaging tier: it exports with torch and loads sentence-transformers (~1-2 min on a loaded 2-core
+machine), so `make test` runs it and the edit loop (`make test-fast`) does not."""
 
 from __future__ import annotations
 
