@@ -227,7 +227,8 @@ class _Run:
         from coach.agent.tools import Toolbox
 
         messages = _messages(self.question, self.context, turns, prompt="agent")
-        room = ctx_mod.budget_chars(service.settings) - len(self.context.text)  # the window's other share
+        used = len(self.context.notes_block) + len(self.context.principles_block)
+        room = ctx_mod.budget_chars(service.settings) - used  # the window's other share goes to the tools
         self.toolbox = Toolbox(service, nonce=self.context.nonce, budget=max(room, MIN_TOOL_CHARS))
         self._echo = messages[0].content
         self.guard.watch_for_echo(self._echo)
