@@ -30,8 +30,8 @@ def folder(notes_dir: Path) -> Path:
 
 
 @pytest.fixture
-def service(folder, make_engine, fake_embedder) -> CoachService:
-    return synced_service(folder, make_engine, fake_embedder, TODAY)
+def service(folder, fake_embedder) -> CoachService:
+    return synced_service(folder, fake_embedder, TODAY)
 
 
 def _status(service, text: str) -> str:
