@@ -31,3 +31,10 @@ def pick_open(items: list, since: date | None, rows: int) -> Glance:
     take_oldest = min(len(oldest), room - take_recent)
     shown = take_recent + take_oldest
     return Glance(recent[:take_recent], oldest[:take_oldest], len(items) - shown)
+
+
+def owned_text(item) -> str:
+    """A commitment as a row shows it: the mentee's own in their words, anyone else's behind their name
+    ("Kwame: send the marking policy"), so another person's promise never reads as the mentee's."""
+    owner = getattr(item, "owner", "me")
+    return item.text if owner in (None, "", "me") else f"{owner}: {item.text}"

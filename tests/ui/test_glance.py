@@ -47,3 +47,12 @@ def test_everything_fits_without_a_more_line():
     assert _texts(glance.recent) == ["a"] and _texts(glance.oldest) == ["b"] and glance.more == 0
     only_recent = pick_open([_item(f"n{k}", "2026-11-18") for k in range(12)], date(2026, 11, 17), rows=10)
     assert len(only_recent.recent) == 8 and only_recent.oldest == [] and only_recent.more == 4
+
+
+def test_another_persons_promise_is_shown_behind_their_name():
+    from types import SimpleNamespace
+
+    from coach.ui.glance import owned_text
+
+    assert owned_text(SimpleNamespace(text="Send the marking policy", owner="Kwame")) == "Kwame: Send the marking policy"
+    assert owned_text(SimpleNamespace(text="Book the course", owner="me")) == "Book the course"

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from coach.ui import keymap
 from coach.ui.facts import age
+from coach.ui.glance import owned_text
 from coach.ui.safe import cell, note_label, one_line, plain
 from coach.ui.screens.base import CoachScreen
 
@@ -110,7 +111,7 @@ class CommitmentsScreen(CoachScreen):
             table.add_row(
                 cell(MARKS.get(item.status, item.status)[:status]),
                 cell(age(item.age_days)),
-                cell(item.text, text),
+                cell(owned_text(item), text),
                 cell(self.person(item.mentor), mentor),
                 cell(item.date.isoformat()),
             )

@@ -12,7 +12,7 @@ from textual.widgets import Button, Static
 
 from coach.ui import keymap
 from coach.ui.facts import HomeFacts, age, days_since, home_facts
-from coach.ui.glance import Glance, pick_open
+from coach.ui.glance import Glance, owned_text, pick_open
 from coach.ui.safe import one_line
 from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.index_status import IndexStatus
@@ -134,7 +134,7 @@ def _open_items(glance: Glance, any_open: bool) -> Content:
 
 def _open_row(item) -> Content:
     # Age first and right-aligned: rows are cut at the card's edge, and the age must survive.
-    return Content.assemble((f"{age(item.age_days):>8} ", "$text-muted"), "▢ ", one_line(item.text, 120))
+    return Content.assemble((f"{age(item.age_days):>8} ", "$text-muted"), "▢ ", one_line(owned_text(item), 120))
 
 
 def _recent(facts: HomeFacts) -> Content:
