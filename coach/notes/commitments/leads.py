@@ -79,7 +79,9 @@ _I_FORMS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("owner_will", re.compile(rf"^{_NAME}(?: will|'ll| is going to)\s+")),
+    # "Ade will send me …" records a promise; "Kwame will tell you …" speaks to a reader (a letter to
+    # one's past or future self, advice to someone else): a prediction, nobody's commitment.
+    ("owner_will", re.compile(rf"^{_NAME}(?: will|'ll| is going to)\s+(?![a-z]+ you(?:rself)?\b)")),
     ("owner_to", re.compile(rf"^{_NAME} to\s+(?=[a-z])")),  # minutes style: "Ade to send the paper"
     ("owner_label", re.compile(rf"^{_NAME}:\s+")),  # in action lists: "- Ade: intro to Marcus"
     ("self_label", re.compile(r"^(?:me|myself|I)\s*:\s+", re.IGNORECASE)),  # "- Me: write the RFC"

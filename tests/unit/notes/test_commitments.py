@@ -251,3 +251,12 @@ def test_a_follow_up_keeps_its_heading_and_next_sentence_as_context() -> None:
         "Luis runs it now",
         2,
     )
+
+
+def test_a_prediction_spoken_to_a_reader_is_nobodys_commitment():
+    """'Kwame will tell you …' in a letter to one's past self predicts; 'Ade will send me …' promises."""
+    from coach.notes.commitments.leads import read_lead
+
+    assert read_lead("Kwame will tell you to be the same every time") is None
+    assert read_lead("Ade will send me the paper").owner == "Ade"
+    assert read_lead("Ade will introduce you to Marcus") is None
