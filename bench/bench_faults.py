@@ -2,7 +2,7 @@
 races. After each fault: does any command die by a signal or fail without a word? Is doctor right? Does a
 plain `coach index` repair everything (no manual step)? Are the notes byte-for-byte unchanged?
 
-    .venv/bin/python bench/bench_faults.py [--trials 50] [--notes 30] [--seed 1]
+    .venv/bin/python bench/bench_faults.py [--trials 50] [--notes 30] [--seed 1] [--jobs 2]
 
 Ground truth is computed in a child process (a damaged store may crash whoever opens it): the index must
 match the notes folder exactly (crashkit.check_consistent). Doctor is right when it reports a problem
@@ -15,12 +15,14 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +101,28 @@ def _segment_files(data: Path, name: str) -> list[Path]:
     return [p for p in (data / "index" / "chroma").rglob(name) if p.stat().st_size > 0]
 
 
+def _flip_a_record(data: Path, rng: random.Random) -> None:
+    """Bit rot inside one stored passage's record in chroma.sqlite3 (size and mtime kept): Chroma's Rust core
+    panics reading it back, or returns damaged text."""
+    path = data / "index" / "chroma" / "chroma.sqlite3"
+    stat = path.stat()
+    raw = bytearray(path.read_bytes())
+    spots = [m.start() for m in re.finditer(rb"ztok\d{5}q", raw)]
+    at = rng.choice(spots) if spots else len(raw) // 2
+    for i in range(max(0, at - 40), min(len(raw), at + 6)):
+        raw[i] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _truncate_model(data: Path, rng: random.Random) -> None:
+    """The data dir's fast query model cut short (it is hard-linked from a shared export: replace, not edit)."""
+    for model in (data / "models").glob("*.onnx"):
+        size = model.stat().st_size
+        model.unlink()
+        model.write_bytes(b"\0" * rng.randrange(size // 4, size * 3 // 4))
+
+
 def _replace_with(path: Path, kind: str) -> None:
     if path.is_dir():
         shutil.rmtree(path)
@@ -121,6 +145,8 @@ DAMAGE = {
     "writer.lock is a folder": lambda d, r: _replace_with(d / "index" / "writer.lock", "dir"),
     "conversations is a file": lambda d, r: _replace_with(d / "conversations", "file"),
     "logs is a file": lambda d, r: _replace_with(d / "logs", "file"),
+    "flip a record in chroma.sqlite3": _flip_a_record,
+    "truncate the fast query model": _truncate_model,
     "manifest truncated": lambda d, r: (d / "index" / "manifest-notes.json").write_bytes(b'{"schema": 1, "fi'),
     "manifest deleted": lambda d, r: (d / "index" / "manifest-notes.json").unlink(),
     "keyword index deleted": lambda d, r: shutil.rmtree(d / "index" / "keyword-notes", ignore_errors=True),
@@ -185,7 +211,7 @@ def _judge(notes: Path, data: Path, env: dict, before: dict, out: Outcome) -> No
     for args in (("search", crashkit.token(1), "--mode", "keyword"), ("search", "delegation", "--mode", "dense"),
                  ("history", "list")):
         out.silent += silent(crashkit.run_coach(*args, env=env), " ".join(args[:1] + args[-1:]))
-    needs_repair = bool(truth(notes, data))
+    needs_repair = bool(truth(notes, data)) or _model_damaged(data)
     ok, failing, result = doctor(env)
     out.silent += silent(result, "doctor")
     fixes = {c["fix"] for c in failing}
@@ -194,7 +220,7 @@ def _judge(notes: Path, data: Path, env: dict, before: dict, out: Outcome) -> No
     elif needs_repair and not any("coach index" in fix for fix in fixes):
         out.doctor_right, out.doctor_note = False, f"no working fix named: {fixes}"
     elif not needs_repair and not ok:
-        out.doctor_note = f"flagged {[c['name'] for c in failing]} (index consistent)"
+        out.doctor_note = f"flagged {[c['name'] + ': ' + c['detail'][:90] for c in failing]} (index consistent)"
     repair = crashkit.run_coach("index", env=env)
     out.silent += silent(repair, "repair index")
     problems = truth(notes, data) if repair.returncode == 0 else [repair.stderr.strip()[-200:]]
@@ -208,6 +234,13 @@ def _judge(notes: Path, data: Path, env: dict, before: dict, out: Outcome) -> No
     out.notes_changed = sum(1 for path, digest in before.items() if after.get(path) != digest)
 
 
+def _model_damaged(data: Path) -> bool:
+    """The fast query model a search would load is cut short or altered (doctor must say so)."""
+    from coach.retrieval.onnx_embedder import damage, existing_onnx
+
+    return damage(existing_onnx(data)) not in (None, "not built yet")
+
+
 # -- the campaign ------------------------------------------------------------------------------------
 
 
@@ -216,20 +249,27 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--notes", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2, help="trials run at once (each in its own folders)")
     args = parser.parse_args()
     os.umask(0o077)  # damage made as the same user, in a data folder that is private (as coach keeps it)
     rng = random.Random(args.seed)
     kinds = ["kill -9 during index"] * 3 + ["race: two indexers", "race: reflect while indexing"] + list(DAMAGE)
+    plan = [kinds[n % len(kinds)] if n < len(kinds) else rng.choice(kinds) for n in range(args.trials)]
     with tempfile.TemporaryDirectory(prefix="coach-faults-") as tmp:
         base = Path(tmp)
         corpus, indexed = _setup(base, args.notes, args.seed)
-        outcomes = []
         began = time.monotonic()
-        for number in range(args.trials):
-            kind = kinds[number % len(kinds)] if number < len(kinds) else rng.choice(kinds)
-            outcome = run_trial(number, kind, base, corpus, indexed, random.Random(args.seed * 1000 + number))
-            outcomes.append(outcome)
+
+        def trial(number: int) -> Outcome:
+            try:
+                outcome = run_trial(number, plan[number], base, corpus, indexed, random.Random(args.seed * 1000 + number))
+            except Exception as exc:  # a bug of this script, or a timeout: counted, never hidden
+                outcome = Outcome(number, plan[number], silent=[f"bench error: {exc.__class__.__name__}: {exc}"[:200]])
             _print_trial(outcome)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            outcomes = list(pool.map(trial, range(args.trials)))
         _summary(outcomes, time.monotonic() - began)
     bad = sum(1 for o in outcomes if o.silent or not o.doctor_right or not o.repaired or o.notes_changed)
     return 1 if bad else 0

@@ -77,13 +77,17 @@ def _embedding_model(settings: Settings) -> Check:
         model_dir = bundled_model_dir()
     except CoachError as exc:
         return Check("embedding model", False, exc.message, "make run (reinstalls the model package)")
-    from coach.retrieval.onnx_embedder import damage, onnx_cache_path
+    from coach.retrieval.onnx_embedder import damage, existing_onnx, installed_onnx_path, is_stale
 
-    problem = damage(onnx_cache_path(settings.data_dir))
+    used = existing_onnx(settings.data_dir)  # the export a search would load: the data folder's, else the shared one
+    problem = damage(used)
+    if problem is None and is_stale(model_dir, used):
+        problem = "made from other weights"
     if problem is None:
-        return Check("embedding model", True, f"all-MiniLM-L6-v2 at {model_dir}; fast query model ready")
+        shared = " (shared, made at install)" if used == installed_onnx_path() else ""
+        return Check("embedding model", True, f"all-MiniLM-L6-v2 at {model_dir}; fast query model ready{shared}")
     fresh = problem == "not built yet"
-    detail = f"all-MiniLM-L6-v2 at {model_dir}; fast query model {problem}" + (
+    detail = f"all-MiniLM-L6-v2 at {model_dir}; fast query model {problem} ({used})" + (
         "" if fresh else " — searches fall back to the slow path")
     return Check("embedding model", fresh, detail, "run `coach index` (it builds the fast model again)")
 

@@ -64,8 +64,8 @@ def _store(index_dir: Path, manifest: Manifest) -> Check:
     """Opened in a child process: a store that crashes native code is reported, not fatal here."""
     if not health.store_dir(index_dir).exists():
         return Check("index store", False, "the store is missing", INDEX_FIX)
-    changed = health.segments_changed(index_dir)
-    reason, counts = health.probe_counts(index_dir)
+    changes = health.checksum_changes(index_dir)
+    reason, counts = health.probe_counts(index_dir, deep=health.needs_deep_probe(changes))
     if reason:
         return Check("index store", False, reason, INDEX_FIX + " — it moves the damaged store aside")
     stored = counts.get(COLLECTION_PREFIX + "notes", 0)
@@ -75,7 +75,7 @@ def _store(index_dir: Path, manifest: Manifest) -> Check:
     # Segment bytes that differ from the last index run's record, in a store that opens, answers and holds
     # exactly the manifest's passages, are not a problem to fix: Chroma itself may flush a segment after
     # the record was taken (seen when a reader overlapped a sync). Damage that matters crashes the probe.
-    note = " (segments changed since the last index run; checked in a child process)" if changed else ""
+    note = " (segments changed since the last index run; checked in a child process)" if changes else ""
     return Check("index store", True, f"opens and answers queries; {stored} passages{note}")
 
 

@@ -57,9 +57,10 @@ class Engine:
         run, bit rot in a segment, a hand edit), check it in a child process first, so that a store that
         would crash native code is reported, never a silent SIGSEGV. `coach index` repairs it."""
         index_dir = self.settings.index_dir
-        if not health.segments_changed(index_dir):
+        changes = health.checksum_changes(index_dir)
+        if not changes:
             return
-        reason = health.probe(index_dir)
+        reason = health.probe(index_dir, deep=health.needs_deep_probe(changes))
         if reason:
             raise IndexStateError(
                 f"The index is damaged ({reason}). Run `coach index`: it moves the damaged store aside "
@@ -151,20 +152,21 @@ class Engine:
         return SourceIndexer(lambda: self.client, self.settings.index_dir, source, _Deferred(self), counter)
 
     def _repair_fast_model(self) -> None:
-        """A damaged or truncated ONNX export would leave every search on the slow path: export it again
-        now (only when this engine embeds with its own models, and only when the export is there but bad)."""
+        """A damaged or truncated ONNX export (the data folder's or the install-time one, whichever a search
+        would load) leaves every search on the slow path: replace it now (only when this engine embeds with
+        its own models). Checked by size and SHA-256, as doctor does."""
         from coach.retrieval import onnx_embedder as onnx
 
-        target = onnx.onnx_cache_path(self.settings.data_dir)
+        target = onnx.existing_onnx(self.settings.data_dir)
         if not self._own_embedders or self._index_embedder is not None or not target.exists():
             return
         try:
-            stale = onnx.is_stale(bundled_model_dir(), target)
+            whole = onnx.usable(bundled_model_dir(), target)
         except (ModelError, OSError):
             return
-        if stale:
-            _ = self.index_embedder  # exports again (ensure_onnx), then loads it
-            self.notices.append("The fast query model was damaged or out of date; it was built again.")
+        if not whole:
+            _ = self.index_embedder  # ensure_onnx: the good shared export, or a new one; then loads it
+            self.notices.append("The fast query model was damaged or out of date; it was replaced by a whole one.")
 
     def _sweep_stray_temps(self) -> None:
         """Remove `.coach-tmp-*` files a killed write left (they are hidden, so never indexed anyway).
@@ -212,7 +214,7 @@ class Engine:
     def _check_store(self) -> None:
         """The store changed behind our back (or was never stamped): quarantine it if it is damaged."""
         index_dir = self.settings.index_dir
-        reason = health.probe(index_dir)
+        reason = health.probe(index_dir, deep=health.needs_deep_probe(health.checksum_changes(index_dir)))
         if reason:
             moved = health.quarantine(index_dir)
             self.notices.append(

@@ -56,14 +56,22 @@ def existing_onnx(data_dir: Path) -> Path:
 
 
 def ensure_onnx(model_dir: Path, data_dir: Path) -> Path:
-    """Return the cached export (the data folder's, else the install-time one), exporting first (needs
-    torch) if neither is there and current."""
+    """Return a whole, current export (the data folder's, else the install-time one), exporting first
+    (needs torch) if neither is. A damaged data-folder copy is removed: it would shadow the good shared one
+    (existing_onnx prefers the data folder's), so every search would fall back to the slow path."""
     out_path = onnx_cache_path(data_dir)
-    if not is_stale(Path(model_dir), out_path):
+    if usable(Path(model_dir), out_path):
         return out_path
-    if not is_stale(Path(model_dir), installed_onnx_path()):
+    if usable(Path(model_dir), installed_onnx_path()):
+        for stale in (out_path, sidecar_path(out_path)):
+            stale.unlink(missing_ok=True)  # derived (rebuilt from the weights), never user data
         return installed_onnx_path()
     return export_onnx(Path(model_dir), out_path)
+
+
+def usable(model_dir: Path, onnx_path: Path) -> bool:
+    """Current (made from these weights by this recipe) and whole (its size and SHA-256 as exported)."""
+    return not is_stale(model_dir, onnx_path) and damage(onnx_path) is None
 
 
 def is_stale(model_dir: Path, onnx_path: Path) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,30 @@ def test_a_huge_note_is_capped_with_a_warning(tmp_path, fake_embedder):
     for run in (report, again):
         warned = [w for path, w in run.warnings if path == "2025-01-01 huge.md"]
         assert warned and "only the first 10" in warned[0], run.warnings
+
+
+def _actions_cpu_seconds(tmp_path: Path, checkboxes: int, embedder) -> tuple[float, int]:
+    from coach.agent.service import CoachService
+    from coach.config import load_settings
+    from coach.retrieval.engine import Engine
+
+    folder = tmp_path / f"n{checkboxes}"
+    folder.mkdir()
+    body = "".join(f"- [ ] Email person{i} the draft budget for project{i} by Friday\n" for i in range(checkboxes))
+    (folder / "2025-01-01 big.md").write_text(f"---\nmentor: Ade\nkind: session\n---\n# Big\n\n{body}", encoding="utf-8")
+    settings = load_settings(notes_dir=folder, data_dir=tmp_path / f"d{checkboxes}")
+    service = CoachService(settings, engine=Engine(settings, embedder, embedder))
+    began = time.process_time()
+    found = len(service.actions())
+    return time.process_time() - began, found
+
+
+def test_commitment_extraction_grows_linearly_with_checkboxes(tmp_path, fake_embedder):
+    """A 1 MB note of 20k checkboxes took `coach actions` over 16 minutes (quadratic: 500 → 2.9 s,
+    5,000 → 37 s). CPU time (not wall time, which a loaded machine inflates) of 4x the checkboxes must
+    stay far from 16x; bench-size notes (20k) follow from the same rule."""
+    _actions_cpu_seconds(tmp_path, 50, fake_embedder)  # imports and caches out of the measurement
+    small, found_small = _actions_cpu_seconds(tmp_path, 1000, fake_embedder)
+    large, found_large = _actions_cpu_seconds(tmp_path, 4000, fake_embedder)
+    assert found_small >= 800 and found_large >= 3200, (found_small, found_large)
+    assert large / max(small, 0.05) < 8, f"1,000 checkboxes {small:.2f} s, 4,000 {large:.2f} s: not linear"

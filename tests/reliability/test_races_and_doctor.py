@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -44,15 +45,24 @@ def test_an_old_history_file_without_turn_ids_still_reads(tmp_path):
         ("Q1", "A1", "complete"), ("Q2", "", "pending")]
 
 
-@pytest.fixture
-def small(tmp_path, baseline_data):
-    notes, data = tmp_path / "notes", tmp_path / "data"
+@pytest.fixture(scope="module")
+def small_indexed(tmp_path_factory, baseline_data):
+    """Six notes indexed once for the module: each test copies them (never re-indexes)."""
+    base = tmp_path_factory.mktemp("small")
+    notes, data = base / "notes", base / "data"
     crashkit.make_corpus(notes, 6, seed=41)
     crashkit.copy_data(baseline_data, data)
+    assert crashkit.run_coach("index", env=crashkit.coach_env(data, notes)).returncode == 0
+    return notes, data
+
+
+@pytest.fixture
+def small(tmp_path, small_indexed):
+    notes, data = tmp_path / "notes", tmp_path / "data"
+    shutil.copytree(small_indexed[0], notes)
+    crashkit.copy_data(small_indexed[1], data)
     subprocess.run(["chmod", "-R", "go-rwx", str(data)], check=True)
-    env = crashkit.coach_env(data, notes)
-    assert crashkit.run_coach("index", env=env).returncode == 0
-    return notes, data, env
+    return notes, data, crashkit.coach_env(data, notes)
 
 
 def test_a_reflection_saved_while_another_process_indexes_is_written_printed_and_deferred(small, tmp_path):

@@ -198,11 +198,9 @@ class AskScreen(CoachScreen):
     async def _show_quotes(self, event: QuotesEvent) -> None:
         """The passages (the answer itself) in the answer box; a model summary, if one follows, streams
         into a box of its own under a label saying whose words it is."""
-        if self._stream is not None:
-            await self._stream.stop()
+        await self._stop_stream()
         markdown = self.query_one("#chat").query(".answer").results(Markdown)
         await list(markdown)[-1].update(clean(event.text))
-        self._stream = None
         if event.prose:
             self._summary = Markdown("", classes="summary", open_links=False)
             self._summary_head = Static(SUMMARY_HEAD, classes="summary-head", markup=False)
@@ -221,10 +219,23 @@ class AskScreen(CoachScreen):
         self._looking = True
         self._status(f"Looking through your notes: {one_line(text, 80)}… esc stops")
 
+    async def _stop_stream(self) -> None:
+        """Stop the Markdown stream, even one whose task never ran: Textual's stop() awaits the cancelled task,
+        so a stream stopped before its first step (a failure right after the passages, e.g. a missing model)
+        raised CancelledError into this screen's handler, which silently ended its message loop."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        await asyncio.sleep(0)  # let the stream's task start, so cancelling it is handled inside it
+        try:
+            await stream.stop()
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # this screen itself is being cancelled: never swallow that
+
     async def _finish(self, result, status: str) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+        await self._stop_stream()
         if result is not None:
             if len(getattr(result, "sources", [])) > len(self.sources):  # the agent found more
                 self._show_sources(result.sources, result.found_in_notes)
