@@ -119,13 +119,19 @@ def test_reflect_refuses_a_short_answers_file(dev):
 
 
 def _checkins(env, framework: str = "rolfe", mentor: str | None = None) -> list:
-    """The check-ins `coach reflect` will ask first, found in-process over the same data folder."""
+    """The check-ins `coach reflect` will ask first, found in-process over the same data folder. Chroma keeps
+    one client per path per process: dropped first, the store is read as it is now on disk (as the `coach`
+    process reads it); a stale client misses the passages a `coach` process added since, and every passage
+    was embedded again (~20 s)."""
     from pathlib import Path
+
+    from chromadb.api.client import SharedSystemClient
 
     from coach.agent.service import CoachService
     from coach.config import load_settings
 
     settings = load_settings(notes_dir=Path(env["COACH_NOTES_DIR"]), data_dir=Path(env["COACH_DATA_DIR"]))
+    SharedSystemClient.clear_system_cache()
     return CoachService(settings).start_reflection(framework, mentor).checkins
 
 
