@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from tests.cli.test_cli_search import run_coach
+from tests.cli.processes import run_coach
 from tests.conftest import write_note
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -12,23 +11,14 @@ import pytest
 
 from coach.notes.commitments import containment, content_words
 from coach.notes.front_matter import split_front_matter
-from tests.cli.test_cli_search import run_coach
-from tests.conftest import DEV_NOTES, DEV_SET, file_hashes
+from tests.cli.processes import run_coach
+from tests.conftest import DEV_SET, file_hashes
 
 
 @pytest.fixture(scope="module")
-def dev(tmp_path_factory):
-    """The dev notes copied and indexed once (the index also exports the fast query embedder)."""
-    if not DEV_NOTES.is_dir():
-        pytest.skip("shared/eval/dev is not beside this checkout")
-    base = tmp_path_factory.mktemp("coaching")
-    notes = base / "notes"
-    shutil.copytree(DEV_NOTES, notes)
-    env = {"COACH_DATA_DIR": str(base / "data"), "COACH_CONFIG_FILE": str(base / "config.toml"),
-           "COACH_NOTES_DIR": str(notes)}
-    result = run_coach("index", "--json", env_extra=env)
-    assert result.returncode == 0, result.stderr
-    return notes, env, base
+def dev(indexed_dev_copy):
+    """This module's copy of the dev notes, indexed once per session (see tests/cli/conftest.py)."""
+    return indexed_dev_copy.notes, indexed_dev_copy.env, indexed_dev_copy.base
 
 
 def _json(result):
@@ -129,13 +119,19 @@ def test_reflect_refuses_a_short_answers_file(dev):
 
 
 def _checkins(env, framework: str = "rolfe", mentor: str | None = None) -> list:
-    """The check-ins `coach reflect` will ask first, found in-process over the same data folder."""
+    """The check-ins `coach reflect` will ask first, found in-process over the same data folder. Chroma keeps
+    one client per path per process: dropped first, the store is read as it is now on disk (as the `coach`
+    process reads it); a stale client misses the passages a `coach` process added since, and every passage
+    was embedded again (~20 s)."""
     from pathlib import Path
+
+    from chromadb.api.client import SharedSystemClient
 
     from coach.agent.service import CoachService
     from coach.config import load_settings
 
     settings = load_settings(notes_dir=Path(env["COACH_NOTES_DIR"]), data_dir=Path(env["COACH_DATA_DIR"]))
+    SharedSystemClient.clear_system_cache()
     return CoachService(settings).start_reflection(framework, mentor).checkins
 
 

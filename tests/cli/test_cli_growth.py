@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.cli.test_cli_search import run_coach
+from tests.cli.processes import run_coach
 from tests.conftest import write_note
 
 

@@ -9,30 +9,14 @@ import sys
 
 import pytest
 
-
-def run_coach(*args: str, env_extra: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "coach", *args], capture_output=True, text=True, env=env, timeout=timeout
-    )
+from tests.cli.processes import run_coach
 
 
 @pytest.fixture(scope="module")
-def indexed_dev(tmp_path_factory):
-    """Index a copy of the dev notes once for this module (the slow part)."""
-    import shutil
-
-    from tests.conftest import DEV_NOTES
-
-    if not DEV_NOTES.is_dir():
-        pytest.skip("shared/eval/dev is not beside this checkout")
-    base = tmp_path_factory.mktemp("cli")
-    notes = base / "notes"
-    shutil.copytree(DEV_NOTES, notes)
-    env = {"COACH_DATA_DIR": str(base / "data"), "COACH_CONFIG_FILE": str(base / "config.toml")}
-    result = run_coach("--notes", str(notes), "index", "--json", env_extra=env)
-    assert result.returncode == 0, result.stderr
-    return notes, env, json.loads(result.stdout)
+def indexed_dev(indexed_dev_copy):
+    """A copy of the dev notes indexed once per session; the notes folder is passed with --notes only."""
+    env = {key: value for key, value in indexed_dev_copy.env.items() if key != "COACH_NOTES_DIR"}
+    return indexed_dev_copy.notes, env, indexed_dev_copy.report
 
 
 def test_index_reports_every_dev_note(indexed_dev):
