@@ -13,6 +13,7 @@ from coach.agent.service import CoachService
 from coach.notes.reader import read_note
 from coach.ui.app import build_app
 from coach.ui.sample import SAMPLE_DIR
+from coach.ui.screens.reflect import CHECKIN_CHOICES
 from tests.conftest import file_hashes
 from tests.ui.conftest import SIZE, TODAY, wait_for
 
@@ -48,7 +49,13 @@ async def test_search_and_reflect_write_a_note_the_next_search_finds(real):
         await wait_for(pilot, lambda: app.home_facts is not None, timeout=10)
         await pilot.press("r")
         reflect = app.screen
-        await wait_for(pilot, lambda: reflect.phase == "asking", timeout=20)
+        await wait_for(pilot, lambda: reflect.phase in ("checkin", "asking"), timeout=20)
+        assert reflect.phase == "checkin" and reflect.flow.checkins  # the last session's commitments first
+        while reflect.phase == "checkin":
+            choices = reflect.query_one("#checkin-choices", OptionList)
+            choices.highlighted = [key for key, _ in CHECKIN_CHOICES].index("skip")
+            await pilot.press("enter")
+            await pilot.pause()
         assert len(reflect.flow.questions) == 3
         answer = reflect.query_one("#answer")
         for text in ("We agreed Joy owns the design system.", "Letting go is hard for me.",

@@ -83,7 +83,15 @@ def test_search_then_reflect_in_a_real_terminal(terminal):
     _key(session, "Escape")
     _wait_for_text(session, "Open commitments", timeout=10)
     _key(session, "r")
-    _wait_for_text(session, "step 1 of 3", timeout=30)
+    pane = _wait_for_text(session, "since last time: 1 of", timeout=30)  # the last session's commitments first
+    for _ in range(10):
+        if "since last time:" not in pane:
+            break
+        _key(session, "End")  # "skip — don't say": the choice is a list, never typed
+        _key(session, "Enter")
+        time.sleep(0.5)
+        pane = _tmux("capture-pane", "-p", "-t", session)
+    _wait_for_text(session, "step 1 of 3", timeout=10)
     for answer in ("Rosa and I talked about handing the design system to Joy.",
                    "I hold on to it because it feels like mine.",
                    "I will write Joy's goal for the design system by Friday."):

@@ -133,9 +133,9 @@ def test_oversized_block_rejected(read) -> None:
 
 def test_deep_nesting_does_not_crash(read) -> None:
     text = "---\nk: " + "[" * 30_000 + "]" * 30_000 + "\n---\nbody\n"
-    start = time.perf_counter()
+    start = time.process_time()
     note = read("deep.md", text)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 5.0  # CPU time: linear, not the wall clock of a loaded machine
     assert note.body == text
     assert "nested more than" in _malformed(note)[0]
 
