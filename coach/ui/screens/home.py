@@ -62,6 +62,8 @@ class HomeScreen(CoachScreen):
 
     def reload(self) -> None:
         """Read the notes folder and the commitments again (after a sync or a save)."""
+        if not self.query("#open-list"):
+            return  # a sync message arriving while the app closes: the screen's widgets are already gone
         if self.app.index_state.phase == "no-notes":
             self.query_one("#last-session", Static).update(
                 "No notes folder yet. Press f to choose one, or to try the sample notes.")
