@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from coach.agent.service import CoachService
 from coach.cli import app
 from coach.commands import ask as ask_cmd
-from tests.conftest import write_note
+from tests.conftest import synced_engine, write_note
 
 runner = CliRunner()
 QUESTION = "What did Ade say about hard feedback?"
@@ -24,21 +24,13 @@ QUESTION = "What did Ade say about hard feedback?"
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory, real_embedder):
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
     base = tmp_path_factory.mktemp("cli-ask")
     notes = base / "notes"
     write_note(notes, "2025-09-12 ade.md", "## Feedback\n\nAde said give hard feedback early and in private.\n",
                date="2025-09-12", mentor="Ade Okafor", kind="session")
     write_note(notes, "2025-10-03 rachel.md", "## Raise\n\nRachel said bring market data when asking for a raise.\n",
                date="2025-10-03", mentor="Rachel", kind="session")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
-        settings = load_settings(notes_dir=notes, data_dir=base / "data")
-    engine = Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder)
-    engine.sync()
-    return engine
+    return synced_engine(notes, real_embedder, base / "data")
 
 
 @pytest.fixture

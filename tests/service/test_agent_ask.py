@@ -18,7 +18,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from coach.agent import agent_run
 from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, SourcesEvent, StepEvent, TokenEvent
 from coach.agent.service import CoachService
-from tests.conftest import write_note
+from tests.conftest import synced_engine, write_note
 
 QUESTION = "What did I agree with Ade last time, and have I done it?"
 
@@ -67,9 +67,6 @@ def scripted(*replies: AIMessage | str) -> ToolModel:
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory, real_embedder):
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
     base = tmp_path_factory.mktemp("agent")
     notes = base / "notes"
     write_note(notes, "2025-09-12 ade.md",
@@ -85,12 +82,7 @@ def indexed(tmp_path_factory, real_embedder):
                "- [ ] Book the Lisbon talk rehearsal\n",
                date="2025-09-20", mentor="Rachel Lim", kind="session")
     (base / "outside.md").write_text("a secret that is not a note\n")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
-        settings = load_settings(notes_dir=notes, data_dir=base / "data")
-    engine = Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder)
-    engine.sync()
-    return engine
+    return synced_engine(notes, real_embedder, base / "data")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from coach.retrieval.retriever import NotesRetriever, hit_from_document
 from coach.retrieval.search import SearchFilters
-from tests.conftest import write_note
+from tests.conftest import synced_engine, write_note
 
 QUERY = "how to delegate work to the team"
 
@@ -16,9 +16,6 @@ QUERY = "how to delegate work to the team"
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, real_embedder):
     """Four notes about delegation with different people, and one about something else, indexed once."""
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
     base = tmp_path_factory.mktemp("retriever")
     notes = base / "notes"
     people = [("2025-03-04", "Ade Okafor", "delegate the release plan to Priya and let her own it"),
@@ -30,12 +27,7 @@ def engine(tmp_path_factory, real_embedder):
                    date=day, mentor=mentor, kind="session")
     write_note(notes, "2025-07-01 garden.md", "## Garden\n\nPlanted tomatoes and basil on the balcony.\n",
                date="2025-07-01", kind="reflection")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
-        settings = load_settings(notes_dir=notes, data_dir=base / "data")
-    built = Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder)
-    built.sync()
-    return built
+    return synced_engine(notes, real_embedder, base / "data")
 
 
 class TestNotesRetrieverStandard(RetrieversIntegrationTests):
