@@ -113,6 +113,12 @@ def _label_names(commitment: str, label: str) -> bool:
     return len(words) == 1 and re.search(rf"\b{re.escape(words[0].capitalize())}", commitment) is not None
 
 
+def label_words(followup: FollowUp) -> frozenset[str]:
+    """The content words of the report's opening "Topic:" label (none without one)."""
+    match = _LABEL.match(followup.text)
+    return content_words(match.group(1)) if match else frozenset()
+
+
 def labels(commitment: str, followup: FollowUp) -> bool:
     """True when the report opens with a short "Topic:" label naming this commitment
     ("Rota: haven't touched it" for "Stop reviewing the rota")."""

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.agent.report_match import MEAN_MATCH, Similarity, labels
+from coach.agent.report_match import MEAN_MATCH, MIN_SHARED, Similarity, label_words, labels
 from coach.notes.commitments import Commitment, FollowUp, mask_quotes, only_told
+from coach.notes.commitments.imperatives import ACTION_VERBS
 from coach.notes.model import Note
 
 NOT_CLOSED = frozenset({"open", "maybe_done"})
@@ -99,13 +100,13 @@ class Match:
 def match_report(item: Item, unit: FollowUp, unit_thread: str | None, sim: Similarity, only_label: bool) -> Match | None:
     """The report's match with the item (None when it is not about it). Strong only when the report
     names the commitment itself, scores well, comes from the same thread and within the window; or
-    when, from the same thread, it confirms it in other words (Similarity.confirms: by meaning within
-    the window, or by a "Topic:" label naming this commitment alone)."""
+    when it confirms it in other words (_confirms: by meaning within the window, or by a "Topic:"
+    label naming this commitment alone)."""
     best: Match | None = None
     for mention in item.mentions:
         same = same_thread(item.thread, unit_thread)
         within = (unit.date - mention.date).days <= EVIDENCE_WINDOW_DAYS
-        how = sim.confirms(mention.text, unit, only_label) if same else None
+        how = _confirms(sim, mention.text, unit, only_label, same, within)
         score = sim.about(mention.text, unit)
         if score <= 0 and how is not None and (within or how == "label"):
             score = MEAN_MATCH  # "I never did get to his Year 9 lesson": about it, in other words
@@ -117,6 +118,17 @@ def match_report(item: Item, unit: FollowUp, unit_thread: str | None, sim: Simil
             how == "meaning" and within)
         best = Match(score, strong, unit)
     return best
+
+
+def _confirms(sim: Similarity, commitment: str, unit: FollowUp, only_label: bool, same: bool,
+              within: bool) -> str | None:
+    """Similarity.confirms within the item's thread. From another mentor's thread, only a "Topic:"
+    label of two words or more, all of them the commitment's and no other open item's, within the
+    window ("Club handover: …" told to the other mentor): one shared word or a meaning is not enough."""
+    how = sim.confirms(commitment, unit, only_label)
+    if same:
+        return how
+    return how if how == "label" and within and len(label_words(unit)) >= MIN_SHARED else None
 
 
 def _labelled(item: Item, unit: FollowUp) -> bool:
@@ -144,9 +156,17 @@ def decide(item: Item, match: Match) -> None:
     elif unit.status == "done":
         status = "done" if match.strong and not _talk_only(item, unit) else "maybe_done"
     else:
-        status = "maybe_done" if match.strong else None  # named, but no word of what happened
+        status = _unworded(unit) if match.strong else None
     if status is not None and not (status == "maybe_done" and item.status == "maybe_done"):
         item.status, item.settled_by = status, unit
+
+
+def _unworded(unit: FollowUp) -> str:
+    """A strong match whose own words say nothing of what happened: a later note that names the
+    commitment as a fact of its own ("Club: 31 sign-ups on the form") reports it done; one that
+    opens with an action verb ("Use the sheets instead of …") is a new plan, so only a question."""
+    first = (unit.text.split() or [""])[0].lower().strip(",.:")
+    return "maybe_done" if first in ACTION_VERBS else "done"
 
 
 # Commitments that are themselves something said: "Told Kwame …" does them.
