@@ -28,6 +28,10 @@ Candidates = Callable[[FollowUp, date], Iterable["Item"]]
 # "Rang Tyler's dad back about the fire door", told to the other mentor).
 STRONG_ELSEWHERE = 0.6
 EVIDENCE_WINDOW_DAYS = 180
+# A report that says in its own words that something happened, from the same thread and within the
+# window, closes the commitment without repeating its verb ("Luis owns the rota now" for "Hand Luis
+# the rota") when it scores above topical-neighbour territory (report_match: ~0.4-0.55).
+OUTCOME_SCORE = 0.55
 _NEGATIVE = re.compile(
     r"^(?:stop|quit|no more|no longer|don't|do not|never|avoid|cut out|cut back)\b", re.IGNORECASE
 )
@@ -95,6 +99,8 @@ class Match:
     score: float
     strong: bool
     unit: FollowUp
+    near: bool = False
+    """Same thread, within the window, and judged by meaning as well as words (embeddings)."""
 
 
 def match_report(item: Item, unit: FollowUp, unit_thread: str | None, sim: Similarity, only_label: bool) -> Match | None:
@@ -116,7 +122,7 @@ def match_report(item: Item, unit: FollowUp, unit_thread: str | None, sim: Simil
         # A label naming only this commitment pins the subject at any distance in the same thread.
         strong = (close and ((same and within) or score >= STRONG_ELSEWHERE)) or how == "label" or (
             how == "meaning" and within)
-        best = Match(score, strong, unit)
+        best = Match(score, strong, unit, same and within and sim.embed is not None)
     return best
 
 
@@ -154,7 +160,8 @@ def decide(item: Item, match: Match) -> None:
     elif unit.section == "title":
         status = "done" if match.strong else None  # a note named for it: only a close match counts
     elif unit.status == "done":
-        status = "done" if match.strong and not _talk_only(item, unit) else "maybe_done"
+        outcome = match.near and unit.own_cue and match.score >= OUTCOME_SCORE
+        status = "done" if (match.strong or outcome) and not _talk_only(item, unit) else "maybe_done"
     else:
         status = _unworded(unit) if match.strong else None
     if status is not None and not (status == "maybe_done" and item.status == "maybe_done"):

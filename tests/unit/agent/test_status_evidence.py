@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+
 from coach.agent.actions import track_commitments
 from coach.notes.commitments import report_units
+from coach.notes.model import Note
 from tests.unit.agent.test_status_rules import TODAY, item, note, topic_embed
 
 SIGN_UP = note(date(2025, 9, 1), "## Actions\n- Set up the rocket club sign-up sheet on the team drive\n")
@@ -57,3 +60,42 @@ def test_a_heading_that_only_names_the_topic_reports_nothing() -> None:
     later = note(date(2025, 9, 20), "## Shared markbook: the plan\n\nEvery teacher will get a tab.\n")
     assert not any(u.status for u in report_units(later) if "markbook" in u.text.lower())
     assert item(track_commitments([MARKBOOK, later], TODAY, topic_embed), "markbook").status != "done"
+
+
+HAND_OVER = note(date(2025, 9, 1), "## Actions\n- Hand Priya the rota spreadsheet before the summer\n")
+OWNS = "## Team\n\nPriya has run the rota spreadsheet on her own since October.\n"
+
+
+def angle_embed(cosine: float):
+    """The plan on one axis, any sentence about Priya at `cosine` to it, everything else apart."""
+    def embed(texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), 8), dtype=np.float32)
+        for row, text in enumerate(texts):
+            if text.startswith("Hand Priya"):
+                vectors[row, 0] = 1.0
+            elif "Priya" in text:
+                vectors[row, :2] = (cosine, (1 - cosine**2) ** 0.5)
+            else:
+                vectors[row, 2 + row % 6] = 1.0
+        return vectors
+    return embed
+
+
+def _owned(later: Note, cosine: float) -> str:
+    return item(track_commitments([HAND_OVER, later], date(2026, 9, 1), angle_embed(cosine)), "priya").status
+
+
+def test_an_outcome_in_its_own_words_closes_it_in_the_same_thread() -> None:
+    assert _owned(note(date(2025, 10, 1), OWNS), 0.57) == "done"
+
+
+def test_the_same_outcome_from_the_other_mentor_only_asks() -> None:
+    assert _owned(note(date(2025, 10, 1), OWNS, mentor="Helen Shaw"), 0.57) == "maybe_done"
+
+
+def test_the_same_outcome_a_year_later_only_asks() -> None:
+    assert _owned(note(date(2026, 8, 1), OWNS), 0.57) == "maybe_done"
+
+
+def test_a_topical_neighbour_only_asks() -> None:
+    assert _owned(note(date(2025, 10, 1), OWNS), 0.3) in ("open", "maybe_done")
