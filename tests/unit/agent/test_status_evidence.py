@@ -99,3 +99,14 @@ def test_the_same_outcome_a_year_later_only_asks() -> None:
 
 def test_a_topical_neighbour_only_asks() -> None:
     assert _owned(note(date(2025, 10, 1), OWNS), 0.3) in ("open", "maybe_done")
+
+
+def test_a_terse_write_up_with_an_acronym_merges_with_the_full_one() -> None:
+    """Two write-ups of one meeting, one terse: the item settled later is the same item."""
+    day = date(2025, 11, 5)
+    terse, full = (Note(path=f"2025-11-05 {name}.md", title=name, body=body, date=day, date_source="filename",
+                        mentor="Kwame Asante")
+                   for name, body in (("quick", "## Actions\n- QLA sheets for the mocks\n"),
+                                      ("full", "## Actions\n- Use question-level analysis sheets for the Year 11 mocks\n")))
+    tracked = track_commitments([terse, full], TODAY)
+    assert len(tracked) == 1 and len(tracked[0].mentions) == 2
