@@ -39,6 +39,13 @@ _PENDING = re.compile(
     r"for (?:only|just|about|around) (?:a|an|one|two|three|a couple of|a few|\d+) (?:days?|weeks?))\b",
     re.IGNORECASE,
 )
+# Rescheduled to a later time ("Moved to May", "pushed back to next week"): still open, not done.
+_RESCHEDULED = re.compile(
+    r"\b(?:moved|pushed|put|bumped|rescheduled|shifted|delayed)(?: back| on)? (?:to|until|till) (?:"
+    r"next \w+|(?:the )?\d{1,2}(?:st|nd|rd|th)?\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan\w*|feb\w*|"
+    r"march|april|may|june|july|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|after\b|later\b|tomorrow)",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
 _COUNT = re.compile(r"\b(\d+|[a-z]+) (?:of|out of) (?:the )?(\d+|[a-z]+)\b", re.IGNORECASE)
@@ -123,7 +130,7 @@ def counts_only(masked: str) -> bool:
 def cue(masked: str) -> tuple[str, bool] | None:
     """(status, negated) the sentence's own words give, or None when it reports nothing. Partial or
     paused progress is "pending" (still open); only words of abandoning make "dropped"."""
-    if _PENDING.search(masked) or _partial_count(masked):
+    if _PENDING.search(masked) or _RESCHEDULED.search(masked) or _partial_count(masked):
         return "pending", False
     if _DROPPED.search(masked):
         return "dropped", False

@@ -223,6 +223,10 @@ def test_follow_ups_report_done_or_dropped(body: str, status: str, text: str) ->
     assert [(f.status, f.text) for f in found] == [(status, text)]
 
 
+def test_moving_something_that_is_not_a_date_still_reports_it_done() -> None:
+    assert [f.status for f in extract_followups(make_note("Moved the team to async standups."))] == ["done"]
+
+
 def test_negations_are_marked_so_stop_commitments_can_read_them_as_kept() -> None:
     (found,) = extract_followups(make_note("No longer checking email after dinner."))
     assert (found.status, found.negated) == ("dropped", True)
@@ -242,6 +246,8 @@ def test_partial_progress_is_pending_and_only_on_request() -> None:
         "Scheme: only a rough draft so far.",
         "Conversations: 11 of 14 done.",
         "Appraisal reflection: still owe it to her.",
+        "The demo got moved to next Tuesday.",
+        "Retro pushed back to March.",
     ],
 )
 def test_paused_partial_and_negated_progress_keep_it_open(body: str) -> None:
