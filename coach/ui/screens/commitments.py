@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from coach.agent.marks import checkin_cite
 from coach.ui import keymap
 from coach.ui.facts import age
 from coach.ui.glance import owned_text
@@ -155,8 +156,12 @@ class CommitmentsScreen(CoachScreen):
         progress = getattr(item, "progress", ())
         if item.status == "open" and progress:  # the latest word on it that did not settle it
             how += f" · progress in {note_label(None, progress[-1].path)}:{progress[-1].line}: “{progress[-1].text}”"
+        checkin = getattr(item, "checkin", None)
         if getattr(item, "status_note", None):
-            how = f" · {item.status_note} (your notes: {item.inferred_status})"
+            said = f": “{item.evidence}”" if checkin is not None and item.evidence else ""
+            how = f" · {item.status_note}{said} (your notes: {item.inferred_status})"
+        elif checkin is not None:  # "not yet" on one still open: the answer, the notes still decide
+            how += f" · check-in: you answered {checkin_cite(checkin)}"
         who = f" · {self.person(item.mentor)}" if item.mentor else ""
         text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{who}{how}"
         self.query_one("#commitment-detail", Static).update(plain(one_line(text, 400)))
