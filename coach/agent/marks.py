@@ -69,14 +69,14 @@ class MarkedCommitment(TrackedCommitment):
             return None
         verb = "reopened" if self.status == "open" else f"marked {self.status}"
         if self.checkin is not None:
-            return f"{verb} by your check-in answer {checkin_cite(self.checkin)}"
+            return f"{verb} by your check-in answer in {checkin_cite(self.checkin)}"
         return f"{verb} in coach on {self.marked_on.isoformat()}"
 
 
 def checkin_cite(evidence) -> str:
-    """'“done” in 2026-11-25 reflection.md:14 on 2026-11-25': a check-in answer, where and when it was given."""
+    """'2026-11-25 reflection.md:14 on 2026-11-25': where and when a check-in answer was given."""
     line = f":{evidence.line}" if evidence.line else ""
-    return f"“{evidence.answer}” in {evidence.note}{line} on {evidence.on.isoformat()}"
+    return f"{evidence.note}{line} on {evidence.on.isoformat()}"
 
 
 def checkin_sentence(text: str, evidence) -> str:

@@ -276,16 +276,16 @@ def _show_actions(items, as_json: bool) -> None:
 
 
 def _checkin_line(item) -> str:
-    """The evidence of a check-in answer under a commitment: 'evidence DATE NOTE:LINE: “Did you …? — done”'."""
+    """The evidence of a check-in answer under a commitment: 'evidence DATE NOTE:LINE: Did you “…”? — done (…)'."""
     from coach.agent.marks import checkin_cite
 
     answer = item.checkin
     if getattr(item, "marked_on", None) is None:  # "not yet" on an item still open: no mark, only the answer
-        return f"check-in: you answered {checkin_cite(answer)}"
+        return f"check-in: you answered “{answer.answer}” in {checkin_cite(answer)}"
     line = f":{answer.line}" if answer.line else ""
-    undo = f" (undo: --reopen {item.id})" if item.status != "open" else ""
+    undo = f"; undo: coach actions --reopen {item.id}" if item.status != "open" else ""
     verb = "reopened" if item.status == "open" else f"marked {item.status}"
-    return f"evidence {answer.on.isoformat()} {answer.note}{line}: “{item.evidence}” — {verb} by your check-in answer{undo}"
+    return f"evidence {answer.on.isoformat()} {answer.note}{line}: {item.evidence} ({verb} by your check-in answer{undo})"
 
 
 def _show_marked(item, as_json: bool) -> None:

@@ -128,7 +128,7 @@ def test_a_checkin_mark_shows_its_question_answer_note_and_line_not_marked_in_co
         ids["Set up a monthly check-in with Priya"]: "done", ids["Draft the hiring plan for Q2"]: "not yet"})
     done = _item(service, "Set up a monthly check-in with Priya")
     line = service.mark_evidence()[done.id].line
-    assert done.status_note == f"marked done by your check-in answer “done” in {saved.path}:{line} on {TODAY}"
+    assert done.status_note == f"marked done by your check-in answer in {saved.path}:{line} on {TODAY}"
     assert "in coach on" not in done.status_note
     shown = action_json(done)
     assert (shown["settled_by"], shown["settled_on"], shown["evidence_line"]) == (saved.path, TODAY.isoformat(), line)
@@ -176,3 +176,24 @@ def test_tracking_runs_once_for_callers_at_the_same_time(service, monkeypatch):
         "---\ndate: 2026-01-30\nmentor: Ade Okafor\nkind: session\n---\n# More\n\n- [ ] Write the onboarding doc\n")
     assert "Write the onboarding doc" in [a.text for a in service.actions("open")]  # a changed folder: tracked again
     assert len(calls) == 2
+
+
+def test_coach_actions_prints_the_checkin_evidence(service, monkeypatch):
+    from rich.console import Console
+
+    from coach.commands import coaching, output
+
+    flow = service.start_reflection("rolfe")
+    ids = _ids(flow)
+    saved = service.save_reflection(flow, ANSWERS, checkins={ids["Set up a monthly check-in with Priya"]: "done",
+                                                             ids["Draft the hiring plan for Q2"]: "not yet"})
+    console = Console(record=True, width=300, highlight=False, soft_wrap=True)
+    monkeypatch.setattr(output, "out", console)
+    coaching._show_actions(service.actions(), as_json=False)
+    text = console.export_text()
+    line = service.mark_evidence()[ids["Set up a monthly check-in with Priya"]].line
+    assert (f"evidence {TODAY} {saved.path}:{line}: Did you “Set up a monthly check-in with Priya”? — done "
+            f"(marked done by your check-in answer; undo: coach actions --reopen "
+            f"{ids['Set up a monthly check-in with Priya']})") in text
+    assert f"check-in: you answered “not yet” in {saved.path}:" in text
+    assert "in coach on" not in text

@@ -158,10 +158,10 @@ class CommitmentsScreen(CoachScreen):
             how += f" · progress in {note_label(None, progress[-1].path)}:{progress[-1].line}: “{progress[-1].text}”"
         checkin = getattr(item, "checkin", None)
         if getattr(item, "status_note", None):
-            said = f": “{item.evidence}”" if checkin is not None and item.evidence else ""
+            said = f": {item.evidence}" if checkin is not None and item.evidence else ""
             how = f" · {item.status_note}{said} (your notes: {item.inferred_status})"
         elif checkin is not None:  # "not yet" on one still open: the answer, the notes still decide
-            how += f" · check-in: you answered {checkin_cite(checkin)}"
+            how += f" · check-in: you answered “{checkin.answer}” in {checkin_cite(checkin)}"
         who = f" · {self.person(item.mentor)}" if item.mentor else ""
         text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{who}{how}"
         self.query_one("#commitment-detail", Static).update(plain(one_line(text, 400)))
