@@ -23,6 +23,8 @@ from coach.paths import ensure_private_dir
 
 MARKS_FILE = "commitment-marks.json"
 MARK_STATUSES = ("done", "dropped", "open")
+UNMARK = "notes"
+"""mark_commitment's status that removes the user's mark: back to what the notes say (undo of a first mark)."""
 MIN_ID_PREFIX = 4
 """An id may be shortened to a unique prefix of at least this many characters."""
 
@@ -176,14 +178,14 @@ def find_commitment(items: list[MarkedCommitment], ref: str) -> MarkedCommitment
 
 def mark_commitment(settings, items: list[MarkedCommitment], ref: str, status: str, today: date) -> MarkedCommitment:
     """Record the user's status for one commitment (atomically, in the data dir) and return it updated."""
-    if status not in MARK_STATUSES:
+    if status not in (*MARK_STATUSES, UNMARK):
         raise CoachError(f"A commitment can be marked {', '.join(MARK_STATUSES)} (got {status!r}).")
     item = find_commitment(items, ref)
     path = marks_path(settings)
     try:
         with FileLock(path.with_name(f".{MARKS_FILE}.lock"), timeout=10, mode=0o600):
             marks = load_marks(settings)
-            if status == "open" and item.inferred_status == "open":
+            if status == UNMARK or (status == "open" and item.inferred_status == "open"):
                 marks.pop(item.id, None)  # back to what the notes say: no mark needed
             else:
                 marks[item.id] = Mark(status, today, item.path, item.text)

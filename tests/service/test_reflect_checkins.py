@@ -197,3 +197,12 @@ def test_coach_actions_prints_the_checkin_evidence(service, monkeypatch):
             f"{ids['Set up a monthly check-in with Priya']})") in text
     assert f"check-in: you answered “not yet” in {saved.path}:" in text
     assert "in coach on" not in text
+
+
+def test_unmark_removes_the_mark_whatever_the_notes_say(service):
+    ref = next(a.id for a in service.actions() if a.text == "Book a skip-level with Tom")
+    assert service.mark_action(ref, "done").status == "done"
+    back = service.mark_action(ref, "notes")
+    assert back.status == "open" and back.marked_on is None
+    marks = json.loads((service.settings.data_dir / "commitment-marks.json").read_text(encoding="utf-8"))
+    assert marks["marks"] == {}

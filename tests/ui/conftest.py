@@ -193,7 +193,10 @@ class FakeService:
         self.marks.append((action_id, status))
         item = next(a for a in self.open_actions if getattr(a, "id", None) == action_id)
         item.inferred_status = getattr(item, "inferred_status", item.status)
-        item.status, item.status_note = status, f"marked {status} in coach on {TODAY}"
+        if status == "notes":  # marks.UNMARK: the mark removed, back to what the notes say
+            item.status, item.status_note, item.marked_on = item.inferred_status, None, None
+        else:
+            item.status, item.status_note, item.marked_on = status, f"marked {status} in coach on {TODAY}", TODAY
         return item
 
     def undo_marks(self, changes):
