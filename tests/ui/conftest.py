@@ -230,7 +230,8 @@ class FakeService:
             FakeItem("commitments", "Hand the design system to Joy — from 2026-03-01: still relevant?", src, 269,
                      "Hand the design system to Joy"),
             FakeItem("suggested", "How do I know the design system is drifting?", src),
-        ], more=[FakeItem("more", "Book the design offsite", src, 40)])
+        ], more=[FakeItem("more", "Book the design offsite — from 2026-03-10: still relevant?", src, 260,
+                          "Book the design offsite")])
 
     def save_agenda(self, agenda, index=True):
         if self.save_gate is not None:  # a slow disk: the test opens the gate when it has looked
