@@ -138,6 +138,7 @@ class FakeService:
         self.saved_agendas: list = []
         self.marks: list = []
         self.save_gate: threading.Event | None = None
+        self.embedding_progress: tuple[int, int] | None = None
         self.open_actions = [
             SimpleNamespace(text="Draft the senior designer job description", status="open", mentor="Rosa Delgado",
                             path="2026-11-17 rosa.md", date=date(2026, 11, 17), age_days=8, line=12, id="c-draft"),
