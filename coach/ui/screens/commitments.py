@@ -38,9 +38,11 @@ def _settled(item) -> str:
         return ""
     line = f":{item.evidence_line}" if getattr(item, "evidence_line", None) else ""
     when = getattr(item, "status_date", None)
-    how = f" · {STATUS_WORDS.get(item.status, item.status)} in {note_label(None, settled)}{line}"
+    # The keys first: at 80x24 the detail has three lines, and a long sentence must not push them out.
+    keys = " (d confirms done, o keeps it open)" if item.status == "maybe_done" else ""
+    how = f" · {STATUS_WORDS.get(item.status, item.status)}{keys} in {note_label(None, settled)}{line}"
     how += f" ({when.isoformat()})" if when else ""
-    return how + (f": “{item.evidence}”" if getattr(item, "evidence", None) else "")
+    return how + (f": “{one_line(item.evidence, 160)}”" if getattr(item, "evidence", None) else "")
 
 
 class CommitmentsScreen(CoachScreen):
@@ -160,7 +162,7 @@ class CommitmentsScreen(CoachScreen):
 
     def _show_detail(self, item) -> None:
         how = _settled(item)
-        if item.status == "maybe_done":
+        if item.status == "maybe_done" and not getattr(item, "status_path", None):
             how += " · d confirms done, o keeps it open"
         progress = getattr(item, "progress", ())
         if item.status == "open" and progress:  # the latest word on it that did not settle it
