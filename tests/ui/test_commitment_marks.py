@@ -113,6 +113,7 @@ async def test_a_checkin_mark_shows_its_question_answer_and_note_not_marked_in_c
         detail = screen.query_one("#commitment-detail", Static)
         await wait_for(pilot, lambda: "check-in" in visible_text(detail))
         shown = visible_text(detail)
-        assert f"marked done by your check-in answer in {saved.path}:" in shown
-        assert "Did you “Draft the senior designer job description”? — done" in shown
+        line = service.mark_evidence()[ref].line
+        label = saved.path.removesuffix(".md").removeprefix(f"{TODAY} ").lstrip(" -")
+        assert f"marked done by your check-in answer “done” in {TODAY} · {label}:{line} (your notes: open)" in shown
         assert "in coach on" not in shown

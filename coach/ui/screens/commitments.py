@@ -45,6 +45,15 @@ def _settled(item) -> str:
     return how + (f": “{one_line(item.evidence, 160)}”" if getattr(item, "evidence", None) else "")
 
 
+def _checkin_mark(item) -> str:
+    """'marked done by your check-in answer “done” in 2026-12-02 · reflection - Helen:17': the answer is the
+    evidence sentence (the question repeats the commitment shown just before it)."""
+    answer = item.checkin
+    line = f":{answer.line}" if answer.line else ""
+    verb = "reopened" if item.status == "open" else f"marked {item.status}"
+    return f"{verb} by your check-in answer “{answer.answer}” in {note_label(answer.on.isoformat(), answer.note)}{line}"
+
+
 class CommitmentsScreen(CoachScreen):
     """`f` cycles the filter (open → done → dropped → all); d / x / o mark the selected commitment."""
 
@@ -170,9 +179,8 @@ class CommitmentsScreen(CoachScreen):
             how += f" · progress in {note_label(None, last.path)}:{last.line} ({last.date}): “{last.text}”"
         checkin = getattr(item, "checkin", None)
         if getattr(item, "status_note", None):
-            said = f": {item.evidence}" if checkin is not None and item.evidence else ""
             notes_say = STATUS_WORDS.get(item.inferred_status, item.inferred_status)
-            how = f" · {item.status_note}{said} (your notes: {notes_say})"
+            how = f" · {_checkin_mark(item) if checkin is not None else item.status_note} (your notes: {notes_say})"
         elif checkin is not None:  # "not yet" on one still open: the answer, the notes still decide
             how += f" · check-in: you answered “{checkin.answer}” in {checkin_cite(checkin)}"
         who = f" · {self.person(item.mentor)}" if item.mentor else ""
