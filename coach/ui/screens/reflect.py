@@ -66,8 +66,10 @@ class ReflectScreen(CoachScreen):
         self.query_one("#checkin-choices").display = False
         facts = self.app.home_facts
         mentors = facts.mentors if facts else []
+        mentees = [m for m in (getattr(facts, "mentees", []) if facts else []) if m not in mentors]
         select = self.query_one("#mentor", Select)
-        select.set_options([(one_line(m, 40), m) for m in mentors])
+        select.set_options([(one_line(m, 40), m) for m in mentors] +
+                           [(one_line(f"{m} (you mentor)", 40), m) for m in mentees])
         if mentors:
             select.value = mentors[0]  # the mentor last met: reflections follow meetings
         self.start()
