@@ -23,7 +23,8 @@ async def test_home_shows_the_first_reads_progress_then_the_list(app, service):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.search_ready)
         shown = app.screen.query_one("#open-list", Static)
-        await wait_for(pilot, lambda: "320 of 941 sentences" in visible_text(shown))
+        await wait_for(pilot, lambda: "matched 320 of 941 later sentences" in visible_text(shown))
+        assert all(len(line) <= 44 for line in visible_text(shown).splitlines())  # fits the card at 80x24
         assert visible_text(shown).startswith("Reading commitments…")
         gate.set()
         await wait_for(pilot, lambda: "Draft the senior designer" in visible_text(shown))

@@ -99,8 +99,9 @@ class HomeScreen(CoachScreen):
             return
         if progress:
             done, total = progress
+            # Short lines: the card is ~44 columns wide at 80x24, and its rows do not wrap.
             self.query_one("#open-list", Static).update(
-                f"{READING}\nMatching your later notes to them: {done} of {total} sentences (the first time only).")
+                f"{READING} (the first time only)\nmatched {done} of {total} later sentences")
 
     def _show_facts(self, facts: HomeFacts) -> None:
         self.app.home_facts = facts
