@@ -21,6 +21,8 @@ class Topic:
     query: str
     lead: str
     sources: tuple[Source, ...]
+    mentor: str | None = None
+    """The mentor it belongs with (a commitment made with Kwame goes to Kwame), or None: the usual mentor."""
 
 
 def theme_sources(theme, count: int = 3) -> tuple[Source, ...]:

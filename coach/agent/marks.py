@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -21,6 +23,8 @@ from coach.paths import ensure_private_dir
 
 MARKS_FILE = "commitment-marks.json"
 MARK_STATUSES = ("done", "dropped", "open")
+UNMARK = "notes"
+"""mark_commitment's status that removes the user's mark: back to what the notes say (undo of a first mark)."""
 MIN_ID_PREFIX = 4
 """An id may be shortened to a unique prefix of at least this many characters."""
 
@@ -46,6 +50,9 @@ class MarkedCommitment(TrackedCommitment):
     marked_on: date | None = None
     inferred: TrackedCommitment | None = field(default=None, repr=False, compare=False)
     """The commitment as the notes alone have it (its status before any mark)."""
+    checkin: Any = None
+    """The reflection answer behind its mark (coach.agent.mark_evidence.Evidence), or None: a mark made by a
+    key or `coach actions --done`, or no mark. A "not yet" on an item still open is kept here too."""
 
     @property
     def inferred_status(self) -> str:
@@ -58,11 +65,25 @@ class MarkedCommitment(TrackedCommitment):
 
     @property
     def status_note(self) -> str | None:
-        """'marked done in coach on 2026-11-25' (or 'reopened in coach on …'), else None."""
+        """'marked done in coach on 2026-11-25' (or 'reopened in coach on …'); for a check-in answer, the
+        answer with its note, line and date; else None."""
         if self.marked_on is None:
             return None
         verb = "reopened" if self.status == "open" else f"marked {self.status}"
+        if self.checkin is not None:
+            return f"{verb} by your check-in answer in {checkin_cite(self.checkin)}"
         return f"{verb} in coach on {self.marked_on.isoformat()}"
+
+
+def checkin_cite(evidence) -> str:
+    """'2026-11-25 reflection.md:14 on 2026-11-25': where and when a check-in answer was given."""
+    line = f":{evidence.line}" if evidence.line else ""
+    return f"{evidence.note}{line} on {evidence.on.isoformat()}"
+
+
+def checkin_sentence(text: str, evidence) -> str:
+    """The evidence sentence of a check-in mark: the question the reflection asked and the answer."""
+    return f"Did you “{text}”? — {evidence.answer}"
 
 
 def commitment_id(path: str, text: str) -> str:
@@ -103,27 +124,42 @@ def _mark(value: object) -> Mark | None:
     return Mark(value["status"], marked_on, str(value.get("path", "")), str(value.get("text", "")))
 
 
-def apply_marks(tracked: list[TrackedCommitment], marks: dict[str, Mark], today: date) -> list[MarkedCommitment]:
-    """Each commitment with its id, and the user's mark (when there is one) in place of the inferred status."""
-    return [_marked(item, marks.get(commitment_id(item.path, item.text)), today) for item in tracked]
+def apply_marks(tracked: list[TrackedCommitment], marks: dict[str, Mark], today: date,
+                evidence: Mapping[str, Any] | None = None) -> list[MarkedCommitment]:
+    """Each commitment with its id, and the user's mark (when there is one) in place of the inferred status;
+    `evidence`: the check-in answers by id (mark_evidence.load_evidence), shown for the marks they made."""
+    found = []
+    for item in tracked:
+        ref = commitment_id(item.path, item.text)
+        found.append(_marked(item, marks.get(ref), today, (evidence or {}).get(ref)))
+    return found
 
 
-def _marked(item: TrackedCommitment, mark: Mark | None, today: date) -> MarkedCommitment:
+_ANSWERED = {"done": "done", "dropped": "dropped", "not yet": "open"}
+"""The status each check-in answer (mark_evidence.Evidence.answer) leaves a commitment in."""
+
+
+def _marked(item: TrackedCommitment, mark: Mark | None, today: date, answer=None) -> MarkedCommitment:
     item = getattr(item, "inferred", None) or item  # marking again starts from what the notes say
     base = {f.name: getattr(item, f.name) for f in fields(TrackedCommitment)}
     extra = {"id": commitment_id(item.path, item.text), "inferred": item}
-    if mark is None:
-        return MarkedCommitment(**base, **extra)
+    if mark is None:  # a "not yet" on an item still open: shown beside it, the notes still decide
+        still_open = answer is not None and answer.answer == "not yet" and item.status == "open"
+        return MarkedCommitment(**base, **extra, checkin=answer if still_open else None)
+    # The answer explains this mark only if it made it: same status, same day (a later key press replaces it).
+    answer = answer if answer is not None and _ANSWERED.get(answer.answer) == mark.status \
+        and answer.on == mark.marked_on else None
     settled = mark.status != "open"
     end = mark.marked_on if settled else today
     base |= {
         "status": mark.status,
-        "status_path": None,
+        "status_path": answer.note if answer is not None else None,
         "status_date": mark.marked_on if settled else None,
-        "evidence": None,
+        "evidence": checkin_sentence(item.text, answer) if answer is not None else None,
+        "evidence_line": answer.line if answer is not None else None,
         "age_days": max(0, (end - item.date).days),
     }
-    return MarkedCommitment(**base, **extra, marked_on=mark.marked_on)
+    return MarkedCommitment(**base, **extra, marked_on=mark.marked_on, checkin=answer)
 
 
 def find_commitment(items: list[MarkedCommitment], ref: str) -> MarkedCommitment:
@@ -142,14 +178,14 @@ def find_commitment(items: list[MarkedCommitment], ref: str) -> MarkedCommitment
 
 def mark_commitment(settings, items: list[MarkedCommitment], ref: str, status: str, today: date) -> MarkedCommitment:
     """Record the user's status for one commitment (atomically, in the data dir) and return it updated."""
-    if status not in MARK_STATUSES:
+    if status not in (*MARK_STATUSES, UNMARK):
         raise CoachError(f"A commitment can be marked {', '.join(MARK_STATUSES)} (got {status!r}).")
     item = find_commitment(items, ref)
     path = marks_path(settings)
     try:
         with FileLock(path.with_name(f".{MARKS_FILE}.lock"), timeout=10, mode=0o600):
             marks = load_marks(settings)
-            if status == "open" and item.inferred_status == "open":
+            if status == UNMARK or (status == "open" and item.inferred_status == "open"):
                 marks.pop(item.id, None)  # back to what the notes say: no mark needed
             else:
                 marks[item.id] = Mark(status, today, item.path, item.text)

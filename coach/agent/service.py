@@ -28,6 +28,8 @@ class CoachService:
         self._chat_model = chat_model
         self._today = today
         self._principles = None
+        self.embedding_progress: tuple[int, int] | None = None
+        """(done, total) while a first read embeds many sentences (coach.agent.embed_cache), else None."""
 
     @property
     def today(self) -> date:

@@ -1,9 +1,18 @@
-"""`coach actions`: the commitments in the notes, tracked across sessions, for the service facade."""
+"""`coach actions`: the commitments in the notes, tracked across sessions, for the service facade.
+
+Tracking embeds every later sentence once per data folder (then the embedding cache answers), and Home,
+Commitments, Prepare, Reflect and Growth each ask for it: one service computes it once per version of the
+notes, and a second caller while it runs waits for that result rather than embedding the same sentences
+again beside it (two such reads on two cores made the app's first Home ~3x slower)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from coach.agent.actions import NOT_CLOSED, STATUSES, TrackedCommitment, track_commitments
 from coach.agent.embed_cache import cached_embed
+from coach.agent.mark_evidence import load_evidence
 from coach.agent.marks import MarkedCommitment, apply_marks, load_marks
 from coach.agent.writer import is_generated
 from coach.errors import CoachError
@@ -24,10 +33,32 @@ def tracked_actions(
     if status is not None and status not in STATUSES:
         raise CoachError(f"status must be one of {', '.join(STATUSES)} (got {status!r}).")
     notes = trackable(service.notes() if notes is None else notes)
-    inferred = track_commitments(notes, service.today, cached_embed(service))
-    tracked = apply_marks(inferred, load_marks(service.settings), service.today)
+    inferred = _inferred(service, notes)
+    tracked = apply_marks(inferred, load_marks(service.settings), service.today, load_evidence(service.settings))
     wanted = NOT_CLOSED if status == "open" else {status}
     return [t for t in tracked if status is None or t.status in wanted]
+
+
+MEMO_SIZE = 4
+"""Versions of the notes whose tracking a service keeps (all notes, and a period or two for Growth)."""
+_GUARD = threading.Lock()
+
+
+def _inferred(service, notes: list[Note]) -> list[TrackedCommitment]:
+    """track_commitments over these notes as of today, computed once per service and version of the notes."""
+    with _GUARD:  # one lock and memo per service, made on first use (fakes and old services have none)
+        memo = service.__dict__.setdefault("_tracking_memo", (threading.Lock(), OrderedDict()))
+    lock, found = memo
+    key = (service.today, tuple((n.path, n.sha256, hash(n.body), n.date, n.mentor, n.kind, n.role) for n in notes))
+    with lock:
+        if key in found:
+            found.move_to_end(key)
+            return found[key]
+        result = track_commitments(notes, service.today, cached_embed(service))
+        found[key] = result
+        while len(found) > MEMO_SIZE:
+            found.popitem(last=False)
+        return result
 
 
 def action_json(item: TrackedCommitment) -> dict:
@@ -49,4 +80,5 @@ def action_json(item: TrackedCommitment) -> dict:
         "progress": [p.to_json() for p in item.progress],
         "status_source": getattr(item, "status_source", "notes"),
         "marked_on": item.marked_on.isoformat() if getattr(item, "marked_on", None) else None,
+        "checkin": item.checkin.to_json() if getattr(item, "checkin", None) is not None else None,
     }

@@ -259,10 +259,13 @@ def _show_actions(items, as_json: bool) -> None:
         owner = "" if item.owner == "me" else f" [{item.owner}]"
         status = labels.get(item.status, item.status)
         out.print(plain(f"{status:8} ", colours.get(item.status, "")) + plain(f"{item.text}{owner}"))
-        mark = f" · {item.status_note}" if getattr(item, "status_note", None) else ""
+        checkin = getattr(item, "checkin", None)
+        mark = f" · {item.status_note}" if getattr(item, "status_note", None) and checkin is None else ""
         where = f"{item.date.isoformat()} {item.path} · {item.age_days} days{mark}"
         out.print(plain(f"         {where} · id {getattr(item, 'id', '')}", "dim"))
-        if item.evidence and not getattr(item, "status_note", None):
+        if checkin is not None:  # a reflection's check-in answer: its question and answer, note, line, day
+            out.print(plain(f"         {_checkin_line(item)}", "dim"))
+        elif item.evidence and not getattr(item, "status_note", None):
             confirm = " (confirm: --done ID, or --reopen ID)" if item.status == "maybe_done" else ""
             line = f":{item.evidence_line}" if item.evidence_line else ""
             out.print(plain(f"         evidence {item.status_date} {item.status_path}{line}: “{item.evidence}”{confirm}",
@@ -270,6 +273,19 @@ def _show_actions(items, as_json: bool) -> None:
         if item.status == "open" and item.progress:  # the latest word on it that did not settle it
             last = item.progress[-1]
             out.print(plain(f"         progress {last.date} {last.path}:{last.line}: “{last.text}”", "dim"))
+
+
+def _checkin_line(item) -> str:
+    """The evidence of a check-in answer under a commitment: 'evidence DATE NOTE:LINE: Did you “…”? — done (…)'."""
+    from coach.agent.marks import checkin_cite
+
+    answer = item.checkin
+    if getattr(item, "marked_on", None) is None:  # "not yet" on an item still open: no mark, only the answer
+        return f"check-in: you answered “{answer.answer}” in {checkin_cite(answer)}"
+    line = f":{answer.line}" if answer.line else ""
+    undo = f"; undo: coach actions --reopen {item.id}" if item.status != "open" else ""
+    verb = "reopened" if item.status == "open" else f"marked {item.status}"
+    return f"evidence {answer.on.isoformat()} {answer.note}{line}: {item.evidence} ({verb} by your check-in answer{undo})"
 
 
 def _show_marked(item, as_json: bool) -> None:

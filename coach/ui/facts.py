@@ -15,19 +15,38 @@ class HomeFacts:
     last_reflection: object | None = None
     recent: list = field(default_factory=list)
     mentors: list[str] = field(default_factory=list)
-    """Mentors, most recently met first."""
+    """The user's mentors, one name per person however the notes spell them, most recently met first."""
+    mentees: list[str] = field(default_factory=list)
+    """People the user mentors (notes with `role: mentor`), most recently met first."""
 
 
 def home_facts(notes: list, recent: int = 30) -> HomeFacts:
     """Facts from a list of Note objects (any order)."""
     ordered = sorted(notes, key=lambda n: (n.date, n.path), reverse=True)
+    mentors, mentees = _people(ordered)
     return HomeFacts(
         total=len(ordered),
         last_session=next((n for n in ordered if n.kind == "session"), None),
         last_reflection=next((n for n in ordered if n.kind == "reflection"), None),
         recent=ordered[:recent],
-        mentors=list(dict.fromkeys(n.mentor for n in ordered if n.mentor)),
+        mentors=mentors,
+        mentees=mentees,
     )
+
+
+def _people(ordered: list) -> tuple[list[str], list[str]]:
+    """(mentors, mentees), newest first: "Kwame" and "Kwame Asante" are one mentor; someone met once (a
+    parent) is neither; without two notes with anyone, every name in the notes is offered as written."""
+    from coach.agent.people import people_of
+
+    people = people_of(ordered)
+    met = list(dict.fromkeys(people.person_of(n.mentor) for n in ordered if n.mentor))
+    mentored = {people.person_of(n.mentor) for n in ordered if n.mentor and n.role == "mentor"}
+    mentors = [name for name in met if name in people.mentors]
+    mentees = [name for name in met if name in mentored and name not in mentors]
+    if not mentors and not mentees:
+        return met, []
+    return mentors, mentees
 
 
 def days_since(day: date, today: date) -> str:

@@ -20,9 +20,11 @@ class Glance:
 
 def pick_open(items: list, since: date | None, rows: int) -> Glance:
     """Fill `rows` lines: a heading and the commitments dated on or after `since` (the last session),
-    newest first; a heading and the longest-open others; one line saying how many more there are."""
+    newest first; a heading and the longest-open others (yours before other people's promises); one line
+    saying how many more there are."""
     recent = sorted((i for i in items if since is not None and i.date >= since), key=lambda i: i.date, reverse=True)
-    oldest = sorted((i for i in items if i not in recent), key=lambda i: -i.age_days)
+    # Your own first: another person's promise ("Kwame: …") is not yours to do, so it waits behind yours.
+    oldest = sorted((i for i in items if i not in recent), key=lambda i: (not _mine(i), -i.age_days))
     headings = int(bool(recent)) + int(bool(recent) and bool(oldest))
     room = rows - headings
     if len(items) > room:
@@ -31,6 +33,10 @@ def pick_open(items: list, since: date | None, rows: int) -> Glance:
     take_oldest = min(len(oldest), room - take_recent)
     shown = take_recent + take_oldest
     return Glance(recent[:take_recent], oldest[:take_oldest], len(items) - shown)
+
+
+def _mine(item) -> bool:
+    return getattr(item, "owner", "me") in (None, "", "me")
 
 
 def owned_text(item) -> str:

@@ -113,6 +113,8 @@ KEYS: tuple[Key, ...] = (
         needs="preview"),
     Key("reflect", "ctrl+l", "focus_main", "Answer", "back to the answer box", footer=False),
     # -- prepare ----------------------------------------------------------------------------------
+    Key("prepare", "m", "next_mentor", "Mentor", "the agenda for your next mentor (or someone you mentor)",
+        "Agenda: next mentor", needs="agenda"),
     Key("prepare", "j", "cursor(1)", "Down", "next / previous item (arrows work too)", footer=False,
         needs="agenda", display="j/k"),
     Key("prepare", "k", "cursor(-1)", "Up", footer=False, needs="agenda", listed=False),
@@ -125,8 +127,8 @@ KEYS: tuple[Key, ...] = (
     Key("prepare", "ctrl+s", "save", "Save", "save the agenda as a note", "Save the agenda as a note",
         footer=False),
     Key("prepare", "w", "export", "Export", "write it to a Markdown file in the data folder", "Export the agenda",
-        needs="agenda"),
-    Key("prepare", "y", "copy", "Copy", "copy it as Markdown", "Copy the agenda", needs="agenda"),
+        needs="agenda", footer=False),
+    Key("prepare", "y", "copy", "Copy", "copy it as Markdown", "Copy the agenda", needs="agenda", footer=False),
     Key("prepare", "f", "full_list", "Full list", "every open item, or the ranked agenda again",
         "Agenda: full list", needs="agenda"),
     # -- commitments ------------------------------------------------------------------------------

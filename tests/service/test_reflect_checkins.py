@@ -113,3 +113,96 @@ def test_undo_puts_the_marks_back(service):
 def test_an_unknown_checkin_id_is_refused(service):
     with pytest.raises(CoachError, match="No single check-in"):
         service.save_reflection(service.start_reflection("rolfe"), ANSWERS, checkins={"zzzzzz": "done"})
+
+
+def _item(service, text: str):
+    return next(a for a in service.actions() if a.text == text)
+
+
+def test_a_checkin_mark_shows_its_question_answer_note_and_line_not_marked_in_coach(service, folder):
+    from coach.agent.tracking import action_json
+
+    flow = service.start_reflection("rolfe")
+    ids = _ids(flow)
+    saved = service.save_reflection(flow, ANSWERS, checkins={
+        ids["Set up a monthly check-in with Priya"]: "done", ids["Draft the hiring plan for Q2"]: "not yet"})
+    done = _item(service, "Set up a monthly check-in with Priya")
+    line = service.mark_evidence()[done.id].line
+    assert done.status_note == f"marked done by your check-in answer in {saved.path}:{line} on {TODAY}"
+    assert "in coach on" not in done.status_note
+    shown = action_json(done)
+    assert (shown["settled_by"], shown["settled_on"], shown["evidence_line"]) == (saved.path, TODAY.isoformat(), line)
+    assert shown["evidence"] == "Did you “Set up a monthly check-in with Priya”? — done"
+    assert shown["checkin"] == {"note": saved.path, "line": line, "answer": "done", "on": TODAY.isoformat()}
+    assert shown["status_source"] == "coach"
+    waiting = action_json(_item(service, "Draft the hiring plan for Q2"))  # no mark: the answer beside it
+    assert waiting["status"] == "open" and waiting["checkin"]["answer"] == "not yet"
+    assert waiting["status_source"] == "notes" and waiting["settled_by"] is None
+
+
+def test_a_later_mark_by_key_replaces_the_checkin_as_the_explanation(service):
+    flow = service.start_reflection("rolfe")
+    ref = _ids(flow)["Set up a monthly check-in with Priya"]
+    service.save_reflection(flow, ANSWERS, checkins={ref: "done"})
+    reopened = service.mark_action(ref, "dropped")
+    assert reopened.checkin is None
+    again = _item(service, "Set up a monthly check-in with Priya")
+    assert again.checkin is None and again.evidence is None
+    assert again.status_note == f"marked dropped in coach on {TODAY}"
+
+
+def test_tracking_runs_once_for_callers_at_the_same_time(service, monkeypatch):
+    import threading
+
+    from coach.agent import tracking
+
+    calls = []
+    real = tracking.track_commitments
+
+    def slow(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(tracking, "track_commitments", slow)
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(service.actions("open"))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(calls) == 1 and len(results) == 3
+    assert all([a.text for a in r] == [a.text for a in results[0]] for r in results)
+    (service.settings.notes_dir / "2026-01-30 later.md").write_text(
+        "---\ndate: 2026-01-30\nmentor: Ade Okafor\nkind: session\n---\n# More\n\n- [ ] Write the onboarding doc\n")
+    assert "Write the onboarding doc" in [a.text for a in service.actions("open")]  # a changed folder: tracked again
+    assert len(calls) == 2
+
+
+def test_coach_actions_prints_the_checkin_evidence(service, monkeypatch):
+    from rich.console import Console
+
+    from coach.commands import coaching, output
+
+    flow = service.start_reflection("rolfe")
+    ids = _ids(flow)
+    saved = service.save_reflection(flow, ANSWERS, checkins={ids["Set up a monthly check-in with Priya"]: "done",
+                                                             ids["Draft the hiring plan for Q2"]: "not yet"})
+    console = Console(record=True, width=300, highlight=False, soft_wrap=True)
+    monkeypatch.setattr(output, "out", console)
+    coaching._show_actions(service.actions(), as_json=False)
+    text = console.export_text()
+    line = service.mark_evidence()[ids["Set up a monthly check-in with Priya"]].line
+    assert (f"evidence {TODAY} {saved.path}:{line}: Did you “Set up a monthly check-in with Priya”? — done "
+            f"(marked done by your check-in answer; undo: coach actions --reopen "
+            f"{ids['Set up a monthly check-in with Priya']})") in text
+    assert f"check-in: you answered “not yet” in {saved.path}:" in text
+    assert "in coach on" not in text
+
+
+def test_unmark_removes_the_mark_whatever_the_notes_say(service):
+    ref = next(a.id for a in service.actions() if a.text == "Book a skip-level with Tom")
+    assert service.mark_action(ref, "done").status == "done"
+    back = service.mark_action(ref, "notes")
+    assert back.status == "open" and back.marked_on is None
+    marks = json.loads((service.settings.data_dir / "commitment-marks.json").read_text(encoding="utf-8"))
+    assert marks["marks"] == {}

@@ -138,6 +138,7 @@ class FakeService:
         self.saved_agendas: list = []
         self.marks: list = []
         self.save_gate: threading.Event | None = None
+        self.embedding_progress: tuple[int, int] | None = None
         self.open_actions = [
             SimpleNamespace(text="Draft the senior designer job description", status="open", mentor="Rosa Delgado",
                             path="2026-11-17 rosa.md", date=date(2026, 11, 17), age_days=8, line=12, id="c-draft"),
@@ -193,7 +194,10 @@ class FakeService:
         self.marks.append((action_id, status))
         item = next(a for a in self.open_actions if getattr(a, "id", None) == action_id)
         item.inferred_status = getattr(item, "inferred_status", item.status)
-        item.status, item.status_note = status, f"marked {status} in coach on {TODAY}"
+        if status == "notes":  # marks.UNMARK: the mark removed, back to what the notes say
+            item.status, item.status_note, item.marked_on = item.inferred_status, None, None
+        else:
+            item.status, item.status_note, item.marked_on = status, f"marked {status} in coach on {TODAY}", TODAY
         return item
 
     def undo_marks(self, changes):
@@ -227,7 +231,8 @@ class FakeService:
             FakeItem("commitments", "Hand the design system to Joy — from 2026-03-01: still relevant?", src, 269,
                      "Hand the design system to Joy"),
             FakeItem("suggested", "How do I know the design system is drifting?", src),
-        ], more=[FakeItem("more", "Book the design offsite", src, 40)])
+        ], more=[FakeItem("more", "Book the design offsite — from 2026-03-10: still relevant?", src, 260,
+                          "Book the design offsite")])
 
     def save_agenda(self, agenda, index=True):
         if self.save_gate is not None:  # a slow disk: the test opens the gate when it has looked

@@ -94,3 +94,26 @@ async def test_reopen_removes_the_mark_and_the_row_returns_to_open(marked_app):
         await wait_for(pilot, lambda: sorted(_statuses(table).values()) == ["▢ open", "▢ open"])
         await pilot.press("o")
         await wait_for(pilot, lambda: any("Already open" in n.message for n in notifications(app)))
+
+
+async def test_a_checkin_mark_shows_its_question_answer_and_note_not_marked_in_coach(marked_app):
+    app, _, _ = marked_app
+    service = app.service
+    flow = service.start_reflection("rolfe")
+    ref = next(c.id for c in flow.checkins if c.text.startswith("Draft the senior"))
+    saved = service.save_reflection(flow, ["We met.", "", ""], checkins={ref: "done"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.index_state.search_ready, timeout=60)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
+        screen, table = app.screen, app.screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1, timeout=20)  # the open one; f, f: done
+        await pilot.press("f")
+        await wait_for(pilot, lambda: table.row_count == 1 and "senior" in str(table.get_row_at(0)[2]))
+        detail = screen.query_one("#commitment-detail", Static)
+        await wait_for(pilot, lambda: "check-in" in visible_text(detail))
+        shown = visible_text(detail)
+        line = service.mark_evidence()[ref].line
+        label = saved.path.removesuffix(".md").removeprefix(f"{TODAY} ").lstrip(" -")
+        assert f"marked done by your check-in answer “done” in {TODAY} · {label}:{line} (your notes: open)" in shown
+        assert "in coach on" not in shown

@@ -56,3 +56,11 @@ def test_another_persons_promise_is_shown_behind_their_name():
 
     assert owned_text(SimpleNamespace(text="Send the marking policy", owner="Kwame")) == "Kwame: Send the marking policy"
     assert owned_text(SimpleNamespace(text="Book the course", owner="me")) == "Book the course"
+
+
+def test_other_peoples_promises_wait_behind_your_own():
+    theirs = _item("Put 10C2 on the on-call list", "2025-01-08")
+    theirs.owner = "Kwame"
+    mine = [_item(f"mine {k}", "2025-06-01") for k in range(3)]
+    glance = pick_open([theirs, *mine], since=None, rows=10)
+    assert [i.text for i in glance.oldest] == ["mine 0", "mine 1", "mine 2", "Put 10C2 on the on-call list"]

@@ -32,3 +32,21 @@ async def test_home_lists_the_few_that_matter_and_points_to_the_rest(app, servic
         assert "Open commitments (9)" in str(app.screen.query_one("#open-card").border_title)
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
+
+
+def test_home_facts_name_each_mentor_once_and_mentees_apart():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from coach.ui.facts import home_facts
+
+    def note(day, mentor, role=None):
+        return SimpleNamespace(date=date.fromisoformat(day), path=f"{day}.md", mentor=mentor, kind="session",
+                               role=role, title="t", body="")
+
+    notes = [note("2026-01-01", "Kwame Asante"), note("2026-02-01", "Kwame"), note("2026-03-01", "Helen O-S"),
+             note("2026-03-15", "Dr Helen Okonkwo-Shaw"), note("2026-04-01", "Josh", "mentor"),
+             note("2026-04-02", "Josh", "mentor"), note("2026-04-03", "Mrs Dobson")]
+    facts = home_facts(notes)
+    assert [m.split()[-1] for m in facts.mentors] == ["Okonkwo-Shaw", "Asante"]  # newest first, one name each
+    assert facts.mentees == ["Josh"]  # a parent met once is neither

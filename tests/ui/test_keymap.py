@@ -55,7 +55,7 @@ async def test_data_keys_act_only_when_their_list_has_focus_and_undo(app, servic
         toast = notifications(app)[-1]
         assert "u undoes" in toast.message
         await pilot.press("u")
-        await wait_for(pilot, lambda: service.marks[-1] == ("c-draft", "open"))
+        await wait_for(pilot, lambda: service.marks[-1] == ("c-draft", "notes"))  # the mark removed
         assert len(service.marks) == 2
 
 

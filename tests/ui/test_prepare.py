@@ -132,13 +132,29 @@ async def test_rows_show_the_commitment_in_its_own_words_with_the_age_beside_it(
         assert saved[:2] == ["Draft the senior designer job description", "Hand the design system to Joy"]
 
 
+async def test_m_drafts_the_agenda_for_the_next_mentor(app, service):
+    asked = []
+    real = service.agenda
+    service.agenda = lambda mentor=None: asked.append(mentor) or real(mentor)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        people = list(screen.people)
+        assert len(people) == 2 and len(set(people)) == 2  # one entry per person, however spelled
+        await pilot.press("m")
+        await wait_for(pilot, lambda: asked[-1] == people[1])
+        await pilot.press("m")
+        await wait_for(pilot, lambda: asked[-1] == people[0])
+
+
 async def test_the_full_list_is_one_key_away(app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(app, pilot)
         assert "f full list (+1)" in visible_text(screen.query_one("#prepare-status", Static))
         await pilot.press("f")
         await wait_for(pilot, lambda: len(screen.query_one("#agenda", ListView).children) == 4)
-        assert _texts(screen)[-1] == "Book the design offsite"
+        assert _texts(screen)[-1] == "Book the design offsite"  # its own words: the age is beside it, once
+        row = visible_text(screen.query_one("#agenda", ListView).children[-1].query_one(Static))
+        assert row.count("still relevant?") == 1 and "260 days · still relevant?" in row
         await pilot.press("f")
         await wait_for(pilot, lambda: len(screen.query_one("#agenda", ListView).children) == 3)
         assert "Book the design offsite" not in _texts(screen)

@@ -141,3 +141,30 @@ async def test_checkins_ask_each_commitment_with_choices_then_record_and_undo(ap
         await pilot.press("u")
         await wait_for(pilot, lambda: service.undone_marks)
         assert [c.id for c in service.undone_marks[-1]] == ["c-draft"]
+
+
+async def test_typed_words_at_a_checkin_are_refused_never_chosen_and_never_leave(app, service):
+    _with_checkins(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.home_facts is not None)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReflectScreen")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.phase == "checkin")
+        # h, a, n, d would be other keys (home, ask) or read as a choice (n = not yet, d = done): all refused,
+        # and the enter that ends the typed words records nothing.
+        await pilot.press(*"haven't done it yet", "enter")
+        await pilot.pause(0.1)
+        assert app.screen is screen and screen.phase == "checkin" and screen.checkin_step == 0
+        assert screen.checkin_answers == {}
+        refusals = [n for n in notifications(app) if n.title == "Not an answer"]
+        assert refusals and len(refusals) <= 2  # one for the words, one for the enter: not one per letter
+        assert "choose done, not yet, dropped or skip with ↑↓, then enter" in refusals[0].message
+        assert "Typed words are not read here" in visible_text(screen.query_one("#reflect-hint", Static))
+        await pilot.press("down", "enter")  # a choice made with the arrows: not yet
+        assert screen.checkin_step == 1 and screen.checkin_answers == {"c-draft": "not_yet"}
+        await pilot.press("enter")  # nothing typed at this one: enter records the highlighted "done"
+        assert screen.phase == "asking"
+        await pilot.press(*"hi")  # the answer box takes letters as before
+        assert screen.query_one("#answer").text.endswith("hi") and app.screen is screen
+    assert service.saved_checkins == []  # nothing written

@@ -3,6 +3,7 @@ note and one principle file from the principles library (matched by meaning, as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.agent.agenda_suggest import Topic
@@ -25,11 +26,13 @@ class NextStep:
                 "sources": [s.to_json() for s in self.sources]}
 
 
-def open_topics(longest_open: list) -> list[Topic]:
-    """Commitments open longest: the step may be finishing, shrinking or dropping one."""
+def open_topics(longest_open: list, mentor_of: Callable[[str | None], str | None] = lambda _: None) -> list[Topic]:
+    """Commitments open longest: the step may be finishing, shrinking or dropping one. `mentor_of` names the
+    mentor a commitment's note is with (None for your own notes, or someone who is not your mentor), so a
+    promise made to one mentor is never framed as something to take to the other."""
     return [Topic(f"{t.text}. A commitment I made and have not done yet.",
                   f"{quoted(short(t.text, 90))} has been open {t.age_days} days",
-                  (Source(t.path, t.date.isoformat()),)) for t, _ in longest_open]
+                  (Source(t.path, t.date.isoformat()),), mentor_of(t.mentor)) for t, _ in longest_open]
 
 
 def theme_topics(themes: list, moved: set[str]) -> list[Topic]:
@@ -58,7 +61,10 @@ def next_steps(library: PrinciplesLibrary, mentor: str | None, growth: list[Topi
                themes: list[Topic], limit: int = MAX_STEPS) -> list[NextStep]:
     """Up to `limit` steps, each from a different principle: the one closest in meaning to the topic."""
     topics = [t for t in _interleave(growth, stuck, themes) if t.sources][:limit]
-    who = first_name(mentor) if mentor else "your mentor"
-    return [NextStep(f"{topic.lead}. Something to take to {who}: {quoted(question)}", question, principle.title,
+    def who(topic: Topic) -> str:
+        name = topic.mentor or mentor
+        return first_name(name) if name else "your mentor"
+
+    return [NextStep(f"{topic.lead}. Something to take to {who(topic)}: {quoted(question)}", question, principle.title,
                      topic.sources + (Source(principle.path, None, "knowledge"),))
             for topic, (principle, question) in zip(topics, library.match([t.query for t in topics]))]

@@ -106,6 +106,11 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
     progress.mentoring = notes_with_role(notes, "mentor", since)
     progress.months = timeline(notes, tracked, since, today)
     moved = {p.theme for p in progress.pairs}
+
+    def mentor_of(spelling: str | None) -> str | None:
+        person = people.person_of(spelling)
+        return person if person in people.mentors else None
+
     progress.steps = next_steps(service.principles, mentor, growth_topics(progress.pairs),
-                                open_topics(progress.promises.longest_open), theme_topics(themes, moved))
+                                open_topics(progress.promises.longest_open, mentor_of), theme_topics(themes, moved))
     return progress

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from coach.agent.marks import UNMARK, checkin_cite
 from coach.ui import keymap
 from coach.ui.facts import age
 from coach.ui.glance import owned_text
@@ -16,6 +17,7 @@ from coach.ui.screens.base import CoachScreen
 
 FILTERS = ("open", "done", "dropped", None)
 MARKS = {"open": "▢ open", "maybe_done": "? maybe done", "done": "✓ done", "dropped": "✗ dropped"}
+STATUS_WORDS = {"maybe_done": "maybe done"}
 SHOWN_AS = {"open": ("open", "maybe_done")}
 """The open filter also shows "maybe done" items: they are not closed until the user confirms (d)."""
 FIXED_WIDTH = 9 + 10 + 2 * 5 + 2
@@ -28,6 +30,29 @@ def _people(service):
         return service.engine.searcher.people()
     except Exception:
         return None
+
+def _settled(item) -> str:
+    """' · done in NOTE:LINE (DATE): “the sentence”': every automatic change with its evidence."""
+    settled = getattr(item, "status_path", None)
+    if not settled:
+        return ""
+    line = f":{item.evidence_line}" if getattr(item, "evidence_line", None) else ""
+    when = getattr(item, "status_date", None)
+    # The keys first: at 80x24 the detail has three lines, and a long sentence must not push them out.
+    keys = " (d confirms done, o keeps it open)" if item.status == "maybe_done" else ""
+    how = f" · {STATUS_WORDS.get(item.status, item.status)}{keys} in {note_label(None, settled)}{line}"
+    how += f" ({when.isoformat()})" if when else ""
+    return how + (f": “{one_line(item.evidence, 160)}”" if getattr(item, "evidence", None) else "")
+
+
+def _checkin_mark(item) -> str:
+    """'marked done by your check-in answer “done” in 2026-12-02 · reflection - Helen:17': the answer is the
+    evidence sentence (the question repeats the commitment shown just before it)."""
+    answer = item.checkin
+    line = f":{answer.line}" if answer.line else ""
+    verb = "reopened" if item.status == "open" else f"marked {item.status}"
+    return f"{verb} by your check-in answer “{answer.answer}” in {note_label(answer.on.isoformat(), answer.note)}{line}"
+
 
 class CommitmentsScreen(CoachScreen):
     """`f` cycles the filter (open → done → dropped → all); d / x / o mark the selected commitment."""
@@ -145,18 +170,19 @@ class CommitmentsScreen(CoachScreen):
         self._show_detail(item)
 
     def _show_detail(self, item) -> None:
-        settled = getattr(item, "status_path", None)
-        how = f" · {item.status} in {note_label(None, settled)}" if settled else ""
-        if settled and getattr(item, "evidence", None):  # every automatic change shows its evidence
-            line = f":{item.evidence_line}" if getattr(item, "evidence_line", None) else ""
-            how += f"{line}: “{item.evidence}”"
-        if item.status == "maybe_done":
+        how = _settled(item)
+        if item.status == "maybe_done" and not getattr(item, "status_path", None):
             how += " · d confirms done, o keeps it open"
         progress = getattr(item, "progress", ())
         if item.status == "open" and progress:  # the latest word on it that did not settle it
-            how += f" · progress in {note_label(None, progress[-1].path)}:{progress[-1].line}: “{progress[-1].text}”"
+            last = progress[-1]
+            how += f" · progress in {note_label(None, last.path)}:{last.line} ({last.date}): “{last.text}”"
+        checkin = getattr(item, "checkin", None)
         if getattr(item, "status_note", None):
-            how = f" · {item.status_note} (your notes: {item.inferred_status})"
+            notes_say = STATUS_WORDS.get(item.inferred_status, item.inferred_status)
+            how = f" · {_checkin_mark(item) if checkin is not None else item.status_note} (your notes: {notes_say})"
+        elif checkin is not None:  # "not yet" on one still open: the answer, the notes still decide
+            how += f" · check-in: you answered “{checkin.answer}” in {checkin_cite(checkin)}"
         who = f" · {self.person(item.mentor)}" if item.mentor else ""
         text = f"{item.text} — {note_label(item.date.isoformat(), item.path)}{who}{how}"
         self.query_one("#commitment-detail", Static).update(plain(one_line(text, 400)))
@@ -188,7 +214,8 @@ class CommitmentsScreen(CoachScreen):
     def _mark(self, item, status: str, *, undo: bool = False) -> None:
         service = self.app.service
         items = list(self.items)  # already tracked: marking need not track them all again
-        before = item.status
+        # Undo puts back the mark it had, or none: a "maybe done" read from the notes is not a mark to make.
+        before = item.status if getattr(item, "marked_on", None) is not None else UNMARK
         self.run_job(lambda: service.mark_action(item.id, status, among=items),
                      lambda marked: self._marked(marked, None if undo else before), group="mark")
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -18,6 +19,7 @@ from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.index_status import IndexStatus
 
 ACTIONS = (("reflect", "Reflect", "r"), ("prepare", "Prepare", "p"), ("search", "Search / ask", "/"))
+READING = "Reading commitments…"
 OPEN_ROWS = 10
 """Lines inside the open-commitments card (#home-cards is 12 high): enough to see, few enough to read."""
 
@@ -32,6 +34,7 @@ class HomeScreen(CoachScreen):
 
     open_items: list | None = None
     """The open commitments last read (shown again once the last session is known)."""
+    _reading_timer: Timer | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="home-cards"):
@@ -74,11 +77,31 @@ class HomeScreen(CoachScreen):
         # Commitments need the embedding model: wait for the start-up sync to load it (reload runs again then).
         if self.app.index_state.search_ready:
             if self.open_items is None:
-                self.query_one("#open-list", Static).update("Reading commitments…")
+                self.query_one("#open-list", Static).update(READING)
+                self._watch_reading()
             self.run_job(lambda: service.actions("open"), self._show_open, group="actions",
                          failed=self._actions_failed)
         elif self.app.index_state.phase != "failed":
             self.query_one("#open-list", Static).update("Commitments appear once the index is ready…")
+
+    def _watch_reading(self) -> None:
+        """While the first read of these notes embeds their sentences (once per data folder, then cached),
+        say how far it has got rather than a bare "Reading…" for half a minute."""
+        if self._reading_timer is None:
+            self._reading_timer = self.set_interval(0.5, self._show_reading)
+
+    def _show_reading(self) -> None:
+        progress = getattr(self.app.service, "embedding_progress", None)
+        if self.open_items is not None:
+            if self._reading_timer is not None:
+                self._reading_timer.stop()
+                self._reading_timer = None
+            return
+        if progress:
+            done, total = progress
+            # Short lines: the card is ~44 columns wide at 80x24, and its rows do not wrap.
+            self.query_one("#open-list", Static).update(
+                f"{READING} (the first time only)\nmatched {done} of {total} later sentences")
 
     def _show_facts(self, facts: HomeFacts) -> None:
         self.app.home_facts = facts

@@ -41,6 +41,10 @@ class PrepareScreen(CoachScreen):
         self.edited = False
         """Edits since the draft or the last save (showing the full list is not an edit)."""
         self.showing_full = False
+        self.more: list = []
+        """The rest of the full list (f), each commitment in its own words."""
+        self.people: list[str] = []
+        """The mentors (then the people you mentor) in the box, in its order."""
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="prepare-head"):
@@ -54,11 +58,24 @@ class PrepareScreen(CoachScreen):
         self.query_one("#item-editor").display = False
         facts = self.app.home_facts
         mentors = facts.mentors if facts else []
+        mentees = [m for m in (getattr(facts, "mentees", []) if facts else []) if m not in mentors]
         select = self.query_one("#mentor-select", Select)
-        select.set_options([(one_line(m, 40), m) for m in mentors])
-        if mentors:
-            select.value = mentors[0]
+        self.people = mentors + mentees
+        select.set_options([(one_line(m, 40), m) for m in mentors] +
+                           [(one_line(f"{m} (you mentor)", 40), m) for m in mentees])
+        if mentors or mentees:
+            select.value = (mentors or mentees)[0]
         self.draft()
+
+    def action_next_mentor(self) -> None:
+        """The agenda for the next person in the box (one key: a mentee with two mentors sees both)."""
+        select = self.query_one("#mentor-select", Select)
+        values = self.people
+        if len(values) < 2:
+            self.notify("Your notes name one mentor: there is no other agenda to draft.", markup=False)
+            return
+        current = values.index(select.value) if select.value in values else -1
+        select.value = values[(current + 1) % len(values)]  # Select.Changed drafts it
 
     def focus_main(self) -> None:
         self.query_one("#agenda", ListView).focus()
@@ -78,6 +95,7 @@ class PrepareScreen(CoachScreen):
     async def _drafted(self, agenda) -> None:
         self.agenda = agenda
         self.items = ed.in_own_words(agenda.items)
+        self.more = ed.in_own_words(getattr(agenda, "more", []))  # the age beside them, not in their text
         self.saved, self.edited = None, False
         self.showing_full = False
         await self.render_items(0)
@@ -120,7 +138,7 @@ class PrepareScreen(CoachScreen):
         """Show every open item (the full list), or the ranked agenda again; edits to the rest are kept."""
         if self.agenda is None:
             return
-        more = list(getattr(self.agenda, "more", []))
+        more = self.more
         if self.showing_full:
             self.items = [item for item in self.items if not any(item is m for m in more)]
         else:

@@ -19,9 +19,10 @@ from coach.ui.reflection import FRAMEWORKS, preview_markdown, saved_title
 from coach.ui.safe import clean, note_label, one_line, plain
 from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.answer_area import AnswerArea
+from coach.ui.widgets.checkin_choices import REFUSED, CheckinChoices
 
 CHECKIN_CHOICES = (("done", "done"), ("not_yet", "not yet"), ("dropped", "dropped"), ("skip", "skip — don't say"))
-CHECKIN_HINT = "enter choose · ↑↓ move · ctrl+b previous · esc leave"
+CHECKIN_HINT = "↑↓ choose · enter records it · ctrl+b previous · esc leave"
 
 
 class ReflectScreen(CoachScreen):
@@ -52,7 +53,7 @@ class ReflectScreen(CoachScreen):
             with Vertical(id="question-pane"):
                 yield Static("Gathering what your notes say…", id="stage", markup=False)
                 yield Static("", id="question", markup=False)
-                yield OptionList(*(Option(label, id=key) for key, label in CHECKIN_CHOICES), id="checkin-choices")
+                yield CheckinChoices(*(Option(label, id=key) for key, label in CHECKIN_CHOICES), id="checkin-choices")
                 yield AnswerArea(id="answer")
             yield VerticalScroll(id="related")
         with VerticalScroll(id="preview"):
@@ -65,8 +66,10 @@ class ReflectScreen(CoachScreen):
         self.query_one("#checkin-choices").display = False
         facts = self.app.home_facts
         mentors = facts.mentors if facts else []
+        mentees = [m for m in (getattr(facts, "mentees", []) if facts else []) if m not in mentors]
         select = self.query_one("#mentor", Select)
-        select.set_options([(one_line(m, 40), m) for m in mentors])
+        select.set_options([(one_line(m, 40), m) for m in mentors] +
+                           [(one_line(f"{m} (you mentor)", 40), m) for m in mentees])
         if mentors:
             select.value = mentors[0]  # the mentor last met: reflections follow meetings
         self.start()
@@ -113,8 +116,9 @@ class ReflectScreen(CoachScreen):
         self.query_one("#stage", Static).update(plain("Since last time"))
         self.query_one("#question", Static).update(plain(item.question))
         self.query_one("#answer", AnswerArea).display = False
-        choices = self.query_one("#checkin-choices", OptionList)
+        choices = self.query_one("#checkin-choices", CheckinChoices)
         choices.display = True
+        choices.reset()
         keys = [key for key, _ in CHECKIN_CHOICES]
         choices.highlighted = keys.index(self.checkin_answers.get(item.id) or "skip") \
             if item.id in self.checkin_answers else 0
@@ -133,6 +137,11 @@ class ReflectScreen(CoachScreen):
         else:
             self.phase = "asking"
             self.show_step(0)
+
+    def on_checkin_choices_refused(self, event: CheckinChoices.Refused) -> None:
+        """Typed words are not an answer here: say how to answer; nothing is recorded or left."""
+        self.query_one("#reflect-hint", Static).update(plain(REFUSED))
+        self.notify(REFUSED, title="Not an answer", severity="warning", markup=False)
 
     def _answered_any(self) -> bool:
         return any(a.strip() for a in self.answers) or any(v for v in self.checkin_answers.values())

@@ -43,3 +43,18 @@ def test_an_unusable_cache_still_embeds(tmp_path):
     blocker.write_text("not a folder")
     vectors = EmbeddingCache(blocker / "e.sqlite3", fake_embed, "fake")(["a b", "c d"])
     assert np.allclose(vectors, fake_embed(["a b", "c d"]))
+
+
+def test_many_new_texts_report_progress_and_keep_their_order(tmp_path):
+    from coach.agent.embed_cache import PROGRESS_AFTER
+
+    texts = [f"sentence {'x' * (i % 17)} number {i}" for i in range(PROGRESS_AFTER + 70)]
+    seen: list[tuple[int, int]] = []
+    cache = EmbeddingCache(tmp_path / "e.sqlite3", fake_embed, "fake", lambda done, total: seen.append((done, total)))
+    vectors = cache(texts)
+    assert np.allclose(vectors, fake_embed(texts))
+    assert seen[0] == (0, len(texts)) and seen[-1] == (len(texts), len(texts))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and len(seen) > 2
+    seen.clear()
+    cache(texts[:5] + ["one new"])  # few new texts: one call, no progress
+    assert seen == []
