@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -110,8 +111,8 @@ def apply_marks(tracked: list[TrackedCommitment], marks: dict[str, Mark], today:
 
 def _marked(item: TrackedCommitment, mark: Mark | None, today: date) -> MarkedCommitment:
     item = getattr(item, "inferred", None) or item  # marking again starts from what the notes say
-    base = {f.name: getattr(item, f.name) for f in fields(TrackedCommitment)}
-    extra = {"id": commitment_id(item.path, item.text), "inferred": item}
+    base: dict[str, Any] = {f.name: getattr(item, f.name) for f in fields(TrackedCommitment)}
+    extra: dict[str, Any] = {"id": commitment_id(item.path, item.text), "inferred": item}
     if mark is None:
         return MarkedCommitment(**base, **extra)
     settled = mark.status != "open"
