@@ -71,7 +71,9 @@ class Guard:
     def _settle(self, final: bool) -> tuple[str, bool]:
         """Whole sentences that pass (plus the unfinished one when final or very long); True = stop."""
         text = recital_pattern().sub("", _ECHO.sub("", self.raw.lstrip(), count=1))
-        kept, seen, start = [], [], 0
+        kept: list[str] = []
+        seen: list[list[str]] = []
+        start = 0
         pieces = [(end, True) for end in _settled_ends(text)] + [(len(text), False)]
         for end, whole in pieces:
             piece, start = text[start:end], end

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from contextlib import aclosing
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from coach.agent import context as ctx_mod
 from coach.agent.answer_guard import MAX_WORDS, Guard, useful
@@ -23,6 +24,10 @@ from coach.agent.extractive import Extract
 from coach.agent.history import ConversationLog
 from coach.agent.support import SupportCheck
 
+if TYPE_CHECKING:
+    from coach.agent.tools import Toolbox  # loads LangChain: only imported when the agent runs
+    from coach.retrieval.embeddings import Embedder
+
 MIN_TOOL_CHARS = 2000  # however small the window, the tools may return a passage or two
 SUMMARY_HEAD = "**Coach's summary** (written by the model from the passages above; check it against them):"
 
@@ -33,7 +38,7 @@ class Found:
 
     extract: Extract
     context: ctx_mod.Context
-    embedder: object | None
+    embedder: Embedder | None
 
 
 class AnswerRun:
@@ -48,7 +53,7 @@ class AnswerRun:
         self.found = bool(found.extract.notes)
         self.agent = agent  # the model searches for itself: it may find what the first search did not
         self.prose = prose and (bool(self.context.hits) or agent)
-        self.toolbox = None
+        self.toolbox: Toolbox | None = None
         self.rewritten = False  # text shown in an earlier agent turn that turned out not to be the answer
         self._stale = False
         self.guard = self._new_guard()

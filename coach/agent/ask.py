@@ -5,7 +5,9 @@ looks things up through tools when the model can call them, see coach.agent.agen
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Sequence
 from contextlib import aclosing
+from typing import Any
 
 from coach import providers
 from coach.agent import context as ctx_mod
@@ -115,7 +117,7 @@ def _found(service, question: str, turns, kind: str | None, share: float = 1.0) 
 
 async def _gather(service, question: str, turns, prose: bool, kind: str | None = None, share: float = 1.0) -> Found:
     try:
-        jobs = [asyncio.to_thread(_found, service, question, turns, kind, share)]
+        jobs: list[Awaitable[Any]] = [asyncio.to_thread(_found, service, question, turns, kind, share)]
         if prose:  # while the notes are searched, the local model loads and reads the fixed system text
             jobs.append(asyncio.to_thread(_warm_quietly, service))
         found, *_ = await asyncio.gather(*jobs)
@@ -126,7 +128,7 @@ async def _gather(service, question: str, turns, prose: bool, kind: str | None =
     return found
 
 
-def prompt_messages(service, question: str, history: list = ()) -> list:
+def prompt_messages(service, question: str, history: Sequence = ()) -> list:
     """The messages an ask would send the model now (for benchmarks and debugging)."""
     turns = as_pairs(list(history))
     return _messages(question, asyncio.run(_gather(service, question, turns, False)).context, turns)

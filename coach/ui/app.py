@@ -27,6 +27,7 @@ from coach.ui.undo import UndoKeeper
 if TYPE_CHECKING:
     from coach.agent.api import CoachAPI
     from coach.config import Settings
+    from coach.ui.facts import HomeFacts
 
 # Keys that open a screen, and the screen class each one opens (imported on demand: first paint stays cheap).
 SCREENS_BY_ACTION = {
@@ -70,7 +71,7 @@ class CoachApp(IndexingApp):
         self.engine_lock = threading.RLock()
         # The query model loads once: the warm-up worker and the first search must not both load it.
         self.model_lock = threading.Lock()
-        self.home_facts = None
+        self.home_facts: HomeFacts | None = None
         """The home screen's last reading of the notes (mentors, last session), reused by other screens."""
         self.keeper = IndexKeeper(self)
         """Re-syncs when notes change outside coach (file watcher, or a periodic sync)."""

@@ -5,20 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from coach.notes.model import Note
+
 
 @dataclass(frozen=True)
 class HomeFacts:
     """The next thing to do at a glance."""
 
     total: int = 0
-    last_session: object | None = None
-    last_reflection: object | None = None
-    recent: list = field(default_factory=list)
+    last_session: Note | None = None
+    last_reflection: Note | None = None
+    recent: list[Note] = field(default_factory=list)
     mentors: list[str] = field(default_factory=list)
     """Mentors, most recently met first."""
 
 
-def home_facts(notes: list, recent: int = 30) -> HomeFacts:
+def home_facts(notes: list[Note], recent: int = 30) -> HomeFacts:
     """Facts from a list of Note objects (any order)."""
     ordered = sorted(notes, key=lambda n: (n.date, n.path), reverse=True)
     return HomeFacts(

@@ -53,7 +53,7 @@ class PrepareScreen(CoachScreen):
     def on_mount(self) -> None:
         self.query_one("#item-editor").display = False
         facts = self.app.home_facts
-        mentors = facts.mentors if facts else []
+        mentors: list[str] = facts.mentors if facts else []
         select = self.query_one("#mentor-select", Select)
         select.set_options([(one_line(m, 40), m) for m in mentors])
         if mentors:
