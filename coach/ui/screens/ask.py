@@ -21,8 +21,9 @@ from coach.agent.events import (
     TokenEvent,
 )
 from coach.ui import keymap
+from coach.ui.messages import StreamEnded, StreamEvent
 from coach.ui.safe import clean, one_line, plain
-from coach.ui.screens.ask_stream import StreamEnded, StreamEvent, consume, result_note
+from coach.ui.screens.ask_stream import consume, result_note
 from coach.ui.screens.conversation import ConversationScreen
 from coach.ui.widgets.ask_sources import AskSources
 

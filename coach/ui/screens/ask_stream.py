@@ -7,25 +7,12 @@ from __future__ import annotations
 import asyncio
 from contextlib import suppress
 
-from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
+from coach.ui.messages import StreamEnded, StreamEvent
+
 POLL = 0.05  # how often the stream thread checks for a stop request
-
-
-class StreamEvent(Message):
-    """One event of a streamed answer, for turn `turn`."""
-
-    def __init__(self, turn: int, event: object) -> None:
-        super().__init__()
-        self.turn, self.event = turn, event
-
-
-class StreamEnded(Message):
-    def __init__(self, turn: int, stopped: bool) -> None:
-        super().__init__()
-        self.turn, self.stopped = turn, stopped
 
 
 def consume(target: MessagePump, service, turn: int, question: str, history: list,

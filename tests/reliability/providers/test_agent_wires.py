@@ -1,5 +1,6 @@
 """Agent mode through the real ChatOllama and ChatAnthropic against the loopback server speaking their own
-streaming tool-call formats (Ollama's NDJSON tool_calls, Anthropic's tool_use blocks with input_json_delta):
+streaming tool-call formats (Ollama's NDJSON tool_calls, Anthropic's tool_use blocks with input_json_delta; the
+esc test runs the OpenAI wire too):
 a tool loop whose answer cites the note the tool found, and the faults — the server dropping mid-stream,
 broken JSON, a slow first byte, 429/500, a stall esc must end — each a clear one-line message that loses
 nothing (the quoted passages stand, the turn is saved as interrupted). The OpenAI wire: test_agent_faults."""
@@ -15,12 +16,13 @@ from coach.agent import agent_run, history, model_stream
 from coach.agent.events import DoneEvent, FailedEvent, QuotesEvent, RetryingEvent, StepEvent
 from coach.llm.errors import Cause
 from tests.faultserver import tool_call
-from tests.reliability.providers.conftest import QUESTION, anthropic_at, ollama_at
+from tests.reliability.providers.conftest import QUESTION, anthropic_at, ollama_at, openai_at
 
 RAISE = "What did Rachel say about asking for a raise?"
 GROUNDED = "Ade said to give hard feedback early and in private, about the work [2025-09-12, Ade Okafor]."
 RACHEL = "Rachel said bring market data when asking for a raise [2025-10-03, Rachel]."
 WIRES = {"ollama": ollama_at, "anthropic": anthropic_at}
+EVERY_WIRE = {**WIRES, "openai": lambda server, timeout=10.0: {**openai_at(server, timeout), "llm_tools": True}}
 
 
 @pytest.fixture(params=sorted(WIRES))
@@ -172,10 +174,11 @@ async def test_a_model_that_rejects_tools_gets_the_pipeline_instead(wire, server
     assert events[-1].result.summary.startswith("Ade said to give hard feedback early")
 
 
-async def test_esc_during_a_stalled_agent_answer_stops_within_half_a_second(wire, server, make_service):
+@pytest.mark.parametrize("any_wire", sorted(EVERY_WIRE))
+async def test_esc_during_a_stalled_agent_answer_stops_within_half_a_second(any_wire, server, make_service):
     server.replies = [tool_call("search_notes", {"query": "hard feedback"}), GROUNDED]
     server.script, server.cut_after = ["ok", "stall"], 4
-    service = make_service(**WIRES[wire](server, timeout=20))
+    service = make_service(**EVERY_WIRE[any_wire](server, timeout=20))
     seen: list = []
 
     async def consume():
