@@ -19,6 +19,7 @@ from coach.config import Settings
 
 __all__ = ["ToolSupport", "agent_mode", "supports_tool_calling", "tool_support"]
 
+MODEL_NOT_FOUND = "model not found"
 PROBE_SECONDS = 2.0
 """How long Ollama may take to describe a model; a local server answers /api/show in milliseconds."""
 
@@ -30,6 +31,7 @@ class ToolSupport:
     tools: bool
     source: str  # "settings", "registry", or the probe ("Ollama /api/show")
     note: str = ""  # a quiet line for the user when the probe failed and the pipeline runs instead
+    missing_model: bool = False  # the probe failed because the server has no such model
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def tool_support(settings: Settings) -> ToolSupport:
         return ToolSupport(probe.tools, "Ollama /api/show")
     note = (f"could not ask {providers.where(settings)} whether {model} takes tools ({probe.problem}): "
             "one search, then the model summarises")
-    return ToolSupport(False, "Ollama /api/show", note)
+    return ToolSupport(False, "Ollama /api/show", note, probe.problem == MODEL_NOT_FOUND)
 
 
 def supports_tool_calling(settings: Settings) -> bool:
@@ -94,7 +96,7 @@ def _ask_ollama(url: str, model: str) -> _Probe:
         with urllib.request.urlopen(request, timeout=PROBE_SECONDS) as response:  # noqa: S310 — the user's server
             data = json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
-        return _Probe(None, "model not found" if exc.code == 404 else f"HTTP {exc.code}")
+        return _Probe(None, MODEL_NOT_FOUND if exc.code == 404 else f"HTTP {exc.code}")
     except urllib.error.URLError as exc:
         return _Probe(None, _no_answer() if isinstance(exc.reason, TimeoutError) else "not reachable")
     except TimeoutError:

@@ -65,16 +65,20 @@ async def test_a_probe_that_fails_is_the_pipeline_with_a_quiet_note(server, make
 
 
 def test_doctor_reports_what_ollama_said(server, rig):
-    from coach.agent.doctor import run_checks
+    from coach.agent.doctor import run_checks, tool_calling_check
     from coach.config import load_settings
 
     def check(**values):
         settings = load_settings(notes_dir=rig[0], data_dir=rig[1], **{**ollama_at(server), **values})
-        return next(c for c in run_checks(settings) if c.name == "tool calling")
+        return tool_calling_check(settings)
+
+    settings = load_settings(notes_dir=rig[0], data_dir=rig[1], **ollama_at(server))
+    assert "tool calling" in [c.name for c in run_checks(settings)]  # doctor runs it
 
     said = check()
     assert said.ok and "fault takes tools (per Ollama /api/show)" in said.detail and "agent" in said.detail
     server.models = {"other": ["tools"]}
     missing = check(llm_model="gone")
     assert not missing.ok and "gone" in missing.detail and "model not found" in missing.detail
+    assert missing.fix == "Run `ollama pull gone`, or set llm_model (COACH_LLM_MODEL)."
     assert check(llm_tools=False).detail.startswith("fault does not take tools (per llm_tools)")
