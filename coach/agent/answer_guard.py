@@ -9,7 +9,7 @@ import re
 
 from coach.agent import context as ctx_mod
 from coach.agent.citations import Checked, check_answer, drop_dangling, open_construct
-from coach.agent.support import SupportCheck
+from coach.agent.support import SupportCheck, Verdict
 from coach.text import sentence_spans
 
 MAX_WORDS = 200  # the bar: no summary longer than this, whatever the model does
@@ -29,7 +29,6 @@ def useful(text: str) -> bool:
     return len(re.findall(r"\w{2,}", re.sub(r"\[[^\]]*\]", " ", text))) >= MIN_USEFUL_WORDS
 
 
-
 class Guard:
     """Shows the model's text sentence by sentence once each is settled: not a repeat (exact or near)
     of an earlier one, not an echo of the prompt, supported by a retrieved passage (see
@@ -44,10 +43,8 @@ class Guard:
         self.stopped = self.emitted_any = False
         self._dropped: dict[str, str] = {}
 
-    def dropped(self) -> list:
+    def dropped(self) -> list[Verdict]:
         """The sentences the support check removed, in order, each once."""
-        from coach.agent.support import Verdict
-
         return [Verdict(sentence, reason) for sentence, reason in self._dropped.items()]
 
     def watch_for_echo(self, prompt: str) -> None:

@@ -1,6 +1,6 @@
 """Agent mode through the real ChatOllama and ChatAnthropic against the loopback server speaking their own
 streaming tool-call formats (Ollama's NDJSON tool_calls, Anthropic's tool_use blocks with input_json_delta; the
-esc test runs the OpenAI wire too):
+esc and slow-first-byte tests run the OpenAI wire too):
 a tool loop whose answer cites the note the tool found, and the faults — the server dropping mid-stream,
 broken JSON, a slow first byte, 429/500, a stall esc must end — each a clear one-line message that loses
 nothing (the quoted passages stand, the turn is saved as interrupted). The OpenAI wire: test_agent_faults."""
@@ -146,17 +146,19 @@ async def test_an_error_before_anything_happened_is_retried(wire, status, server
     assert steps(events) == ["searched notes: 'hard feedback'"] and len(server.requests) == 3
 
 
-async def test_a_slow_first_byte_within_the_timeout_is_waited_for(wire, server, make_service):
+@pytest.mark.parametrize("any_wire", sorted(EVERY_WIRE))
+async def test_a_slow_first_byte_within_the_timeout_is_waited_for(any_wire, server, make_service):
     server.script, server.first_byte_delay = ["slow"], 0.4
     server.replies = [tool_call("search_notes", {"query": "hard feedback"}), GROUNDED]
-    events = await collect(make_service(**WIRES[wire](server, timeout=3.0)))
+    events = await collect(make_service(**EVERY_WIRE[any_wire](server, timeout=3.0)))
     assert isinstance(events[-1], DoneEvent), events[-1]
     assert events[-1].result.summary.startswith("Ade said to give hard feedback early")
 
 
-async def test_a_first_byte_slower_than_the_timeout_says_so(wire, server, make_service):
+@pytest.mark.parametrize("any_wire", sorted(EVERY_WIRE))
+async def test_a_first_byte_slower_than_the_timeout_says_so(any_wire, server, make_service):
     server.behaviour, server.first_byte_delay = "slow", 2.0
-    service = make_service(**WIRES[wire](server, timeout=0.4))
+    service = make_service(**EVERY_WIRE[any_wire](server, timeout=0.4))
     began = time.monotonic()
     failed = (await collect(service))[-1]
     assert isinstance(failed, FailedEvent) and failed.error.cause is Cause.TIMEOUT, failed
