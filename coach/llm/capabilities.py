@@ -4,15 +4,17 @@ Read by `coach ask` (and the app's Ask) to choose between the agent, which searc
 through tools, and the fixed pipeline (search once, quote, optionally summarise), and by `coach doctor`.
 The settings and the provider registry (coach.providers) decide, except where the registry says the
 model's server knows (Ollama): then its /api/show is asked once per model for this process, with a short
-timeout, and a failed probe means the pipeline plus a quiet note saying why. No provider SDK is loaded."""
+timeout, and a failed probe means the pipeline plus a quiet note saying why (asked again after a minute:
+Ollama may have been started meanwhile). No provider SDK is loaded."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coach import providers
 from coach.config import Settings
@@ -20,6 +22,8 @@ from coach.config import Settings
 __all__ = ["ToolSupport", "agent_mode", "supports_tool_calling", "tool_support"]
 
 MODEL_NOT_FOUND = "model not found"
+RETRY_FAILED_AFTER = 60.0
+"""Seconds a failed probe stands before the server is asked again (an answer stands for the process)."""
 PROBE_SECONDS = 2.0
 """How long Ollama may take to describe a model; a local server answers /api/show in milliseconds."""
 
@@ -38,9 +42,11 @@ class ToolSupport:
 class _Probe:
     tools: bool | None  # None: the server could not say
     problem: str = ""
+    at: float = 0.0  # _clock() when asked
 
 
 _PROBED: dict[tuple[str, str], _Probe] = {}
+_clock = time.monotonic
 _LOCK = threading.Lock()
 
 
@@ -80,13 +86,14 @@ def agent_choice(settings: Settings) -> ToolSupport:
 
 
 def _probe(url: str, model: str) -> _Probe:
-    """Ollama's word on `model`, asked once per server and model for this process (a failure too: the
-    answer that follows would fail the same way, and each ask must not wait for the timeout again)."""
+    """Ollama's word on `model`, asked once per server and model for this process; a failure stands for
+    RETRY_FAILED_AFTER seconds (so each ask does not wait for the timeout again), then it is asked again."""
     key = (url.rstrip("/"), model)
     with _LOCK:
-        if key not in _PROBED:
-            _PROBED[key] = _ask_ollama(*key)
-        return _PROBED[key]
+        known = _PROBED.get(key)
+        if known is None or (known.tools is None and _clock() - known.at > RETRY_FAILED_AFTER):
+            known = _PROBED[key] = replace(_ask_ollama(*key), at=_clock())
+        return known
 
 
 def _ask_ollama(url: str, model: str) -> _Probe:

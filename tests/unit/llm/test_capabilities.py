@@ -79,6 +79,20 @@ def test_a_failed_probe_means_the_pipeline_with_a_quiet_note():
     assert not agent_choice(load_settings(llm_provider="ollama", llm_model="gemma2:9b")).note  # an answer, not a failure
 
 
+def test_a_failed_probe_is_asked_again_after_a_while_an_answer_never(ollama_stub, monkeypatch):
+    mystery = load_settings(llm_provider="ollama", llm_model="mystery:1b")
+    assert not supports_tool_calling(mystery) and not supports_tool_calling(mystery)
+    assert ollama_stub == ["mystery:1b"]  # the failure stands for a while: no second wait
+    OLLAMA_SAYS["mystery:1b"] = True  # Ollama has started, the model is pulled
+    try:
+        later = capabilities._clock() + capabilities.RETRY_FAILED_AFTER + 1
+        monkeypatch.setattr(capabilities, "_clock", lambda: later)
+        assert supports_tool_calling(mystery) and supports_tool_calling(mystery)
+    finally:
+        del OLLAMA_SAYS["mystery:1b"]
+    assert ollama_stub == ["mystery:1b", "mystery:1b"]
+
+
 def test_a_bad_ask_mode_is_one_clear_line(monkeypatch):
     from coach.errors import ConfigError
 
