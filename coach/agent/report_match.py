@@ -13,7 +13,7 @@ import numpy as np
 
 from coach.notes.commitments import FollowUp, containment, content_words
 from coach.notes.model import Note
-from coach.text import stem
+from coach.text import expand_acronyms, stem
 from coach.text import words as word_list
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -111,6 +111,12 @@ def _label_names(commitment: str, label: str) -> bool:
     figure in several commitments, so the label alone does not say which one."""
     words = label.split()
     return len(words) == 1 and re.search(rf"\b{re.escape(words[0].capitalize())}", commitment) is not None
+
+
+def label_words(followup: FollowUp) -> frozenset[str]:
+    """The content words of the report's opening "Topic:" label (none without one)."""
+    match = _LABEL.match(followup.text)
+    return content_words(match.group(1)) if match else frozenset()
 
 
 def labels(commitment: str, followup: FollowUp) -> bool:
@@ -241,7 +247,9 @@ class Similarity:
         return "meaning" if followup.own_cue and cosine >= DROP_COSINE else None
 
     def repeats(self, a: str, b: str) -> bool:
-        """True when two commitments say the same thing."""
+        """True when two commitments say the same thing (an acronym in one read as the words it
+        abbreviates in the other: "WCF sheets" and "whole-class feedback sheets")."""
+        a, b = expand_acronyms(a, b), expand_acronyms(b, a)
         wa, wb = content_words(a), content_words(b)
         small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
         shared = len(wa & wb)

@@ -12,6 +12,7 @@ Words (coach.text.words):
     content_words(text) -> frozenset[str]  stemmed content words, stop words dropped (matching)
     containment(small, large) -> float     share of `small`'s words in `large`
     word_set(text) -> frozenset[str]       a word list written as one string
+    expand_acronyms(text, other) -> str    "WCF" spelled out as the content words of `other` with those initials
 
 Sentences (coach.text.sentences):
     sentence_spans(text) -> list[tuple[int, int]]   character spans; quotes, "Dr.", "e.g.", "a.m." safe
@@ -43,6 +44,7 @@ from coach.text.words import (
     VAGUE_WORDS,
     containment,
     content_words,
+    expand_acronyms,
     fold,
     stem,
     stem_words,
@@ -58,6 +60,7 @@ __all__ = [
     "Block",
     "containment",
     "content_words",
+    "expand_acronyms",
     "fold",
     "idf",
     "label_of",

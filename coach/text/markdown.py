@@ -46,6 +46,10 @@ _LABEL = re.compile(r"^([^:.!?]{1,60}):\s*$")
 _BOLD_LABEL = re.compile(r"^(?:\*\*|__)([^*_]{1,60}?)(?:\*\*|__)\s*:?\s*$|^(?:\*\*|__)([^*_]{1,60}?):(?:\*\*|__)\s*$")
 _SPEAKER = re.compile(r"^([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?):[ \t]+(?=\S)")
 _CHECKBOX = re.compile(r"^\[([ xX])\][ \t]+")
+# A short line with no sentence punctuation straight above a list ("To do", "Next steps", "Actions
+# for me") labels that list just as "To do:" does.
+_BARE_LABEL = re.compile(r"^[A-Za-z][\w '’/&-]{0,38}$")
+_BARE_LABEL_WORDS = 5
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +78,17 @@ def label_of(line: str) -> str | None:
     if (match := _LABEL.match(line)) and not line.startswith(("-", "*", "+", "#", ">")):
         return strip_markup(match.group(1)).strip()
     return None
+
+
+def _opens_list(tokens, index: int) -> bool:
+    """Whether the paragraph whose inline token is at `index` is followed straight by a list."""
+    return index + 2 < len(tokens) and tokens[index + 2].type in ("bullet_list_open", "ordered_list_open")
+
+
+def _bare_label(content: list[str]) -> bool:
+    """A one-line paragraph short enough, and without sentence punctuation, to be a list's label."""
+    line = content[0].strip() if len(content) == 1 else ""
+    return bool(_BARE_LABEL.match(line)) and len(line.split()) <= _BARE_LABEL_WORDS
 
 
 def _speakers(lines: list[str], known: tuple[str, ...]) -> frozenset[str]:
@@ -141,7 +156,7 @@ class _Walker:
             elif kind == "blockquote_close":
                 self.quote -= 1
             elif kind == "inline" and tokens[index - 1].type == "paragraph_open":
-                self._paragraph(token)
+                self._paragraph(token, _opens_list(tokens, index))
             elif kind in ("fence", "code_block"):
                 self._emit("code", token.content.rstrip("\n"), *token.map)
             elif kind == "table_open":
@@ -163,10 +178,13 @@ class _Walker:
         self.label, self.label_used = "", False
         self._emit("heading", text, *token.map, level=level)
 
-    def _paragraph(self, inline) -> None:
+    def _paragraph(self, inline, before_list: bool = False) -> None:
         start, _ = inline.map
         content = inline.content.split("\n")
-        if self.quote:
+        if before_list and not self.depth and not self.quote and _bare_label(content):
+            self.label, self.label_used = content[0].strip(), False
+            self._emit("label", self.label, start, start + 1)
+        elif self.quote:
             self._emit("quote", strip_markup(inline.content), start, start + len(content))
         elif self.items and self.items[-1][0] + 1 == inline.level - 1 and not self.items[-1][1]:
             self.items[-1][1] = True

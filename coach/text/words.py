@@ -118,3 +118,27 @@ def content_words(text: str) -> frozenset[str]:
 def containment(small: frozenset[str], large: frozenset[str]) -> float:
     """Share of `small`'s words found in `large` (0 when `small` is empty)."""
     return len(small & large) / len(small) if small else 0.0
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+def expand_acronyms(text: str, other: str) -> str:
+    """`text` with each capitalised acronym (2-5 letters) spelled out when `other` has a run of
+    content words with those initials, hyphenated parts counted ("WCF" -> "whole-class feedback")."""
+    found = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", other)
+
+    def spell(match: re.Match[str]) -> str:
+        letters = match.group(0).lower()
+        for i in range(len(found)):
+            initials, j = "", i
+            while j < len(found) and letters.startswith(initials) and initials != letters:
+                if found[j].isupper() or not content_words(found[j]):
+                    break
+                initials += "".join(part[0].lower() for part in found[j].split("-"))
+                j += 1
+            if initials == letters:
+                return " ".join(found[i:j])
+        return match.group(0)
+
+    return _ACRONYM.sub(spell, text)

@@ -147,6 +147,9 @@ def _block_followups(
         text = finish_text(block.text.split("\n")[0])
         yield FollowUp(text, "done", note.path, note.date, block.line, block.context, section=block.section)
         return
+    if block.kind == "heading" and (unit := _heading_report(note, block)) is not None:
+        yield unit
+        return
     if not _may_report(block) or (block.speaker and block.speaker not in SELF_SPEAKERS):
         return
     read = [_read_sentence(block, start, end, advice) for start, end in sentences(block.text)]
@@ -161,6 +164,19 @@ def _block_followups(
         previous = finish_text(read[i - 1].text) if i else before
         yield FollowUp(finish_text(sentence.text), status, note.path, note.date, line_at(block, sentence.offset),
                        block.context, after, negated, previous, block.section, own)
+
+
+def _heading_report(note: Note, block: Block) -> FollowUp | None:
+    """A heading that names a topic and says what happened to it ("Reading list: finished it"):
+    a report, though a heading otherwise only names a topic."""
+    text = finish_text(block.text.split("\n")[0])
+    label = _TOPIC_LABEL.match(text)
+    if label is None:
+        return None
+    said = cue(mask_quotes(text[label.end():]))
+    if said is None or said[0] not in ("done", "dropped"):
+        return None
+    return FollowUp(text, said[0], note.path, note.date, block.line, block.context, negated=said[1], section=block.section)
 
 
 def _last_sentence(block: Block) -> str:

@@ -30,11 +30,18 @@ WHEN = re.compile(
     re.IGNORECASE,
 )
 _MIN_WORDS = 4
+# "Practice assessor course: application went in on the 3rd" -- a topic before a colon is not the
+# sentence's verb; what follows the colon is judged instead.
+_TOPIC = re.compile(r"^[^:]{1,40}:\s+(?=\S)")
 
 
 def is_imperative_plan(sentence: str) -> bool:
     """True for "Give Callum the choice of two seats from Monday.": a capitalised base-form action
-    verb first, at least four words, a time it is for, and no question."""
+    verb first, at least four words, a time it is for, and no question. A short topic before a colon
+    ("Hiring: write the scorecards by Friday") is skipped."""
+    if topic := _TOPIC.match(sentence):
+        sentence = sentence[topic.end():]
+        sentence = sentence[:1].upper() + sentence[1:]
     words = sentence.split()
     if len(words) < _MIN_WORDS or sentence.rstrip().endswith("?") or not words[0][:1].isupper():
         return False

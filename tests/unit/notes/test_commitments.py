@@ -92,6 +92,26 @@ def test_a_list_label_ending_in_a_colon_works_like_a_heading() -> None:
     ]
 
 
+def test_a_bare_label_line_straight_above_a_list_works_like_one_with_a_colon() -> None:
+    body = "Long chat today.\n\nTo do\n- book the venue for March\n- send Lena the draft\n"
+    assert [c.text for c in extract_commitments(make_note(body))] == ["Book the venue for March", "Send Lena the draft"]
+
+
+def test_a_short_line_above_a_list_that_is_not_an_action_label_adds_nothing() -> None:
+    body = "Things that went well\n- the venue was booked early\n- Lena sent the draft\n"
+    assert extract_commitments(make_note(body)) == []
+
+
+def test_a_topic_before_a_colon_is_not_read_as_the_sentence_verb() -> None:
+    body = "Practice exam: results came back on the 3rd, better than expected."
+    assert extract_commitments(make_note(body)) == []
+
+
+def test_a_plan_after_a_topic_is_still_a_plan() -> None:
+    found = extract_commitments(make_note("Budget: send Lena the revised sheet by Friday."))
+    assert [(c.text, c.style) for c in found] == [("Budget: send Lena the revised sheet by Friday", "imperative")]
+
+
 def test_a_named_person_can_own_a_commitment() -> None:
     found = only("Good call overall. Kim will send me the interview rubric.")
     assert (found.owner, found.text, found.style) == ("Kim", "Send me the interview rubric", "owner_will")

@@ -95,3 +95,15 @@ def test_label_of():
 def test_split_front_matter_needs_a_closing_line():
     assert split_front_matter(["---", "a: 1", "---", "x"]) == 3
     assert split_front_matter(["---", "no end"]) == 0
+
+
+def test_a_short_unpunctuated_line_straight_above_a_list_labels_it():
+    blocks = read_blocks("To do\n- book the venue\n\nWe met. It went well.\n- a list after prose\n")
+    assert [(b.kind, b.text, b.label) for b in blocks] == [
+        ("label", "To do", ""), ("list_item", "book the venue", "To do"),
+        ("paragraph", "We met. It went well.", ""), ("list_item", "a list after prose", "")]
+
+
+def test_a_sentence_or_a_long_line_above_a_list_is_not_a_label():
+    for intro in ("We agreed on three things.", "The things that we talked about at length today"):
+        assert read_blocks(f"{intro}\n- one\n")[0].kind == "paragraph"
