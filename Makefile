@@ -45,9 +45,8 @@ test: $(DEV_STAMP)
 test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -m "unit or service" -p no:cacheprovider
 
-# Style (ruff), the layer contracts (import-linter) and the typed seams (mypy: the service Protocol, the
-# real service, the app's use of it and the tests' fake; files listed in pyproject.toml); .ci/run runs it
-# before the tests.
+# Style (ruff), the layer contracts (import-linter) and types (mypy over all of coach/ and the UI tests' fake
+# service; [tool.mypy] in pyproject.toml); .ci/run runs it before the tests.
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check coach tests bench setup.py
 	$(VENV)/bin/lint-imports

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -152,7 +153,7 @@ def load_settings(**overrides: object) -> Settings:
     """Build settings, letting CLI flags (non-None overrides) win over file and env.
 
     A bad config file or variable becomes a ConfigError naming the file and the field."""
-    clean = {key: value for key, value in overrides.items() if value is not None}
+    clean: dict[str, Any] = {key: value for key, value in overrides.items() if value is not None}  # pydantic validates
     _check_config_path()
     try:
         return Settings(**clean)
@@ -181,7 +182,7 @@ def _explain(exc: ValidationError) -> str:
     )
 
 
-def _problem(err: dict) -> str:
+def _problem(err: ErrorDetails) -> str:
     message = str(err["msg"]).removeprefix("Value error, ")
     if not err["loc"]:  # a rule across fields: its message names the values (the input is everything)
         return message

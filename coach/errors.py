@@ -5,6 +5,8 @@ class CoachError(Exception):
     """An error a user can act on: a short title and a message that names the fix."""
 
     title = "coach"
+    partial: object | None = None
+    """What was kept of the work that failed (ask: the interrupted AskResult), when there is any."""
 
     def __init__(self, message: str, title: str | None = None) -> None:
         super().__init__(message)

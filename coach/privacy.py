@@ -8,6 +8,7 @@ again (idempotently) where a model or store is opened, in case a host process im
 from __future__ import annotations
 
 import os
+from typing import Any
 
 # Values are forced, not defaulted: a shell that exports e.g. ANONYMIZED_TELEMETRY=True must not win.
 FORCED_ENV = {
@@ -53,6 +54,6 @@ def quiet_posthog() -> None:
     """If posthog is already loaded (Chroma imports it), make its client a no-op whatever Chroma does."""
     import sys
 
-    module = sys.modules.get("posthog")
+    module: Any = sys.modules.get("posthog")  # posthog's own module switch, which ModuleType does not declare
     if module is not None:
         module.disabled = True

@@ -37,7 +37,7 @@ class Provider:
     needs_key: bool = False  # a call without a key fails (else a placeholder key is sent)
     streams: bool = True
     tool_calling: bool = False
-    tool_families: tuple[str, ...] = ()  # when set, only models of these families call tools (Ollama)
+    tools_per_model: bool = False  # whether a model calls tools is the server's word (Ollama: /api/show)
     context_window: int | None = None  # tokens; None: the llm_context setting decides
     in_process: bool = False  # runs inside coach: nothing leaves the machine; loads, warms, stops by signal
     trustworthy_prose: bool = True  # its own summary is worth showing beside the quotes (ask_prose = auto)
@@ -50,12 +50,6 @@ class Provider:
     overflow_fix: str = "Ask about fewer notes, or choose a model with a larger context window."
 
 
-# Ollama model families whose chat template takes tools (ollama.com lists them under "tools").
-OLLAMA_TOOL_FAMILIES = (
-    "llama3.1", "llama3.2", "llama3.3", "llama4", "qwen2.5", "qwen3", "qwq", "mistral", "mixtral",
-    "mistral-nemo", "mistral-small", "command-r", "firefunction", "hermes3", "granite3", "granite4",
-    "nemotron", "gpt-oss", "deepseek-v3", "smollm2", "phi4-mini", "cogito", "devstral", "magistral",
-)
 _FIX_MODEL_OR_URL = ("(or the URL is wrong: OpenAI-compatible URLs usually end in /v1). "
                      "Check llm_model and llm_base_url.")
 
@@ -75,7 +69,7 @@ PROVIDERS: dict[str, Provider] = {p.id: p for p in (
     ),
     Provider(
         "ollama", "ollama", "langchain-ollama", "ollama", "llama3.2",
-        default_url="http://127.0.0.1:11434", tool_calling=True, tool_families=OLLAMA_TOOL_FAMILIES,
+        default_url="http://127.0.0.1:11434", tool_calling=True, tools_per_model=True,
         where="Ollama at {url}", start_hint="Start it with `ollama serve`.", server_kind="an Ollama",
         not_found_fix="Run `ollama pull {model}`, or set llm_model (COACH_LLM_MODEL).",
     ),
@@ -122,21 +116,20 @@ def provider_for(settings: Settings) -> Provider:
     return PROVIDERS[setting]
 
 
-def supports_tool_calling(settings: Settings) -> bool:
-    """Whether the configured chat model can be handed tools (agent mode needs it): never the in-process
-    llama.cpp model; else what the user declared (an `llm_tools` setting, where there is one); else the
-    registry's word: OpenAI and Anthropic yes, Ollama for models of a family with tools, another
-    OpenAI-compatible server no (it may not parse tool calls)."""
+def declared_tool_calling(settings: Settings) -> bool | None:
+    """Whether the configured chat model can be handed tools (agent mode needs it), as far as the settings
+    and the registry know: never the in-process llama.cpp model; else what the user declared (`llm_tools`);
+    else the registry's word: OpenAI and Anthropic yes, another OpenAI-compatible server no (it may not
+    parse tool calls). None: it depends on the model and only its server knows (Ollama; see
+    coach.llm.capabilities, which asks it)."""
     provider = provider_for(settings)
     if provider.in_process:
         return False
     declared = getattr(settings, "llm_tools", None)
     if declared is not None:
         return bool(declared)
-    if provider.tool_families:
-        name = model_for(settings).lower().split("/")[-1].split(":")[0]
-        return any(name == family or name.startswith((family + "-", family + "."))
-                   for family in provider.tool_families)
+    if provider.tools_per_model:
+        return None
     return provider.tool_calling
 
 
@@ -256,7 +249,8 @@ def capabilities(settings: Settings) -> str:
     provider = provider_for(settings)
     parts = ["runs in coach" if provider.in_process else ("remote" if is_remote(settings) else "local server")]
     parts.append("streams" if provider.streams else "no streaming")
-    parts.append("calls tools" if provider.tool_calling else "no tool calling")
+    tools = declared_tool_calling(settings)
+    parts.append("tools if the model has them" if tools is None else "calls tools" if tools else "no tool calling")
     parts.append("writes summaries" if provider.trustworthy_prose else "answers with quotes only")
     parts.append(f"context {context_window(settings)} tokens")
     return " · ".join(parts)

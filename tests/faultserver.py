@@ -1,30 +1,36 @@
-"""A real HTTP chat server on 127.0.0.1 that misbehaves on purpose: OpenAI SSE, Ollama NDJSON, Anthropic SSE.
+"""A real HTTP chat server on 127.0.0.1 that misbehaves on purpose: OpenAI SSE, Ollama NDJSON, Anthropic SSE
+(the frames: tests/faultwire.py).
 
 Behaviours (set `server.behaviour`, or queue one per request in `server.script`):
   ok         stream the answer and finish properly
+  slow       wait `first_byte_delay` seconds before the first byte, then answer as ok
   hang       accept the request and never answer (a client timeout must fire)
-  400 / 429 / 500  an HTTP error (429 carries Retry-After: `retry_after`)
+  400 / 429 / 500  an HTTP error (429 carries Retry-After: `retry_after`), in the wire's own error shape
   cut        send `cut_after` chunks, then drop the connection mid-body (no [DONE], no final chunk)
   eof        send `cut_after` chunks, then end the body cleanly but without [DONE] or a finish reason
   stall      send `cut_after` chunks, then go silent (a read timeout mid-answer)
   malformed  send one good chunk, then a chunk that is not JSON
 `refuse()` closes the port (connection refused); `serve_again()` reopens it on the same port.
 
-Tool calls (OpenAI wire format): queue replies in `server.replies`, one per request — a str is a text
-answer, `tool_call(name, arguments)` a streamed tool call (its JSON arguments split across deltas, as
-OpenAI sends them; `arguments` may be deliberately broken JSON). With no reply queued, `answer` is sent."""
+Tool calls, in each wire's format: queue replies in `server.replies`, one per request — a str is a text
+answer, `tool_call(name, arguments)` a streamed tool call (OpenAI and Anthropic split the JSON arguments
+across deltas; Ollama sends them parsed, in one line; `arguments` may be deliberately broken JSON). With no
+reply queued, `answer` is sent.
+
+Ollama's model metadata: POST /api/show answers from `server.models` (model -> its `capabilities` list; a
+model not there is a 404), or as `show_behaviour` says ("hang", "500"); each asked model is in `server.shown`."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.faultwire import Wire, pieces, wire_for
+
 ANSWER = ("Ade said to give hard feedback early and in private [2025-09-12, Ade Okafor]. "
           "He said to talk about the work, not the person. Then ask how it landed.")
-_CALL_IDS = itertools.count(1)
 HANG_LIMIT = 30.0  # a hanging handler gives up after this even if nobody stops the server
 
 
@@ -44,6 +50,10 @@ class FaultServer:
         self.retry_after = "1"
         self.requests: list[dict] = []
         self.replies: list[str | dict] = []
+        self.first_byte_delay = 0.5
+        self.models: dict[str, list[str]] = {"fault": ["completion", "tools"]}
+        self.show_behaviour = "ok"
+        self.shown: list[str] = []
         self.port = 0
         self._server: ThreadingHTTPServer | None = None
         self._released = threading.Event()
@@ -99,25 +109,52 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        if self.path == "/api/show":
+            self._show(body)
+            return
         self.fault.requests.append({"path": self.path, "body": body, "headers": dict(self.headers.items())})
         behaviour = self.fault.next_behaviour()
-        frames = _ollama_lines if self.path.startswith("/api/") else _openai_events
-        if self.path.endswith("/messages"):
-            frames = _anthropic_events
+        wire = wire_for(self.path)
         if behaviour == "hang":
             self.fault.wait_released(HANG_LIMIT)
             self.close_connection = True
             return
+        if behaviour == "slow":
+            self.fault.wait_released(self.fault.first_byte_delay)
         if behaviour in ("400", "429", "500"):
-            self._error(int(behaviour))
+            self._error(int(behaviour), wire)
             return
         try:
-            self._stream(behaviour, frames)
+            self._stream(behaviour, wire)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (timeout, esc): expected here
 
-    def _error(self, status: int) -> None:
-        payload = json.dumps({"error": {"message": f"scripted HTTP {status}", "type": "scripted"}}).encode()
+    def _show(self, body: dict) -> None:
+        """Ollama's model metadata: the capabilities list says whether the model takes tools."""
+        model = str(body.get("model") or body.get("name") or "")
+        self.fault.shown.append(model)
+        if self.fault.show_behaviour == "hang":
+            self.fault.wait_released(HANG_LIMIT)
+            self.close_connection = True
+            return
+        if self.fault.show_behaviour == "500" or model not in self.fault.models:
+            status = 500 if self.fault.show_behaviour == "500" else 404
+            self._send_json(status, {"error": f"model '{model}' not found" if status == 404 else "scripted"})
+            return
+        self._send_json(200, {"modelfile": "", "parameters": "", "template": "{{ .Prompt }}",
+                              "details": {"format": "gguf", "family": "fault"},
+                              "capabilities": self.fault.models[model]})
+
+    def _send_json(self, status: int, data: dict) -> None:
+        payload = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _error(self, status: int, wire: Wire) -> None:
+        payload = wire.error_body(status)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -126,23 +163,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _stream(self, behaviour: str, frames) -> None:
+    def _stream(self, behaviour: str, wire: Wire) -> None:
         self.send_response(200)
-        ollama = frames is _ollama_lines
-        self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")
+        self.send_header("Content-Type", wire.content_type)
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         reply = self.fault.next_reply()
-        if isinstance(reply, dict) and frames is _openai_events:
-            frames, pieces = _openai_tool_events, reply
-        else:
-            pieces = _pieces(reply if isinstance(reply, str) else self.fault.answer)
-        early = behaviour in ("cut", "eof", "stall")
-        for number, frame in enumerate(frames(pieces, finish=not early), 1):
-            if behaviour == "malformed" and number == 2:
-                frame = b"data: {\"choices\": [{\"delta\": {\"content\": \"oops\n\n" if not ollama else b"{oops\n"
-            self._chunk(frame)
-            if early and number >= self.fault.cut_after:
+        frames = wire.tool(reply, not early(behaviour)) if isinstance(reply, dict) else \
+            wire.text(pieces(reply if isinstance(reply, str) else self.fault.answer), not early(behaviour))
+        for number, frame in enumerate(frames, 1):
+            self._chunk(wire.broken if behaviour == "malformed" and number == 2 else frame)
+            if early(behaviour) and number >= self.fault.cut_after:
                 break
             time.sleep(0.005)
         if behaviour == "cut":
@@ -159,69 +190,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def _pieces(answer: str) -> list[str]:
-    words = answer.split(" ")
-    return [word + (" " if i < len(words) - 1 else "") for i, word in enumerate(words)]
-
-
-def _openai_events(pieces: list[str], finish: bool):
-    def event(delta: dict, reason: str | None = None) -> bytes:
-        data = {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 0, "model": "fault",
-                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
-        return f"data: {json.dumps(data)}\n\n".encode()
-
-    yield event({"role": "assistant", "content": ""})
-    for piece in pieces:
-        yield event({"content": piece})
-    if finish:
-        yield event({}, "stop")
-        yield b"data: [DONE]\n\n"
-
-
-def _openai_tool_events(call: dict, finish: bool):
-    """One tool call as OpenAI streams it: name first, then the JSON arguments in small pieces."""
-    def event(delta: dict, reason: str | None = None) -> bytes:
-        data = {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 0, "model": "fault",
-                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
-        return f"data: {json.dumps(data)}\n\n".encode()
-
-    head = {"index": 0, "id": f"call_{next(_CALL_IDS)}", "type": "function",
-            "function": {"name": call["tool"], "arguments": ""}}
-    yield event({"role": "assistant", "content": None, "tool_calls": [head]})
-    text = call["arguments"]
-    for at in range(0, len(text), 8):
-        yield event({"tool_calls": [{"index": 0, "function": {"arguments": text[at:at + 8]}}]})
-    if finish:
-        yield event({}, "tool_calls")
-        yield b"data: [DONE]\n\n"
-
-
-def _anthropic_events(pieces: list[str], finish: bool):
-    def event(kind: str, data: dict) -> bytes:
-        return f"event: {kind}\ndata: {json.dumps({'type': kind, **data})}\n\n".encode()
-
-    message = {"id": "msg_fault", "type": "message", "role": "assistant", "model": "fault", "content": [],
-               "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 10, "output_tokens": 0}}
-    yield event("message_start", {"message": message})
-    yield event("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}})
-    for piece in pieces:
-        yield event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": piece}})
-    if finish:
-        yield event("content_block_stop", {"index": 0})
-        yield event("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                                      "usage": {"output_tokens": len(pieces)}})
-        yield event("message_stop", {})
-
-
-def _ollama_lines(pieces: list[str], finish: bool):
-    def line(content: str, done: bool) -> bytes:
-        data = {"model": "fault", "created_at": "2026-01-01T00:00:00Z",
-                "message": {"role": "assistant", "content": content}, "done": done}
-        if done:
-            data |= {"done_reason": "stop", "prompt_eval_count": 10, "eval_count": len(pieces)}
-        return (json.dumps(data) + "\n").encode()
-
-    for piece in pieces:
-        yield line(piece, False)
-    if finish:
-        yield line("", True)
+def early(behaviour: str) -> bool:
+    """The behaviours that end the stream before its last frames."""
+    return behaviour in ("cut", "eof", "stall")

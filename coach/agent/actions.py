@@ -118,7 +118,7 @@ def _tracked(item: Item, today: date) -> TrackedCommitment:
         status=item.status,
         status_path=settled.path if settled else None,
         status_date=settled.date if settled else None,
-        age_days=((settled.date if closed else today) - first.date).days,
+        age_days=((settled.date if settled is not None and closed else today) - first.date).days,
         evidence=settled.text if settled else None,
         mentions=tuple((m.path, m.line) for m in item.mentions),
         evidence_line=settled.line if settled else None,
@@ -155,8 +155,8 @@ def track_commitments(notes: list[Note], today: date, embed: Embed | None = None
     sim = Similarity(ordered, [c.text for _, cs, _ in found for c in cs], embed)
     sim.prepare(_texts_to_compare(found))
     tracker = _Tracker(sim, threads)
-    for _day, group in groupby(found, key=lambda entry: entry[0].date):
-        group = list(group)
+    for _day, same_day in groupby(found, key=lambda entry: entry[0].date):
+        group = list(same_day)
         for _, commitments, _ in group:
             for commitment in commitments:
                 tracker.add(commitment)
@@ -167,7 +167,7 @@ def track_commitments(notes: list[Note], today: date, embed: Embed | None = None
 def _texts_to_compare(found: list[tuple[Note, list[Commitment], list[FollowUp]]]) -> list[str]:
     """Report texts sharing a word with some earlier commitment: the only ones ever compared by
     meaning, so only they are embedded."""
-    index, texts, dates = WordIndex(), [], []
+    index, texts, dates = WordIndex(), list[str](), list[date]()
     for note, commitments, units in found:
         for unit in units:
             if any(dates[k] < note.date for k in index.candidates(report_words(unit))):

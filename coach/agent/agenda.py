@@ -51,7 +51,8 @@ class AgendaItem:
     """The commitment's own words, for items that report back on one."""
 
     def to_json(self) -> dict:
-        data = {"section": self.section, "text": self.text, "sources": [s.to_json() for s in self.sources]}
+        data: dict[str, object] = {"section": self.section, "text": self.text,
+                                   "sources": [s.to_json() for s in self.sources]}
         data |= {"age_days": self.age_days} if self.age_days is not None else {}
         return data | ({"commitment": self.commitment} if self.commitment else {})
 

@@ -13,8 +13,10 @@ cancels it at once: tools run on a pool nobody waits for on the way out."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from coach.agent.events import RetryingEvent, StepEvent
 from coach.agent.model_stream import (
@@ -25,6 +27,9 @@ from coach.agent.model_stream import (
     retry_wait,
 )
 from coach.llm.errors import Cause, ChatProviderError, provider_error, truncated_stream_error
+
+if TYPE_CHECKING:
+    from coach.agent.tools import Toolbox
 
 MAX_TOOL_CALLS = 6
 MAX_MODEL_CALLS = MAX_TOOL_CALLS + 2  # one call per tool at worst, plus the answer, plus one refused
@@ -95,7 +100,8 @@ class _PastDeadline(Exception):
     """The whole run took longer than AGENT_SECONDS."""
 
 
-async def _run_once(service, toolbox, messages):
+async def _run_once(service, toolbox: Toolbox, messages: list) -> AsyncIterator[object]:
+    """One run of the agent: its text chunks, StepEvents and NEW_TURN markers (see the module docstring)."""
     agent = build_agent(service.chat_model, toolbox, messages[0].content)
     expects_finish = _expects_finish(service.chat_model)
     steps_shown = 0

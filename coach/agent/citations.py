@@ -63,7 +63,7 @@ def _replace(match: re.Match, sources: list[Hit], found: list[Citation]) -> str:
         return match.group(0)
     kept = []
     for part, target in zip(parts, checked):
-        hit = target and _match(part, sources)
+        hit = _match(part, sources) if target else None
         found.append(Citation(label=part.strip(), path=hit.path if hit else None, verified=hit is not None))
         if hit is not None:
             kept.append(f"[{note_label(hit)}]")

@@ -19,7 +19,8 @@ __all__ = ["Check", "run_checks"]
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    checks = [_notes(settings), *_data_dir(settings), _embedding_model(settings), _chat_model(settings)]
+    checks = [_notes(settings), *_data_dir(settings), _embedding_model(settings), _chat_model(settings),
+              tool_calling_check(settings)]
     data = Path(settings.data_dir)
     if data.is_dir():
         checks.extend([_marks(settings), _history(settings)])
@@ -113,6 +114,24 @@ def _server_model(settings: Settings, provider: providers.Provider) -> Check:
     if key.value is None and key.problem:
         return Check("chat model", False, f"{detail}; no API key", key.problem)
     return Check("chat model", True, f"{detail} ({providers.capabilities(settings)}; key: {key.source})")
+
+
+def tool_calling_check(settings: Settings) -> Check | None:
+    """Whether `ask` will run the tool-using agent, and who said so (for Ollama: the server, asked now)."""
+    provider, model = providers.provider_for(settings), providers.model_for(settings)
+    if provider.in_process:
+        return None
+    from coach.llm.capabilities import agent_choice, tool_support
+
+    support = tool_support(settings)
+    if support.note:
+        fix = provider.not_found_fix if support.missing_model else provider.start_hint
+        return Check("tool calling", False, support.note, fix.format(model=model) or "check llm_base_url and llm_model")
+    said = {"settings": "llm_tools", "registry": "the provider"}.get(support.source, support.source)
+    mode = ("ask runs the agent (it searches your notes through tools)" if agent_choice(settings).tools
+            else "ask searches once, then the model summarises")
+    return Check("tool calling", True, f"{model} {'takes' if support.tools else 'does not take'} tools "
+                 f"(per {said}): {mode}")
 
 
 def _configured_gguf(settings: Settings) -> Check:

@@ -164,9 +164,9 @@ def _turns(records: list[dict]) -> list[Turn]:
             if record.get("turn"):
                 by_id[str(record["turn"])] = turn
         elif record.get("type") == "answer":
-            turn = by_id.get(str(record.get("turn"))) if record.get("turn") else (turns[-1] if turns else None)
-            if turn is not None and turn.status == "pending":
-                _answer(turn, record)
+            answered = by_id.get(str(record.get("turn"))) if record.get("turn") else (turns[-1] if turns else None)
+            if answered is not None and answered.status == "pending":
+                _answer(answered, record)
     return turns
 
 

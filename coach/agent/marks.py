@@ -141,8 +141,8 @@ _ANSWERED = {"done": "done", "dropped": "dropped", "not yet": "open"}
 
 def _marked(item: TrackedCommitment, mark: Mark | None, today: date, answer=None) -> MarkedCommitment:
     item = getattr(item, "inferred", None) or item  # marking again starts from what the notes say
-    base = {f.name: getattr(item, f.name) for f in fields(TrackedCommitment)}
-    extra = {"id": commitment_id(item.path, item.text), "inferred": item}
+    base: dict[str, Any] = {f.name: getattr(item, f.name) for f in fields(TrackedCommitment)}
+    extra: dict[str, Any] = {"id": commitment_id(item.path, item.text), "inferred": item}
     if mark is None:  # a "not yet" on an item still open: shown beside it, the notes still decide
         still_open = answer is not None and answer.answer == "not yet" and item.status == "open"
         return MarkedCommitment(**base, **extra, checkin=answer if still_open else None)

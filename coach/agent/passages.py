@@ -169,7 +169,7 @@ def _list_follows(units: list[Unit], i: int) -> bool:
 
 def _list_after(units: list[Unit], i: int) -> list[int]:
     """The items of the list right after unit i (within LOOK_AHEAD lines), as many as fit."""
-    out, words = [], _words(units[i].text)
+    out, words = list[int](), _words(units[i].text)
     for j in range(i + 1, len(units)):
         unit = units[j]
         if not unit.item or unit.start - units[i].end > LOOK_AHEAD or len(out) >= MAX_ITEMS:

@@ -145,6 +145,7 @@ def decide(item: Item, match: Match) -> None:
     """Apply one report to an item: close it on strong evidence, ask on weak evidence, and record
     partial progress; never close on a report that only mentions it."""
     unit = match.unit
+    status: str | None  # None: the report names it but says nothing that settles it
     if unit.negated and item.negative and unit.status in ("pending", "dropped"):
         status = "done" if match.strong else "maybe_done"  # "haven't touched the rota" keeps "stop …"
     elif unit.status == "pending":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from coach.agent import citations
 from coach.agent.passages import sentence_spans as sentences
 from coach.notes.commitments import content_words
 from coach.retrieval.search import Hit
+
+if TYPE_CHECKING:
+    from coach.retrieval.embeddings import Embedder
 
 # Calibrated by bench/calibrate_support.py on dev and dev2 (see its docstring for how).
 MIN_COSINE = 0.51
@@ -45,7 +49,7 @@ class SupportCheck:
     """Checks sentences against the retrieved hits (and the passages quoted from them)."""
 
     hits: list[Hit]
-    embedder: object | None = None
+    embedder: Embedder | None = None
     extra_texts: list[str] = field(default_factory=list)  # e.g. the whole quoted passages
     _cache: dict[str, str | None] = field(default_factory=dict)
 
@@ -65,7 +69,8 @@ class SupportCheck:
 
     def filter(self, text: str) -> tuple[str, list[Verdict]]:
         """The text with unsupported sentences removed, and the dropped ones."""
-        kept, dropped = [], []
+        kept: list[str] = []
+        dropped: list[Verdict] = []
         for start, end in sentences(text):
             piece = text[start:end]
             why = self.reason(piece) if piece.strip() else None
@@ -116,15 +121,15 @@ class SupportCheck:
     def _best_cosine(self, plain: str, pool: list[Hit]) -> float:
         if self.embedder is None:
             return 0.0
-        self._embed_units(pool)
+        self._embed_units(self.embedder, pool)
         vector = np.asarray(self.embedder.embed([plain])[0], dtype=np.float32)
         scores = [float(np.max(self._vectors[id(hit)] @ vector)) for hit in pool if len(self._vectors[id(hit)])]
         return max(scores, default=0.0)
 
-    def _embed_units(self, pool: list[Hit]) -> None:
+    def _embed_units(self, embedder: Embedder, pool: list[Hit]) -> None:
         missing = [hit for hit in pool if id(hit) not in self._vectors]
         texts = [unit for hit in missing for unit in self._units[id(hit)]]
-        vectors = np.asarray(self.embedder.embed(texts), dtype=np.float32) if texts else np.zeros((0, 1))
+        vectors = np.asarray(embedder.embed(texts), dtype=np.float32) if texts else np.zeros((0, 1))
         at = 0
         for hit in missing:
             n = len(self._units[id(hit)])
@@ -155,7 +160,8 @@ def remove_unverified(text: str, sources: list[str]) -> tuple[str, list[str]]:
     bad = set(unverified_quotes(text, sources))
     if not bad:
         return text, []
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[str] = []
     for start, end in sentences(text):
         piece = text[start:end].strip()
         (dropped if set(quoted_spans(piece)) & bad else kept).append(piece)

@@ -112,7 +112,7 @@ def _terms(text: str, surfaces: dict[str, Counter]) -> list[str]:
                 continue
             surfaces[key][match.group()] += 1
             found.append(key)
-            if joined and " " not in key and " " not in previous[0]:
+            if previous is not None and joined and " " not in key and " " not in previous[0]:
                 pair = f"{previous[0]} {key}"
                 surfaces[pair][f"{previous[1]} {match.group()}"] += 1
                 found.append(pair)
@@ -184,6 +184,7 @@ class Passage:
 def embed_passages(notes: list[Note], embed: Embed) -> list[Passage]:
     """Passages embedded now, the way the indexer embeds them (title, heading and tags as context;
     sized by the model's tokenizer), so fresh passages match indexed ones."""
+    count: Callable[[str], int]
     try:
         count = TokenCounter()
     except (ModelError, OSError, ImportError):
@@ -253,7 +254,7 @@ def _group(order: list[str], seeds: dict[str, set[int]], vectors: dict[str, np.n
 
 def _surface(term: str, surfaces: dict[str, Counter]) -> str:
     """The commonest spelling of a term, lower-cased unless it is a name."""
-    word = max(sorted(surfaces[term]), key=surfaces[term].get)
+    word = max(sorted(surfaces[term]), key=surfaces[term].__getitem__)
     return word if _is_name(surfaces[term]) else word.lower()
 
 

@@ -13,6 +13,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
@@ -24,6 +25,9 @@ from coach.notes.provenance import is_conversation, user_text
 from coach.notes.reader import NOTE_SUFFIXES, read_note
 from coach.retrieval.results import Hit, SearchFilters, mentor_matches
 from coach.retrieval.retriever import NotesRetriever, hit_from_document
+
+if TYPE_CHECKING:
+    from coach.agent.api import CoachAPI
 
 NOTES_K = 5
 PRINCIPLES_K = 3
@@ -66,7 +70,7 @@ class ReadNoteArgs(BaseModel):
 class Toolbox:
     """The tools over one service for one answer, and everything they returned."""
 
-    service: object
+    service: CoachAPI
     nonce: str = field(default_factory=ctx_mod.new_nonce)
     budget: int = 24_000
     """Characters left for everything the tools return in this answer (the model's window is finite)."""
@@ -122,10 +126,10 @@ class Toolbox:
         if not items:
             return "(no commitments found)"
         items.sort(key=lambda item: item["date"], reverse=True)
-        if self._room() is None:
+        if (room := self._room()) is None:
             return NO_ROOM
         shown = ctx_mod.build_context([commitment_hit(item) for item in items[:MAX_COMMITMENTS]], [],
-                                      self._room(), self.nonce)
+                                      room, self.nonce)
         kept = {hit.chunk_id.split(":", 1)[1] for hit in shown.notes}
         evidence = [evidence_hit(self.service, item) for item in items if str(item.get("id")) in kept]
         return self._emit(shown.notes + [hit for hit in evidence if hit], shown.notes_block)
@@ -136,9 +140,9 @@ class Toolbox:
             hit = read_passage(self.service, path, lines)
         except ValueError as exc:
             return f"Error: {exc}"
-        if self._room() is None:
+        if (room := self._room()) is None:
             return NO_ROOM
-        body = ctx_mod.as_data(hit.text)[:min(MAX_READ_CHARS, self._room() - ctx_mod.HEADER_CHARS)]
+        body = ctx_mod.as_data(hit.text)[:min(MAX_READ_CHARS, room - ctx_mod.HEADER_CHARS)]
         head = f'<<note id=1 nonce={self.nonce} cite="[{ctx_mod.note_label(hit)}]" lines={hit.start_line}-{hit.end_line}>>'
         return self._emit([hit], f"{head}\n{body}\n<</note nonce={self.nonce}>>")
 
@@ -147,11 +151,11 @@ class Toolbox:
     def _blocks(self, hits: list[Hit], query: str) -> str:
         if not hits:
             return NOTHING
-        if self._room() is None:
+        if (room := self._room()) is None:
             return NO_ROOM
         notes = [hit for hit in hits if hit.source == "notes"]
         principles = [hit for hit in hits if hit.source != "notes"]
-        context = ctx_mod.build_context(notes, principles, self._room(), self.nonce, question=query)
+        context = ctx_mod.build_context(notes, principles, room, self.nonce, question=query)
         text = "\n".join(block for block, kept in ((context.notes_block, context.notes),
                                                     (context.principles_block, context.principles)) if kept)
         return self._emit(context.hits, text)

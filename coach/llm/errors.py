@@ -15,7 +15,7 @@ _TIMEOUT_NAMES = {"TimeoutError", "TimeoutException", "APITimeoutError", "ReadTi
                   "WriteTimeout", "PoolTimeout"}
 _CONNECT_NAMES = {"ConnectError", "ConnectionError", "APIConnectionError", "ConnectionRefusedError"}
 _CUT_NAMES = {"RemoteProtocolError", "ReadError", "IncompleteRead", "ChunkedEncodingError", "ProtocolError"}
-_GARBLED_NAMES = {"JSONDecodeError"}  # a streamed chunk that is not JSON: the server is not what we expect
+_GARBLED_NAMES = {"JSONDecodeError", "ValidationError"}  # a chunk that is not JSON, or not the shape the SDK reads (pydantic)
 _CONTEXT_PATTERN = re.compile(
     r"context[ _]length|context window|maximum context|prompt is too long|too many tokens|exceed(s|ed)? "
     r"(the )?context",

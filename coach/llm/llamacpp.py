@@ -74,7 +74,7 @@ class _Loaded:
         self.abort = flag if flag.install(self.llm) else None
         context = getattr(self.llm, "_ctx", None)
         decode = getattr(context, "decode", None)
-        if decode is None:
+        if context is None or decode is None:
             return  # another llama-cpp-python layout: stop then acts between answer tokens only
 
         def checked(batch):

@@ -62,10 +62,10 @@ class AbortFlag:
             return False
 
     def raise_(self) -> None:
-        self._buffer[0] = 1
+        self._buffer[0] = b"\x01"
 
     def lower(self) -> None:
-        self._buffer[0] = 0
+        self._buffer[0] = b"\x00"
 
 
 def until_stopped(stream, stop_event: threading.Event | None):

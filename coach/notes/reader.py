@@ -204,8 +204,10 @@ def scan_folder(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ScanResult:
                 outcome.path, "duplicate name after Unicode normalisation"
             )
         seen.add(outcome.path)
-        target = result.notes if isinstance(outcome, Note) else result.skipped
-        target.append(outcome)
+        if isinstance(outcome, Note):
+            result.notes.append(outcome)
+        else:
+            result.skipped.append(outcome)
     result.skipped.extend(_folder_skips(root, errors))
     # A saved conversation is settled before and after: it names no mentor the folder should learn,
     # and inference must not credit it to the mentor its question names.

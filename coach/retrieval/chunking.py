@@ -92,7 +92,8 @@ def _paragraphs(blocks: list[Block]) -> list[_Block]:
 
     A heading with nothing under it is kept as a line of text, so it is still found."""
     out: list[_Block] = []
-    heading, bare, lines, start, end = "", None, [], 0, 0
+    lines: list[str] = []
+    heading, bare, start, end = "", None, 0, 0
     for block in blocks:
         if block.kind == "heading":
             _flush(out, lines, heading, start, end)
@@ -158,7 +159,9 @@ def _hard_wrap(sentence: str, count: TokenCounter) -> list[str]:
     Sizes are summed word by word (linear), not re-counted per join, so a 100k-character line is quick."""
     if count(sentence) <= MAX_TOKENS:
         return [sentence]
-    parts, current, size = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
     for word in _bounded_words(sentence):
         pieces = count(word)
         if current and size + pieces > TARGET_TOKENS:
@@ -173,7 +176,7 @@ def _hard_wrap(sentence: str, count: TokenCounter) -> list[str]:
 
 def _bounded_words(sentence: str, width: int = 40) -> list[str]:
     """Words, with any run longer than `width` characters (URLs, base64) cut into pieces."""
-    words = []
+    words: list[str] = []
     for word in sentence.split():
         words.extend(word[i : i + width] for i in range(0, len(word), width))
     return words

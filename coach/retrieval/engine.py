@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach import paths
 from coach.config import Settings
@@ -23,6 +24,9 @@ from coach.retrieval.lock import IndexLock
 from coach.retrieval.manifest import load_manifest
 from coach.retrieval.search import Searcher, SearchFilters, SearchResponse
 
+if TYPE_CHECKING:
+    from coach.retrieval.vector_cache import VectorCache  # loaded at the first embedding, not at import
+
 STRAY_TEMP_AGE = 600.0
 """Seconds after which a `.coach-tmp-*` file is a crash's leftover, not a write in flight."""
 
@@ -38,7 +42,7 @@ class Engine:
         self._query_embedder = query_embedder
         self._client = None
         self._searcher: Searcher | None = None
-        self._bundled = None  # the install-time vectors of the bundled texts, loaded at the first embedding
+        self._bundled: VectorCache | None = None  # the install-time vectors of the bundled texts, loaded at the first embedding
         self._syncing = False
         self.notices: list[str] = []
         self.deferred: str | None = None

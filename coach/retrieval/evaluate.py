@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from coach.errors import ConfigError
 
@@ -70,7 +71,7 @@ def score_queries(queries: list[Query], results: dict[str, tuple[list[str], bool
     """Aggregate metrics; `results[id]` is (ranked note paths, said-nothing-relevant)."""
     positives = [q for q in queries if q.relevant]
     negatives = [q for q in queries if not q.relevant]
-    report = {"overall": _means(positives, results), "by_kind": {}}
+    report: dict[str, Any] = {"overall": _means(positives, results), "by_kind": {}}
     by_kind: dict[str, list[Query]] = defaultdict(list)
     for query in positives:
         by_kind[query.kind].append(query)

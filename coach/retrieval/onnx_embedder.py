@@ -236,7 +236,7 @@ class OnnxEmbedder:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         # Sorting by length keeps padding, and so wasted attention work, small within each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        out: np.ndarray = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
         for start in range(0, len(order), _BATCH_SIZE):
             chunk = order[start : start + _BATCH_SIZE]
             out[chunk] = self._embed_batch([texts[i] for i in chunk])
@@ -282,7 +282,7 @@ def _open_session(onnx_path: Path) -> Any:
 
 def _mean_pool(hidden: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
     # sentence-transformers' mean Pooling: pads excluded, count clamped so an all-pad row cannot divide by 0.
-    mask = attention_mask[:, :, None].astype(np.float32)
+    mask: np.ndarray = attention_mask[:, :, None].astype(np.float32)
     summed = (hidden * mask).sum(axis=1)
     counts = np.clip(mask.sum(axis=1), 1e-9, None)
     return (summed / counts).astype(np.float32)

@@ -127,9 +127,10 @@ def people_from(mentors: list[str], roles: list[str | None] | None = None) -> Pe
             keys.append(words)
         # fitting two people ("Helen" with two Helens): ambiguous, it names nobody
     names = tuple(_canonical(group, counts) for group in groups)
-    spelling = {" ".join(name_words(s)): i for i, group in enumerate(groups) for s in group}
-    people = People(names, spelling, _identifying_words(groups))
-    pairs = [(people.person_of(m), role) for m, role in zip(mentors, roles or [None] * len(mentors)) if m]
+    spellings = {" ".join(name_words(s)): i for i, group in enumerate(groups) for s in group}
+    people = People(names, spellings, _identifying_words(groups))
+    named = [(people.person_of(m), role) for m, role in zip(mentors, roles or [None] * len(mentors))]
+    pairs = [(person, role) for person, role in named if person is not None]  # an ambiguous name is nobody
     as_mentee = Counter(person for person, role in pairs if role != "mentor")
     return replace(people, mentors=frozenset(name for name, n in as_mentee.items() if n >= MENTOR_NOTES),
                    roles=usual_roles(pairs))

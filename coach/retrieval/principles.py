@@ -95,7 +95,7 @@ class PrinciplesLibrary:
         missing = [p for p in principles if p.path not in rows]
         embedded = dict(zip((p.path for p in missing), np.asarray(self.embed([_text(p) for p in missing])))) \
             if missing else {}
-        found = [np.asarray(indexed.vectors[rows[p.path]]) if p.path in rows else embedded[p.path]
+        found = [np.asarray(indexed.vectors[rows[p.path]]) if indexed is not None and p.path in rows else embedded[p.path]
                  for p in principles]
         vectors = np.asarray(found, dtype=np.float32).reshape(len(principles), -1)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

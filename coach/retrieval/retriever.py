@@ -46,7 +46,7 @@ def narrowed(filters: SearchFilters, **changes: Any) -> SearchFilters:
     """`filters` with the given fields replaced (None leaves a field as it was; dates parsed)."""
     from dataclasses import replace
 
-    values = {key: _as_date(value) if key in ("since", "until") else value
+    values: dict[str, Any] = {key: _as_date(value) if key in ("since", "until") else value
               for key, value in changes.items() if value not in (None, "")}
     return replace(filters, **values)
 

@@ -129,8 +129,8 @@ class Searcher:
         chunk_paths = {cid: path for path, entry in manifest.notes.items() for cid in entry.chunk_ids}
         keywords = KeywordIndex.load(keyword_dir(self.index_dir, name))
         note_level = NoteLevelIndex.load(note_level_dir(self.index_dir, name))
-        entries = [entry for entry in manifest.notes.values() if entry.mentor]
-        people = people_from([entry.mentor for entry in entries], [entry.role for entry in entries])
+        entries = [(mentor, entry.role) for entry in manifest.notes.values() if (mentor := entry.mentor)]
+        people = people_from([mentor for mentor, _ in entries], [role for _, role in entries])
         return LoadedSource(name, store.collection(self.client, name), manifest, keywords, chunk_paths, note_level, people)
 
     def _search_source(self, src, reading, vector, k, filters, mode) -> list[Hit]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,7 @@ class LoadedSource:
     """A loaded source: its collection, manifest, keyword index, chunk→path map and people."""
 
     name: str
-    collection: object
+    collection: Any  # a chromadb Collection (chromadb's own types are not read: see [tool.mypy])
     manifest: Manifest
     keywords: KeywordIndex | None
     chunk_paths: dict[str, str]
@@ -49,7 +50,7 @@ def signals(src: LoadedSource, query: str, vector, allowed: set[str] | None, mod
             out.append(Signal(src.note_level.dense_ranking(vector, allowed, POOL), None, None, "dense-note"))
     if mode in ("hybrid", "keyword"):
         if src.keywords is not None:
-            out.append(collapse(_keyword_passages(src, query, allowed), src.chunk_paths, 0.0, "keyword-passage"))
+            out.append(collapse(_keyword_passages(src, src.keywords, query, allowed), src.chunk_paths, 0.0, "keyword-passage"))
         if src.note_level is not None:
             out.append(Signal(src.note_level.keyword_ranking(query, allowed, POOL), None, 0.0, "keyword-note"))
     return out
@@ -65,19 +66,20 @@ def _dense_passages(src: LoadedSource, vector: np.ndarray, allowed: set[str] | N
     return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
 
-def _keyword_passages(src: LoadedSource, query: str, allowed: set[str] | None) -> list[tuple[str, float]]:
-    scores = src.keywords.scores(query)
+def _keyword_passages(src: LoadedSource, keywords: KeywordIndex, query: str,
+                      allowed: set[str] | None) -> list[tuple[str, float]]:
+    scores = keywords.scores(query)
     if allowed is not None:
         mask = np.zeros_like(scores, dtype=bool)
-        ids = [cid for cid in src.keywords.ids if src.chunk_paths.get(cid) in allowed]
-        mask[src.keywords.positions(ids)] = True
+        ids = [cid for cid in keywords.ids if src.chunk_paths.get(cid) in allowed]
+        mask[keywords.positions(ids)] = True
         scores = np.where(mask, scores, 0.0)
     n = min(POOL, int((scores > 0).sum()))
     if n == 0:
         return []
     top = np.argpartition(-scores, n - 1)[:n]
     top = top[np.argsort(-scores[top], kind="stable")]
-    return [(src.keywords.ids[i], float(scores[i])) for i in top if src.keywords.ids[i] in src.chunk_paths]
+    return [(keywords.ids[i], float(scores[i])) for i in top if keywords.ids[i] in src.chunk_paths]
 
 
 def _apply_time_hint(scored: dict[str, float], src: LoadedSource, hint: TimeHint, time_only: bool) -> dict[str, float]:

@@ -99,7 +99,7 @@ def rerank_by_time(scores: dict[str, float], dates: dict[str, date], hint: TimeH
         for key in out:
             out[key] += WINDOW_BOOST if hint.contains(dates[key]) else 0.0
     if hint.prefer:
-        pool = sorted(out, key=out.get, reverse=True)[: len(out) if time_only else ORDER_POOL]
+        pool = sorted(out, key=lambda key: out[key], reverse=True)[: len(out) if time_only else ORDER_POOL]
         if hint.start or hint.end:
             pool = [key for key in pool if hint.contains(dates[key])] or pool
         ordered = sorted(pool, key=lambda key: dates[key], reverse=hint.prefer == "earliest")

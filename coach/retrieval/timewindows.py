@@ -83,13 +83,12 @@ def _relative(text: str, today: date) -> list[Window]:
     out = []
     for match in _RELATIVE.finditer(text):
         which, unit = match.group(1), match.group(2)
-        window = _relative_window(which, unit, today)
-        if window:
-            out.append(Window(*window, match.span()))
+        start, end = _relative_window(which, unit, today)
+        out.append(Window(start, end, match.span()))
     return out
 
 
-def _relative_window(which: str | None, unit: str | None, today: date):
+def _relative_window(which: str | None, unit: str | None, today: date) -> tuple[date, date]:
     if which is None:  # yesterday
         return today - timedelta(days=1), today - timedelta(days=1)
     if unit == "month":

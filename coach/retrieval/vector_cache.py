@@ -42,7 +42,7 @@ class VectorCache:
     def embed(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         keys = [text_key(text) for text in texts]
         missing = [i for i, key in enumerate(keys) if key not in self.vectors]
-        out = np.empty((len(texts), _DIM), dtype=np.float32)
+        out: np.ndarray = np.empty((len(texts), _DIM), dtype=np.float32)
         for i, key in enumerate(keys):
             if key in self.vectors:
                 out[i] = self.vectors[key]

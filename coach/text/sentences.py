@@ -62,7 +62,7 @@ def _abbreviated(head: str, following: str) -> bool:
         return True
     # "ch. 3", "fig. two": a short word that is no common word before a stop, then lower case or a digit.
     short = re.search(r"(?:^|\s)([a-z]{1,3})\.$", head)
-    return bool(short) and short.group(1) not in STOP_WORDS and (following[:1].islower() or following[:1].isdigit())
+    return short is not None and short.group(1) not in STOP_WORDS and (following[:1].islower() or following[:1].isdigit())
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

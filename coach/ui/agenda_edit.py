@@ -76,7 +76,7 @@ def add(items: list, index: int, text: str, section: str = "suggested") -> tuple
 
 
 def _blank(template, text: str):
-    fields = {"text": text}
+    fields: dict[str, object] = {"text": text}
     for name, empty in (("sources", ()), ("age_days", None)):
         if hasattr(template, name):
             fields[name] = empty

@@ -10,8 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App
-from textual.reactive import var
 from textual.screen import Screen
 
 from coach.errors import CoachError
@@ -19,7 +17,7 @@ from coach.paths import ensure_private_dir
 from coach.ui import keymap
 from coach.ui.commands import CoachCommands
 from coach.ui.freshness import IndexKeeper
-from coach.ui.indexing import IndexingMixin
+from coach.ui.indexing import IndexingApp
 from coach.ui.messages import NotesChanged
 from coach.ui.safe import clean, one_line
 from coach.ui.sample import has_notes
@@ -29,6 +27,7 @@ from coach.ui.undo import UndoKeeper
 if TYPE_CHECKING:
     from coach.agent.api import CoachAPI
     from coach.config import Settings
+    from coach.ui.facts import HomeFacts
 
 # Keys that open a screen, and the screen class each one opens (imported on demand: first paint stays cheap).
 SCREENS_BY_ACTION = {
@@ -53,7 +52,7 @@ class NoWaitExecutor(ThreadPoolExecutor):
         super().shutdown(wait=False, cancel_futures=True)
 
 
-class CoachApp(IndexingMixin, App):
+class CoachApp(IndexingApp):
     """The terminal app. Build it with `build_app(settings, service)`; tests hand it a fake service."""
 
     CSS_PATH = "coach.tcss"
@@ -62,8 +61,6 @@ class CoachApp(IndexingMixin, App):
     COMMANDS = {CoachCommands}
     BINDINGS = keymap.bindings(keymap.APP_SCOPE)  # the table and its rules: coach/ui/keymap.py
     ENABLE_COMMAND_PALETTE = True
-
-    index_state: var[IndexState] = var(IndexState)
 
     def __init__(self, settings: Settings, service: CoachAPI, *, sync_on_start: bool = True) -> None:
         super().__init__()
@@ -74,8 +71,7 @@ class CoachApp(IndexingMixin, App):
         self.engine_lock = threading.RLock()
         # The query model loads once: the warm-up worker and the first search must not both load it.
         self.model_lock = threading.Lock()
-        self._chat_warmed = False  # the local chat model is warmed once, when Ask first opens
-        self.home_facts = None
+        self.home_facts: HomeFacts | None = None
         """The home screen's last reading of the notes (mentors, last session), reused by other screens."""
         self.keeper = IndexKeeper(self)
         """Re-syncs when notes change outside coach (file watcher, or a periodic sync)."""

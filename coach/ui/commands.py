@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,10 +13,12 @@ from coach.ui import keymap
 class CoachCommands(Provider):
     """Lists and fuzzy-matches the keymap rows that have a palette name; the help line shows the key."""
 
-    def _entries(self) -> list[tuple[str, object, str]]:
+    def _entries(self) -> list[tuple[str, Callable[[], None], str]]:
         scope = getattr(self.screen, "KEYMAP_SCOPE", None)
-        entries = []
+        entries: list[tuple[str, Callable[[], None], str]] = []
         for key in keymap.palette_rows(scope):
+            if key.palette is None:
+                continue
             hint = keymap.palette_key_hint(key)
             help_text = f"{hint} · {key.help}" if hint else key.help
             entries.append((key.palette, partial(self._run, key), help_text))

@@ -5,22 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from coach.notes.model import Note
+
 
 @dataclass(frozen=True)
 class HomeFacts:
     """The next thing to do at a glance."""
 
     total: int = 0
-    last_session: object | None = None
-    last_reflection: object | None = None
-    recent: list = field(default_factory=list)
+    last_session: Note | None = None
+    last_reflection: Note | None = None
+    recent: list[Note] = field(default_factory=list)
     mentors: list[str] = field(default_factory=list)
     """The user's mentors, one name per person however the notes spell them, most recently met first."""
     mentees: list[str] = field(default_factory=list)
     """People the user mentors (notes with `role: mentor`), most recently met first."""
 
 
-def home_facts(notes: list, recent: int = 30) -> HomeFacts:
+def home_facts(notes: list[Note], recent: int = 30) -> HomeFacts:
     """Facts from a list of Note objects (any order)."""
     ordered = sorted(notes, key=lambda n: (n.date, n.path), reverse=True)
     mentors, mentees = _people(ordered)
@@ -40,8 +42,8 @@ def _people(ordered: list) -> tuple[list[str], list[str]]:
     from coach.agent.people import people_of
 
     people = people_of(ordered)
-    met = list(dict.fromkeys(people.person_of(n.mentor) for n in ordered if n.mentor))
-    mentored = {people.person_of(n.mentor) for n in ordered if n.mentor and n.role == "mentor"}
+    met = [name for name in dict.fromkeys(people.person_of(n.mentor) for n in ordered if n.mentor) if name]
+    mentored = {name for n in ordered if n.mentor and n.role == "mentor" and (name := people.person_of(n.mentor))}
     mentors = [name for name in met if name in people.mentors]
     mentees = [name for name in met if name in mentored and name not in mentors]
     if not mentors and not mentees:

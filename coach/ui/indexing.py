@@ -4,10 +4,14 @@ warm the models, and follow progress, success and failure in `index_state`."""
 from __future__ import annotations
 
 import importlib
+import threading
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import work
+from textual.app import App
+from textual.reactive import var
 from textual.worker import get_current_worker
 
 from coach.errors import CoachError, IndexBusyError
@@ -15,13 +19,30 @@ from coach.ui.messages import IndexFailed, IndexProgress, IndexSynced, NotesChan
 from coach.ui.safe import one_line
 from coach.ui.state import IndexState
 
+if TYPE_CHECKING:
+    from coach.agent.api import CoachAPI
+    from coach.config import Settings
+    from coach.ui.freshness import IndexKeeper
+
 
 class _SyncStopped(Exception):
     """Raised from the progress callback to end a sync the app no longer wants."""
 
 
-class IndexingMixin:
-    """Mixed into CoachApp (which provides settings, service, engine_lock, model_lock, keeper)."""
+class IndexingApp(App):
+    """CoachApp's index work (CoachApp sets settings, service, engine_lock, model_lock and keeper)."""
+
+    index_state: var[IndexState] = var(IndexState)
+    _notes_announced = False
+    _chat_warmed = False  # the local chat model is warmed once, when Ask first opens
+    if TYPE_CHECKING:
+        settings: Settings
+        service: CoachAPI
+        engine_lock: threading.RLock
+        model_lock: threading.Lock
+        keeper: IndexKeeper
+
+        def report_error(self, error: BaseException) -> None: ...
 
     def action_sync(self) -> None:
         self.sync_index()

@@ -174,9 +174,9 @@ def bindings(scope: str) -> list[BindingType]:
     ]
 
 
-def home_bindings() -> list[Binding]:
+def home_bindings() -> list[BindingType]:
     """Home's footer: the app's keys (run on the app), then Home's own."""
-    shown = [Binding(key.keys, f"app.{key.action}", key.label, key_display=key.display)
+    shown: list[BindingType] = [Binding(key.keys, f"app.{key.action}", key.label, key_display=key.display)
              for key in rows(APP_SCOPE) if key.keys and key.footer]
     return shown + bindings("home")
 

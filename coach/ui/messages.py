@@ -44,3 +44,19 @@ class NotesIndexed(Message):
     def __init__(self, notes: int) -> None:
         super().__init__()
         self.notes = notes
+
+
+class StreamEvent(Message):
+    """One event of a streamed answer, for turn `turn`."""
+
+    def __init__(self, turn: int, event: object) -> None:
+        super().__init__()
+        self.turn, self.event = turn, event
+
+
+class StreamEnded(Message):
+    """A streamed answer for turn `turn` ended; `stopped` when the user stopped it."""
+
+    def __init__(self, turn: int, stopped: bool) -> None:
+        super().__init__()
+        self.turn, self.stopped = turn, stopped

@@ -85,3 +85,11 @@ async def test_remote_model_is_marked(settings, service):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
         assert "⚠ REMOTE model: notes go to api.example.com" in screen_text(app)
+
+
+async def test_a_home_button_opens_its_screen(app, service):
+    """Clicking (or pressing enter on) a Home button runs its action: the app's run_action is awaited."""
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.index_state.phase == "ready")
+        await pilot.click("#go-prepare")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "PrepareScreen")

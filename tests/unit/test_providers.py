@@ -12,7 +12,7 @@ from langchain_core.language_models import FakeListChatModel
 
 from coach import providers
 from coach.config import load_settings
-from coach.providers import LOCAL_DUMMY_KEY, api_key, provider_for, supports_tool_calling
+from coach.providers import LOCAL_DUMMY_KEY, api_key, declared_tool_calling, provider_for
 
 
 @pytest.fixture(autouse=True)
@@ -65,20 +65,19 @@ def test_config_rejects_a_provider_the_registry_does_not_know():
     ({"llm_provider": "openai"}, True),
     ({"llm_provider": "openai", "llm_base_url": "http://127.0.0.1:8080/v1"}, False),
     ({"llm_provider": "anthropic"}, True),
-    ({"llm_provider": "ollama"}, True),  # llama3.2, the default, takes tools
-    ({"llm_provider": "ollama", "llm_model": "qwen2.5:3b"}, True),
-    ({"llm_provider": "ollama", "llm_model": "gemma2:2b"}, False),
+    ({"llm_provider": "ollama"}, None),  # per model: the server is asked (coach.llm.capabilities)
+    ({"llm_provider": "ollama", "llm_model": "gemma2:2b", "llm_tools": False}, False),
 ])
 def test_tool_calling(values, tools):
-    assert supports_tool_calling(settings(**values)) is tools
+    assert declared_tool_calling(settings(**values)) is tools
 
 
 def test_a_declared_llm_tools_wins_except_for_the_in_process_model():
     server = settings(llm_provider="openai", llm_base_url="http://127.0.0.1:8080/v1")
     declared = SimpleNamespace(**{**server.__dict__, "llm_tools": True})
-    assert supports_tool_calling(declared)
+    assert declared_tool_calling(declared)
     local = SimpleNamespace(**{**settings().__dict__, "llm_tools": True})
-    assert not supports_tool_calling(local)
+    assert declared_tool_calling(local) is False
 
 
 @pytest.mark.parametrize(("values", "remote"), [

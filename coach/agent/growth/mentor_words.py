@@ -127,7 +127,8 @@ def mentor_words(notes: list[Note], people: People, since: date | None = None,
     found = [w for note in notes if since is None or note.date >= since for w in note_mentor_words(note, people)]
     found = list({(w.path, w.line, w.quote): w for w in found}.values())
     found.sort(key=lambda w: (w.kind != "recognition", w.form == "reported", -w.date.toordinal(), w.line))
-    kept, counts = [], {}
+    kept: list[MentorWords] = []
+    counts: dict[str | None, int] = {}
     for words in found:
         if counts.get(words.mentor, 0) < per_mentor:
             kept.append(words)

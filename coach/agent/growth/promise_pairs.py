@@ -26,7 +26,7 @@ def _promise(item, note: Note) -> Statement | None:
     if not 1 <= item.line <= len(lines):
         return None
     line = lines[item.line - 1]
-    text = line[BULLET.match(line).end():].strip() if BULLET.match(line) else line.strip()
+    text = line[bullet.end():].strip() if (bullet := BULLET.match(line)) else line.strip()
     if not text or _plain(item.text)[:EVIDENCE_PREFIX // 2] not in _plain(text):
         return None
     text = _with_continuation(text, lines[item.line:])
@@ -53,7 +53,7 @@ def _report(item, note: Note) -> Statement | None:
         return None
     lines = note.body.split("\n")
     for index, line in enumerate(lines):
-        text = line[BULLET.match(line).end():] if BULLET.match(line) else line
+        text = line[bullet.end():] if (bullet := BULLET.match(line)) else line
         for start, end in sentence_spans(text):
             sentence = text[start:end].strip()
             if _plain(sentence).startswith(wanted) and whole_sentence(sentence):

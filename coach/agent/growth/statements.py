@@ -116,7 +116,7 @@ def _acts(masked: str) -> bool:
     if any(_is_past(m.group(1)) for m in _I_PAST.finditer(opening)):
         return True
     lead = _LEAD_PAST.match(masked)
-    return bool(lead) and _is_past(lead.group(1))
+    return lead is not None and _is_past(lead.group(1))
 
 
 def stance(sentence: str) -> str | None:
@@ -158,7 +158,7 @@ def note_statements(note: Note) -> list[Statement]:
         for index, line in enumerate(block.raw.split("\n")):
             if _SKIP_LINE.match(line):
                 continue
-            text = line[BULLET.match(line).end():] if BULLET.match(line) else line
+            text = line[bullet.end():] if (bullet := BULLET.match(line)) else line
             for start, end in sentence_spans(text):
                 found += _statement(note, text[start:end].strip(), block.start + index, block.heading)
     return found

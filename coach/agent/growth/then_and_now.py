@@ -7,7 +7,7 @@ in two sentences about different things); the theme only names the pair."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,7 +84,7 @@ def subject_label(then: Statement, now: Statement, themes: list[Theme]) -> str:
     return " ".join(dict.fromkeys(w.strip(".,;:!?\"'()“”‘’").lower() for w in words[:MAX_WORDS_IN_LABEL])) or "—"
 
 
-def _candidates(statements: list[Statement], vectors: np.ndarray, kept: list, kept_cosines: list[float],
+def _candidates(statements: list[Statement], vectors: np.ndarray, kept: Sequence, kept_cosines: list[float],
                 names: frozenset[str]):
     """(then, now, kind, cosine) for every later-and-higher pair about the same subject."""
     scores = vectors @ vectors.T if len(statements) else np.zeros((0, 0))
@@ -99,14 +99,13 @@ def _candidates(statements: list[Statement], vectors: np.ndarray, kept: list, ke
     return found
 
 
-def then_and_now(themes: list[Theme], notes: list[Note], embed: Embed, kept: list = (),
+def then_and_now(themes: list[Theme], notes: list[Note], embed: Embed, kept: Sequence = (),
                  limit: int = MAX_PAIRS, names: frozenset[str] = frozenset()) -> list[Pair]:
     """The strongest pairs, furthest movement first; no sentence quoted twice, one pair per subject label.
     `kept` holds (promise, report) statement pairs from the commitment tracker: they must pass the same
     same-subject test (the tracker can link a report about something else). `names` are the mentors' name
     words (lower case), left out when comparing."""
     statements = [s for note in mentee_notes(notes) for s in note_statements(note)]
-    kept = list(kept)
     texts = [without_names(s.text, names) for s in statements]
     texts += [without_names(t, names) for then, now in kept for t in (then.text, now.text)]
     if not texts:
@@ -116,7 +115,9 @@ def then_and_now(themes: list[Theme], notes: list[Note], embed: Embed, kept: lis
     kept_cosines = [float(rest[2 * k] @ rest[2 * k + 1]) for k in range(len(kept))]
     ranked = sorted(_candidates(statements, own, kept, kept_cosines, names),
                     key=lambda c: (c[1].level - c[0].level, c[3], (c[1].date - c[0].date).days), reverse=True)
-    used, labels, pairs = set(), set(), []
+    used: set[tuple[str, int]] = set()
+    labels: set[str] = set()
+    pairs: list[Pair] = []
     for then, now, kind, cosine in ranked:
         label = subject_label(then, now, themes)
         if {(then.path, then.line), (now.path, now.line)} & used or label in labels:

@@ -188,7 +188,7 @@ def _last_sentence(block: Block) -> str:
 def report_units(note: Note, mentions: bool = True) -> list[FollowUp]:
     """Every sentence of the note that may report on an earlier commitment, with its cue (status ""
     when its own words give none): what the tracker reads for evidence."""
-    advice, found, before = _mentor_label(note), [], ""
+    advice, found, before = _mentor_label(note), list[FollowUp](), ""
     for block in parse_blocks(note):
         found.extend(_block_followups(note, block, advice, before, mentions))
         if block.kind != "heading":

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from contextlib import suppress
 
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
-from textual.widgets.option_list import Option
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
 from coach.agent.events import (
     DoneEvent,
@@ -24,33 +21,19 @@ from coach.agent.events import (
     TokenEvent,
 )
 from coach.ui import keymap
+from coach.ui.messages import StreamEnded, StreamEvent
 from coach.ui.safe import clean, one_line, plain
-from coach.ui.screens.base import CoachScreen
-from coach.ui.screens.history import HistoryScreen, past_sources, past_turn_widgets
-from coach.ui.widgets.hits import source_prompt
+from coach.ui.screens.ask_stream import consume, result_note
+from coach.ui.screens.conversation import ConversationScreen
+from coach.ui.widgets.ask_sources import AskSources
 
 SUMMARY_HEAD = "Coach's summary — written by the model from the passages above; check it against them"
 NO_SUMMARY = "_No summary: nothing the model wrote was supported by these passages._"
 INTRO = "Ask about your notes, e.g. “What has Rosa said about hiring?” Follow-up questions keep the context."
 WRITING_SUMMARY = "Writing a summary… esc stops it (the passages above stay)"
-POLL = 0.05  # how often the stream thread checks for a stop request
 
 
-class StreamEvent(Message):
-    """One event of a streamed answer, for turn `turn`."""
-
-    def __init__(self, turn: int, event: object) -> None:
-        super().__init__()
-        self.turn, self.event = turn, event
-
-
-class StreamEnded(Message):
-    def __init__(self, turn: int, stopped: bool) -> None:
-        super().__init__()
-        self.turn, self.stopped = turn, stopped
-
-
-class AskScreen(CoachScreen):
+class AskScreen(ConversationScreen):
     """Turns stack up in the chat; `history` (finished AskResults) goes with every follow-up."""
 
     SCREEN_TITLE = "ask"
@@ -60,10 +43,7 @@ class AskScreen(CoachScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.history: list = []
-        self.conversation_id: str | None = None
         self.turn = 0
-        self.sources: list = []
         self.answer_text = ""
         self._stream: MarkdownStream | None = None
         self._summary: Markdown | None = None
@@ -72,16 +52,12 @@ class AskScreen(CoachScreen):
         self._worker: Worker | None = None
         self.retry_question: str | None = None  # the question whose answer failed, until it is asked again
         self._questions: dict[int, str] = {}
-        self.saved_notes: dict[tuple[str, int], object] = {}
-        """(conversation id, turns) -> the note it was saved as, so saving again unchanged makes no copy."""
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="ask-body"):
             with VerticalScroll(id="chat"):
                 yield Static(INTRO, classes="hint", markup=False)
-            with Vertical(id="sources"):
-                yield Static("Sources", classes="related-head", markup=False)
-                yield OptionList(id="source-list")
+            yield AskSources()
         yield Input(placeholder="Ask a question and press enter", id="question-input")
 
     def on_mount(self) -> None:
@@ -93,6 +69,11 @@ class AskScreen(CoachScreen):
 
     def focus_main(self) -> None:
         self.query_one("#question-input", Input).focus()
+
+    @property
+    def sources(self) -> list:
+        """The hits in the sources pane, in its order."""
+        return self.query_one(AskSources).hits
 
     @property
     def streaming(self) -> bool:
@@ -127,35 +108,11 @@ class AskScreen(CoachScreen):
         ])
         self._stream = Markdown.get_stream(markdown)
         self._summary = self._summary_head = None
+        service = self.app.service
         self._worker = self.run_worker(
-            lambda: self._consume(self.turn, question, list(self.history), self.conversation_id),
+            lambda: consume(self, service, self.turn, question, list(self.history), self.conversation_id),
             thread=True, exit_on_error=False, group="ask", exclusive=True,
         )
-
-    def _consume(self, turn: int, question: str, history: list, conversation_id: str | None) -> None:
-        """Thread body: drive the service's async stream on a private loop, posting each event."""
-        worker = get_current_worker()
-        service = self.app.service
-
-        async def pump() -> None:
-            async for event in service.ask(question, history, conversation_id):
-                self.post_message(StreamEvent(turn, event))
-
-        async def run() -> None:
-            task = asyncio.create_task(pump())
-            while not task.done():
-                if worker.is_cancelled:
-                    task.cancel()  # the service sees CancelledError and keeps the partial as interrupted
-                    break
-                await asyncio.sleep(POLL)
-            with suppress(asyncio.CancelledError):
-                await task
-
-        try:
-            asyncio.run(run())
-        except Exception as exc:
-            self.post_message(StreamEvent(turn, exc))
-        self.post_message(StreamEnded(turn, worker.is_cancelled))
 
     async def on_stream_event(self, message: StreamEvent) -> None:
         if message.turn != self.turn:
@@ -241,7 +198,7 @@ class AskScreen(CoachScreen):
                 self._show_sources(result.sources, result.found_in_notes)
             self.history.append(result)
             self.conversation_id = getattr(result, "conversation_id", None) or self.conversation_id
-            status = status or _citation_note(result)
+            status = status or result_note(result)
             await self._final_text(result)
         self._status(status)
 
@@ -261,31 +218,10 @@ class AskScreen(CoachScreen):
         widget.display = bool(text)
 
     def _show_sources(self, hits: list, found_in_notes: bool) -> None:
-        notes = [h for h in hits if h.source != "knowledge"]
-        principles = [h for h in hits if h.source == "knowledge"]
-        self.sources = notes + principles
-        options: list = [] if found_in_notes else [Option(plain("Nothing found in your notes"), disabled=True)]
-        for i, hit in enumerate(notes):
-            options += [None] if i else []  # a separator line between sources
-            options.append(Option(source_prompt(hit), id=str(i)))
-        if principles:
-            options.append(Option(plain("Principles (general guidance)", "bold"), disabled=True))
-            options += [Option(source_prompt(hit), id=str(len(notes) + i)) for i, hit in enumerate(principles)]
-        source_list = self.query_one("#source-list", OptionList)
-        source_list.clear_options()
-        source_list.add_options(options)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
-            hit = self.sources[int(event.option.id)]
-            self.app.open_note(hit.path, hit.start_line, hit.source, hit.end_line)
+        self.query_one(AskSources).show(hits, found_in_notes)
 
     def action_focus_sources(self) -> None:
-        source_list = self.query_one("#source-list", OptionList)
-        source_list.focus()
-        if source_list.highlighted is None:
-            enabled = [i for i in range(source_list.option_count) if not source_list.get_option_at_index(i).disabled]
-            source_list.highlighted = enabled[0] if enabled else None
+        self.query_one(AskSources).focus_list()
 
     def _offer_retry(self, turn: int) -> None:
         self.retry_question = self._questions.get(turn)
@@ -318,59 +254,12 @@ class AskScreen(CoachScreen):
             worker.cancel()
             self._status("Stopping…")
 
-    def action_save_note(self) -> None:
-        save = self.app.service.save_conversation
-        if self.conversation_id is None:
-            self.notify("Ask something first; then the conversation can be saved as a note.", markup=False)
-            return
-        key = (self.conversation_id, len(self.history))
-        if key in self.saved_notes:  # nothing new since: a second note would be a copy
-            self.notify(clean(f"Already saved as {self.saved_notes[key]}"), markup=False)
-            return
-        conversation_id = self.conversation_id
-
-        def job():
-            with self.app.engine_lock:
-                return save(conversation_id)
-
-        self.run_job(job, lambda path: self._saved(key, path), group="save")
-
-    def _saved(self, key: tuple, path) -> None:
-        self.saved_notes[key] = path
-        self.notify(clean(f"Saved as a new note: {path}"), title="Conversation saved", markup=False)
-        self.app.refresh_screens()  # Home's recent notes
-
-    # -- past conversations ----------------------------------------------------------------------
-
-    def action_history(self) -> None:
-        """List past conversations (read in a worker); the chosen one is reopened here."""
-        if self._busy():
-            return
-        self.run_job(self.app.service.conversations, self._pick_conversation, group="history")
-
-    def _pick_conversation(self, conversations: list) -> None:
-        self.app.push_screen(HistoryScreen(conversations), callback=self._continue_conversation)
-
-    def _continue_conversation(self, conversation_id: str | None) -> None:
-        if conversation_id:
-            service = self.app.service
-            self.run_job(lambda: service.conversation(conversation_id), self._show_conversation, group="history")
-
-    async def _show_conversation(self, conversation) -> None:
-        """Show the past turns; the next question continues this conversation with their context."""
-        await self._reset_chat(past_turn_widgets(conversation))
-        self.history = conversation.pairs()
-        self.conversation_id = conversation.id
-        sources = past_sources(conversation)
-        self._show_sources(sources, any(s.source != "knowledge" for s in sources))
-        self.focus_main()
-
     async def action_new_conversation(self) -> None:
         if self._busy():
             return
         await self._reset_chat([Static(INTRO, classes="hint", markup=False)])
         self.history, self.conversation_id = [], None
-        self.query_one("#source-list", OptionList).clear_options()
+        self.query_one(AskSources).clear()
         self.focus_main()
 
     def _busy(self) -> bool:
@@ -386,10 +275,3 @@ class AskScreen(CoachScreen):
         self.retry_question = None  # the failed answer left the screen with its conversation
         self.refresh_bindings()
 
-
-def _citation_note(result) -> str:
-    """Say so when the model cited something that was not retrieved (it is flagged, never shown as real)."""
-    unverified = [c for c in getattr(result, "citations", []) if not c.verified]
-    if getattr(result, "status", "complete") != "complete":
-        return "⚠ This answer is unfinished."
-    return f"⚠ {len(unverified)} citation(s) did not match your notes and were flagged." if unverified else ""

@@ -94,7 +94,8 @@ class CoachScreen(Screen):
                     self.app.call_from_thread(self._job_failed, exc, failed)
                 return
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._job_done, done, result)
+                # Textual's `Callable[..., T | Awaitable[T]]` leaves mypy no T for a coroutine function.
+                self.app.call_from_thread(self._job_done, done, result)  # type: ignore[arg-type]
 
         return self.run_worker(body, thread=True, exit_on_error=False, group=group, exclusive=True)
 

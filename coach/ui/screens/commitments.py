@@ -18,7 +18,7 @@ from coach.ui.screens.base import CoachScreen
 FILTERS = ("open", "done", "dropped", None)
 MARKS = {"open": "▢ open", "maybe_done": "? maybe done", "done": "✓ done", "dropped": "✗ dropped"}
 STATUS_WORDS = {"maybe_done": "maybe done"}
-SHOWN_AS = {"open": ("open", "maybe_done")}
+SHOWN_AS: dict[str, tuple[str, ...]] = {"open": ("open", "maybe_done")}
 """The open filter also shows "maybe done" items: they are not closed until the user confirms (d)."""
 FIXED_WIDTH = 9 + 10 + 2 * 5 + 2
 """Age and date columns, each column's padding, and the scroll bar."""
@@ -125,8 +125,10 @@ class CommitmentsScreen(CoachScreen):
 
     @property
     def shown(self) -> list:
+        if self.filter is None:
+            return list(self.items)
         wanted = SHOWN_AS.get(self.filter, (self.filter,))
-        return [item for item in self.items if self.filter is None or item.status in wanted]
+        return [item for item in self.items if item.status in wanted]
 
     def _fill(self) -> None:
         table = self.query_one("#commitment-table", DataTable)
@@ -233,8 +235,9 @@ class CommitmentsScreen(CoachScreen):
         else:
             self.app.undo.offer(text, lambda: self._mark(marked, before, undo=True), title="Commitment")
         for screen in self.app.screen_stack:  # Home's open list, under this screen
-            if screen is not self and callable(getattr(screen, "reload", None)):
-                screen.reload()
+            reload = getattr(screen, "reload", None)
+            if screen is not self and callable(reload):
+                reload()
 
     def _say(self, text: str) -> None:
         self.query_one("#commitments-status", Static).update(plain(text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -15,6 +16,11 @@ from coach.ui.config_file import update_config
 from coach.ui.safe import clean
 from coach.ui.sample import has_notes, install_sample_notes
 from coach.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from coach.ui.app import CoachApp
 
 WELCOME = (
     "Welcome to coach.\n\n"
@@ -34,6 +40,8 @@ class FirstRunScreen(Screen[Path | None]):
     KEYMAP_SCOPE = "first_run"
     APP_KEYS = False
     BINDINGS = keymap.bindings(KEYMAP_SCOPE)
+    if TYPE_CHECKING:
+        app = getters.app(CoachApp)
 
     def compose(self) -> ComposeResult:
         yield TopBar("welcome")

@@ -59,9 +59,9 @@ class HomeScreen(CoachScreen):
     def focus_main(self) -> None:
         self.query_one("#go-reflect").focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         action = (event.button.id or "").removeprefix("go-")
-        self.app.run_action(f"open('{action}')")
+        await self.app.run_action(f"open('{action}')")
 
     def reload(self) -> None:
         """Read the notes folder and the commitments again (after a sync or a save)."""

@@ -57,7 +57,7 @@ class PrepareScreen(CoachScreen):
     def on_mount(self) -> None:
         self.query_one("#item-editor").display = False
         facts = self.app.home_facts
-        mentors = facts.mentors if facts else []
+        mentors: list[str] = facts.mentors if facts else []
         mentees = [m for m in (getattr(facts, "mentees", []) if facts else []) if m not in mentors]
         select = self.query_one("#mentor-select", Select)
         self.people = mentors + mentees

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -20,6 +21,9 @@ from coach.ui.safe import clean, note_label, one_line, plain
 from coach.ui.screens.base import CoachScreen
 from coach.ui.widgets.answer_area import AnswerArea
 from coach.ui.widgets.checkin_choices import REFUSED, CheckinChoices
+
+if TYPE_CHECKING:
+    from coach.agent.reflect import ReflectionFlow
 
 CHECKIN_CHOICES = (("done", "done"), ("not_yet", "not yet"), ("dropped", "dropped"), ("skip", "skip — don't say"))
 CHECKIN_HINT = "↑↓ choose · enter records it · ctrl+b previous · esc leave"
@@ -36,7 +40,7 @@ class ReflectScreen(CoachScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.flow = None
+        self.flow: ReflectionFlow | None = None
         self.answers: list[str] = []
         self.checkin_answers: dict[str, str | None] = {}
         self.checkin_step = 0
@@ -65,7 +69,7 @@ class ReflectScreen(CoachScreen):
         self.query_one("#preview").display = False
         self.query_one("#checkin-choices").display = False
         facts = self.app.home_facts
-        mentors = facts.mentors if facts else []
+        mentors: list[str] = facts.mentors if facts else []
         mentees = [m for m in (getattr(facts, "mentees", []) if facts else []) if m not in mentors]
         select = self.query_one("#mentor", Select)
         select.set_options([(one_line(m, 40), m) for m in mentors] +
@@ -97,7 +101,14 @@ class ReflectScreen(CoachScreen):
                      failed=lambda error: self.query_one("#stage", Static).update(
                          "The reflection could not start (see the message). esc goes back."))
 
-    def _begin(self, flow) -> None:
+    @property
+    def started(self) -> ReflectionFlow:
+        """The reflection under way (nothing on this screen asks for it before it has begun)."""
+        if self.flow is None:
+            raise RuntimeError("the reflection has not started yet")
+        return self.flow
+
+    def _begin(self, flow: ReflectionFlow) -> None:
         self.flow = flow
         self.answers = [""] * len(flow.questions)
         self.checkin_answers = {}
@@ -109,9 +120,9 @@ class ReflectScreen(CoachScreen):
 
     def show_checkin(self, index: int) -> None:
         """Ask about one of the last session's open commitments: a choice, never typed text."""
-        item = self.flow.checkins[index]
+        item = self.started.checkins[index]
         self.phase, self.checkin_step = "checkin", index
-        total = len(self.flow.checkins)
+        total = len(self.started.checkins)
         self.query_one("#step", Static).update(plain(f"since last time: {index + 1} of {total}"))
         self.query_one("#stage", Static).update(plain("Since last time"))
         self.query_one("#question", Static).update(plain(item.question))
@@ -130,9 +141,9 @@ class ReflectScreen(CoachScreen):
         if self.phase != "checkin":
             return
         event.stop()
-        item = self.flow.checkins[self.checkin_step]
+        item = self.started.checkins[self.checkin_step]
         self.checkin_answers[item.id] = None if event.option.id == "skip" else event.option.id
-        if self.checkin_step + 1 < len(self.flow.checkins):
+        if self.checkin_step + 1 < len(self.started.checkins):
             self.show_checkin(self.checkin_step + 1)
         else:
             self.phase = "asking"
@@ -147,11 +158,11 @@ class ReflectScreen(CoachScreen):
         return any(a.strip() for a in self.answers) or any(v for v in self.checkin_answers.values())
 
     def show_step(self, step: int) -> None:
-        question = self.flow.questions[step]
+        question = self.started.questions[step]
         self.step = step
-        total = len(self.flow.questions)
+        total = len(self.started.questions)
         self.query_one("#step", Static).update(plain(f"step {step + 1} of {total}"))
-        self.query_one("#stage", Static).update(_stages(self.flow.questions, step))
+        self.query_one("#stage", Static).update(_stages(self.started.questions, step))
         self.query_one("#question", Static).update(plain(question.question))
         self.query_one("#checkin-choices").display = False
         answer = self.query_one("#answer", AnswerArea)
@@ -178,7 +189,7 @@ class ReflectScreen(CoachScreen):
         if self.phase != "asking":
             return
         self.answers[self.step] = event.value.strip()
-        if self.step + 1 < len(self.flow.questions):
+        if self.step + 1 < len(self.started.questions):
             self.show_step(self.step + 1)
         else:
             self.phase = "preview"
@@ -190,9 +201,9 @@ class ReflectScreen(CoachScreen):
         elif self.phase == "asking" and self.step > 0:
             self.answers[self.step] = self.query_one("#answer", AnswerArea).text.strip()
             self.show_step(self.step - 1)
-        elif self.phase == "asking" and self.flow.checkins:
+        elif self.phase == "asking" and self.started.checkins:
             self.answers[self.step] = self.query_one("#answer", AnswerArea).text.strip()
-            self.show_checkin(len(self.flow.checkins) - 1)
+            self.show_checkin(len(self.started.checkins) - 1)
 
     def _show_preview(self, shown: bool) -> None:
         self.query_one("#reflect-body").display = not shown
@@ -208,7 +219,7 @@ class ReflectScreen(CoachScreen):
 
     def action_edit(self) -> None:
         if self.phase == "preview":
-            if self.flow.checkins:
+            if self.started.checkins:
                 self.show_checkin(0)
             else:
                 self.phase = "asking"

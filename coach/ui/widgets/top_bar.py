@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from textual.content import Content
@@ -9,9 +10,17 @@ from textual.widgets import Static
 
 from coach.ui.safe import one_line
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from coach.ui.app import CoachApp
+
 
 class TopBar(Static):
     """`coach · <screen> · index ✓ 10 notes · model: local (offline)`, with a warning when notes leave the machine."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CoachApp)
 
     def __init__(self, screen_title: str = "") -> None:
         super().__init__("", markup=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_note
+from tests.conftest import synced_engine, write_note
 from tests.faultserver import FaultServer
 from tests.reliability.crashkit import copy_data
 
@@ -24,10 +24,8 @@ def server():
 
 @pytest.fixture(scope="session")
 def indexed_data(tmp_path_factory, baseline_data, real_embedder):
-    """Notes about Ade and Rachel, indexed with the real MiniLM into a copy of the baseline data dir."""
-    from coach.config import load_settings
-    from coach.retrieval.engine import Engine
-
+    """Notes about Ade and Rachel, indexed with the real MiniLM into a copy of the baseline data dir (the
+    model exported, the principles indexed) by the suite's shared synced_engine."""
     base = tmp_path_factory.mktemp("provider-faults")
     notes = base / "notes"
     write_note(notes, "2025-09-12 ade.md",
@@ -37,10 +35,7 @@ def indexed_data(tmp_path_factory, baseline_data, real_embedder):
                date="2025-10-03", mentor="Rachel", kind="session")
     data = base / "data"
     copy_data(baseline_data, data)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COACH_CONFIG_FILE", str(base / "none.toml"))
-        settings = load_settings(notes_dir=notes, data_dir=data)
-    Engine(settings, index_embedder=real_embedder, query_embedder=real_embedder).sync()
+    synced_engine(notes, real_embedder, data)
     return notes, data
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from coach.agent.ask import _Guard
+from coach.agent.answer_guard import Guard
 from tests.unit.agent.conftest import make_hit
 
 RULES = "You are a mentoring reflection coach. You help a mentee recall and think about what their mentor told them."
 
 
 def run(text: str, max_words: int = 200, question: str = "What did Ade say?") -> tuple[str, str, bool]:
-    guard = _Guard(question, [make_hit()], max_words)
+    guard = Guard(question, [make_hit()], max_words)
     guard.watch_for_echo(RULES)
     shown = []
     for token in re.split(r"(\s)", text):
@@ -48,7 +48,7 @@ def test_the_word_cap_holds_for_run_on_text():
 
 
 def test_an_open_citation_is_not_shown_half_written():
-    guard = _Guard("q", [make_hit()], 200)
+    guard = Guard("q", [make_hit()], 200)
     guard.feed("Ask Priya first. Then Tom [2025-09-")
     assert "[" not in guard.shown
     assert guard.finish().text == "Ask Priya first. Then Tom"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from coach.agent.ask import _Guard
+from coach.agent.answer_guard import Guard
 from coach.agent.support import SupportCheck, quoted_spans, remove_unverified, unverified_quotes
 from tests.conftest import HashEmbedder
 from tests.unit.agent.conftest import make_hit
@@ -58,7 +58,7 @@ def test_a_cited_sentence_must_match_the_passage_it_cites():
 
 
 def test_the_guard_never_shows_an_unsupported_sentence_and_reports_it():
-    guard = _Guard("What did Ade say about feedback?", [ADE, RACHEL], 200, check())
+    guard = Guard("What did Ade say about feedback?", [ADE, RACHEL], 200, check())
     script = " ".join([TRUTHS[0], LIES[2], LIES[0], TRUTHS[1]])
     shown = "".join(guard.feed(token) for token in re.split(r"(\s)", script))
     final = guard.finish().text
