@@ -13,21 +13,12 @@ from datetime import date
 from coach.agent.agenda_questions import agenda_note_questions, latest_agenda_note, written_questions
 from coach.agent.agenda_rank import MAX_ITEMS, STALE_DAYS, Thread, fit, own_words, phrase, rank_commitments
 from coach.agent.agenda_suggest import suggested, theme_sources, topics
+from coach.agent.note_writer import GENERATOR, SavedNote, file_name, front_matter, write_new_note
 from coach.agent.people import people_of, same_person
+from coach.agent.session_notes import resolve_mentor, sessions
+from coach.agent.sources import Source, note_source, with_roles
 from coach.agent.themes import Theme, find_themes, themes_within
 from coach.agent.tracking import tracked_actions
-from coach.agent.writer import (
-    GENERATOR,
-    SavedNote,
-    Source,
-    file_name,
-    front_matter,
-    note_source,
-    resolve_mentor,
-    sessions,
-    with_roles,
-    write_new_note,
-)
 from coach.notes.model import Note
 
 __all__ = ["Agenda", "AgendaItem", "SECTIONS", "build_agenda", "save_agenda"]

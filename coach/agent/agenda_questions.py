@@ -12,8 +12,9 @@ import re
 from datetime import date
 
 from coach.agent.agenda_rank import Thread
-from coach.agent.writer import is_generated, short
+from coach.agent.phrasing import short
 from coach.notes.model import Note
+from coach.notes.provenance import is_coach_written
 from coach.text import Block, mask_quotes, read_blocks, sentence_spans
 
 _AGENDA_TITLE = re.compile(
@@ -29,7 +30,7 @@ MAX_QUESTION_CHARS = 240
 
 def is_agenda_note(note: Note) -> bool:
     """A note the mentee wrote to prepare a meeting."""
-    return not is_generated(note) and (note.kind == "agenda" or (
+    return not is_coach_written(note) and (note.kind == "agenda" or (
         note.kind != "session" and bool(_AGENDA_TITLE.search(note.title))))
 
 

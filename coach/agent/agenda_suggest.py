@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coach.agent.writer import Source, quoted
+from coach.agent.phrasing import quoted
+from coach.agent.sources import Source
 from coach.retrieval.principles import PrinciplesLibrary
 
 MIN_SUGGESTED, MAX_SUGGESTED = 3, 5

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from coach.agent.growth.review import Review
     from coach.agent.history import Conversation
     from coach.agent.marks import MarkedCommitment
+    from coach.agent.note_writer import SavedNote
     from coach.agent.reflect import ReflectionFlow
     from coach.agent.themes import Theme
-    from coach.agent.writer import SavedNote
     from coach.config import Settings
     from coach.notes.model import ScanResult
     from coach.retrieval.indexer import IndexReport, ProgressFn

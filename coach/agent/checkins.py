@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.agent.mark_evidence import Evidence, MarkChange, record_answers
-from coach.agent.writer import quoted, short
+from coach.agent.phrasing import quoted, short
 from coach.errors import CoachError
 from coach.notes.provenance import callout
 

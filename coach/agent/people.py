@@ -35,6 +35,12 @@ def name_words(name: str | None) -> tuple[str, ...]:
     return words
 
 
+def first_name(name: str | None) -> str:
+    """'Dr. Ade Okafor' -> 'Ade'; 'your mentor' when there is no name."""
+    words = [w for w in (name or "").split() if w.rstrip(".").lower() not in HONORIFICS]
+    return words[0] if words else (name or "your mentor")
+
+
 def _fits(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """Every word of `short` is a word of `full` or the initial of one, and one is a whole word."""
     initials = {word[0] for word in full}

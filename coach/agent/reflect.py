@@ -11,25 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.agent.checkins import CheckIn, check_choices, checkin_section, last_session_checkins, record
+from coach.agent.note_writer import GENERATOR, SavedNote, file_name, front_matter, write_new_note
+from coach.agent.people import first_name
+from coach.agent.phrasing import quoted, short
+from coach.agent.session_notes import resolve_mentor, sessions
 from coach.agent.themes import Theme, find_themes
 from coach.agent.tracking import tracked_actions
-from coach.agent.writer import (
-    GENERATOR,
-    SavedNote,
-    file_name,
-    first_name,
-    front_matter,
-    mentor_matches,
-    quoted,
-    resolve_mentor,
-    sessions,
-    short,
-    write_new_note,
-)
 from coach.errors import CoachError
 from coach.notes.commitments import extract_commitments
 from coach.notes.model import Note
 from coach.notes.provenance import callout, strip_callouts
+from coach.retrieval.search import mentor_matches
 
 NO_ANSWER = "(no answer)"
 _SEPARATOR = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)

@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from coach.agent.writer import is_generated, own_text
 from coach.errors import ModelError
 from coach.notes.model import Note
+from coach.notes.provenance import is_coach_written, user_text
 from coach.retrieval import store
 from coach.retrieval.chunking import approx_tokens, chunk_note, embed_text
 from coach.retrieval.embeddings import TokenCounter
@@ -123,7 +123,7 @@ def _terms(text: str, surfaces: dict[str, Counter]) -> list[str]:
 def _marked_text(note: Note) -> str:
     """Where an author names topics: title, headings and tags."""
     tags = [t.replace("-", " ") for t in note.tags]
-    if is_generated(note):
+    if is_coach_written(note):
         return "\n".join(tags)  # coach's own title and stage headings say nothing about the topic
     headings = [block.text for block in read_blocks(note.body, note.body_offset, front_matter=False)
                 if block.kind == "heading" or (block.kind == "label" and block.raw.lstrip().startswith(("**", "__")))]
@@ -133,7 +133,7 @@ def _marked_text(note: Note) -> str:
 def _docs(notes: list[Note], surfaces: dict[str, Counter]) -> list[_Doc]:
     docs = []
     for note in notes:
-        doc = _Doc(note, Counter(_terms(own_text(note), surfaces)))
+        doc = _Doc(note, Counter(_terms(user_text(note), surfaces)))
         doc.marked = set(_terms(_marked_text(note), surfaces))
         doc.counts.update(doc.marked)
         docs.append(doc)
@@ -284,7 +284,7 @@ def _theme(group: list[str], seeds: dict[str, set[int]], docs: list[_Doc], surfa
 def theme_notes(notes: list[Note], today: date | None = None) -> list[Note]:
     """What themes are found in: sessions and reflections (coach's included), not agendas, which only plan,
     nor the reviews coach writes, which only look back on the others (a review you wrote yourself counts)."""
-    return [n for n in notes if n.kind not in ("agenda", "principle") and not (n.kind == "review" and is_generated(n))
+    return [n for n in notes if n.kind not in ("agenda", "principle") and not (n.kind == "review" and is_coach_written(n))
             and (today is None or n.date <= today)]
 
 

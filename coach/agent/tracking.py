@@ -14,14 +14,14 @@ from coach.agent.actions import NOT_CLOSED, STATUSES, TrackedCommitment, track_c
 from coach.agent.embed_cache import cached_embed
 from coach.agent.mark_evidence import load_evidence
 from coach.agent.marks import MarkedCommitment, apply_marks, load_marks
-from coach.agent.writer import is_generated
 from coach.errors import CoachError
 from coach.notes.model import Note
+from coach.notes.provenance import is_coach_written
 
 
 def trackable(notes: list[Note]) -> list[Note]:
     """Notes whose commitments count: coach's own agendas and reviews only repeat earlier ones."""
-    return [n for n in notes if not (is_generated(n) and n.kind in ("agenda", "review"))]
+    return [n for n in notes if not (is_coach_written(n) and n.kind in ("agenda", "review"))]
 
 
 def tracked_actions(

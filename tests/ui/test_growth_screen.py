@@ -16,7 +16,7 @@ from coach.agent.growth.relationships import RoleNote
 from coach.agent.growth.statements import Statement
 from coach.agent.growth.then_and_now import Pair
 from coach.agent.growth.timeline import Month
-from coach.agent.writer import Source
+from coach.agent.sources import Source
 from coach.ui.app import build_app
 from tests.ui.conftest import SIZE, notifications, screen_text, visible_text, wait_for
 

@@ -19,8 +19,8 @@ from coach.agent.growth.attribution import (
     transcript_speaker,
 )
 from coach.agent.people import People
-from coach.agent.writer import is_generated
 from coach.notes.model import Note
+from coach.notes.provenance import is_coach_written
 from coach.text import mask_quotes, sentence_spans
 from coach.text.speech import CUE, LIST_MARKER, LIST_MARKER_AND_BOX, QUOTE, REPORTING, to_you
 
@@ -107,7 +107,7 @@ def _line_words(line: str, people: People, person: str | None, lead: str | None,
 
 def note_mentor_words(note: Note, people: People) -> list[MentorWords]:
     """Every mentor's words to the mentee in one note (the mentee's own notes as mentee only)."""
-    if is_generated(note) or note.role == "mentor":
+    if is_coach_written(note) or note.role == "mentor":
         return []
     lines = note.body.split("\n")
     person, lead, found, transcript = people.note_person(note), None, [], is_transcript(lines, people)

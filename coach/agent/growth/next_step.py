@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.agent.agenda_suggest import Topic
-from coach.agent.writer import Source, first_name, quoted, short
+from coach.agent.people import first_name
+from coach.agent.phrasing import quoted, short
+from coach.agent.sources import Source
 from coach.retrieval.principles import PrinciplesLibrary
 
 MAX_STEPS = 3

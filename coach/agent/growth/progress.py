@@ -16,9 +16,9 @@ from coach.agent.growth.statements import mentee_notes
 from coach.agent.growth.then_and_now import Pair, then_and_now
 from coach.agent.growth.timeline import Month, timeline
 from coach.agent.people import people_of
+from coach.agent.session_notes import resolve_mentor
 from coach.agent.themes import Theme, find_themes, themes_within
 from coach.agent.tracking import tracked_actions
-from coach.agent.writer import resolve_mentor
 from coach.notes.model import Note
 
 

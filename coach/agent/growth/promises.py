@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.agent.writer import first_name
+from coach.agent.people import first_name
 
 LONGEST_OPEN = 3
 STATUSES = ("done", "dropped", "open")

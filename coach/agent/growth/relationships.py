@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from coach.agent.writer import is_generated
 from coach.notes.model import Note
+from coach.notes.provenance import is_coach_written
 from coach.notes.roles import effective_role
 
 
@@ -29,7 +29,7 @@ class RoleNote:
 
 def notes_with_role(notes: list[Note], role: str, since: date | None = None) -> list[RoleNote]:
     """The user's notes with this role, oldest first (coach's own notes left out)."""
-    found = [n for n in notes if effective_role(n.role) == role and not is_generated(n)
+    found = [n for n in notes if effective_role(n.role) == role and not is_coach_written(n)
              and (since is None or n.date >= since)]
     return [RoleNote(n.path, n.date, n.title, n.mentor, role) for n in sorted(found, key=lambda n: (n.date, n.path))]
 

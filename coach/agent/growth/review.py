@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from coach.agent.growth.progress import Progress, build_progress
-from coach.agent.writer import is_generated
 from coach.notes.model import Note
+from coach.notes.provenance import is_coach_written
 
 # Principles about the relationship's next stage: their questions close the review.
 NEXT_STAGE = ("next-appropriate-step.md", "setting-relationship-goals.md", "ending-or-renewing.md")
@@ -41,7 +41,7 @@ class Review:
 
 def last_review(notes: list[Note], before: date | None = None) -> Note | None:
     """The latest review coach saved (before a day, when given): the next review starts the day after it."""
-    found = [n for n in notes if n.kind == "review" and is_generated(n) and (before is None or n.date < before)]
+    found = [n for n in notes if n.kind == "review" and is_coach_written(n) and (before is None or n.date < before)]
     return max(found, key=lambda n: (n.date, n.path)) if found else None
 
 

@@ -6,15 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from coach.agent.growth.review import PASS_ON_PRINCIPLE, ROLE_LABELS, Review
-from coach.agent.writer import (
-    GENERATOR,
-    SavedNote,
-    file_name,
-    first_name,
-    front_matter,
-    quoted,
-    write_new_note,
-)
+from coach.agent.note_writer import GENERATOR, SavedNote, file_name, front_matter, write_new_note
+from coach.agent.people import first_name
+from coach.agent.phrasing import quoted
 
 
 def _cite(progress, path: str, day: str | None) -> str:

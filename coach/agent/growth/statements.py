@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from coach.agent.writer import is_generated
 from coach.notes.model import Note
+from coach.notes.provenance import is_coach_written
 from coach.text import fold, mask_quotes, read_blocks, sentence_spans, stem
 
 # How far a sentence shows the mentee has moved on something, lowest first.
@@ -184,5 +184,5 @@ def _statement(note: Note, sentence: str, line: int, context: str) -> list[State
 
 def mentee_notes(notes: list[Note]) -> list[Note]:
     """Notes in the mentee's own voice: not coach's own output, not agendas, not notes where the user mentors."""
-    return [n for n in notes if not is_generated(n) and n.kind not in ("agenda", "principle")
+    return [n for n in notes if not is_coach_written(n) and n.kind not in ("agenda", "principle")
             and n.role != "mentor"]
