@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coach.agent.actions import track_commitments
+from coach.agent.commitment_tracker import track_commitments
 from coach.notes.model import Note
 
 _WORDS = ("report budget slides venue rota survey charter plan deck review draft email team client "

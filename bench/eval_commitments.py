@@ -41,7 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coach.agent.actions import TrackedCommitment, track_commitments
+from coach.agent.commitment_tracker import TrackedCommitment, track_commitments
 from coach.notes.commitments import Commitment, containment, content_words, extract_commitments
 from coach.notes.model import Note
 from coach.notes.reader import scan_folder

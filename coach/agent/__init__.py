@@ -1,1 +1,1 @@
-"""The coach service the UI and CLI call: ask, reflect, agenda, actions, themes."""
+"""The coach service the UI and CLI call: ask, reflect, agenda, commitments, themes."""

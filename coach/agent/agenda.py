@@ -18,7 +18,7 @@ from coach.agent.people import people_of, same_person
 from coach.agent.session_notes import resolve_mentor, sessions
 from coach.agent.sources import Source, note_source, with_roles
 from coach.agent.themes import Theme, find_themes, themes_within
-from coach.agent.tracking import tracked_actions
+from coach.agent.tracking import tracked_commitments
 from coach.notes.model import Note
 
 __all__ = ["Agenda", "AgendaItem", "SECTIONS", "build_agenda", "save_agenda"]
@@ -169,7 +169,7 @@ def build_agenda(service, mentor: str | None = None) -> Agenda:
     past = _sessions_with(thread, notes, today)
     last = past[-1] if past else None
     paths = {n.path for n in notes}
-    tracked = [t for t in tracked_actions(service, None, everything) if t.path in paths and t.date <= today]
+    tracked = [t for t in tracked_commitments(service, None, everything) if t.path in paths and t.date <= today]
     session_paths = _since_last_session(thread, notes, last, tracked, today)
     ranked = rank_commitments(tracked, thread, session_paths, last.date if last else None)
     agreed = [_commitment_item("agreed", t, today) for t in ranked.agreed]

@@ -53,7 +53,7 @@ class Thread:
         """The item is this mentor's: from a note with them (or shared by both), or from the mentee's own
         note naming them (or with only one mentor in the folder); never one that names another mentor."""
         if getattr(item, "owner", "me") != "me":
-            return False  # the mentor's or someone else's promise is not the mentee's to report on
+            return False  # the mentor's or someone else's commitment is not the mentee's to report on
         if self.mentor is None:
             return True
         named = self.people.named_in(item.text)

@@ -82,7 +82,7 @@ def load_evidence(settings) -> dict[str, Evidence]:
 def record_answers(service, answered: dict[str, str], evidence: dict[str, Evidence]) -> list[MarkChange]:
     """Mark each answered commitment ("done", "dropped"; "not_yet" keeps or puts it back open) and keep the
     evidence. Returns what changed, in the order given."""
-    items = {item.id: item for item in service.actions()}
+    items = {item.id: item for item in service.commitments()}
     previous = load_marks(service.settings)
     changes = []
     for ref, choice in answered.items():
@@ -92,7 +92,7 @@ def record_answers(service, answered: dict[str, str], evidence: dict[str, Eviden
         status = _STATUS_OF[choice]
         after = item.status if status == "open" and item.status == "open" else status
         if after != item.status:
-            after = service.mark_action(ref, status, among=list(items.values())).status
+            after = service.mark_commitment(ref, status, among=list(items.values())).status
         changes.append(MarkChange(ref, item.text, item.status, after, evidence[ref], previous.get(ref)))
     _update_evidence(service.settings, {c.id: c.evidence for c in changes}, ())
     return changes

@@ -16,7 +16,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from coach.agent.actions import TrackedCommitment
+from coach.agent.commitment_tracker import TrackedCommitment
 from coach.errors import CoachError
 from coach.fsutil import atomic_write
 from coach.paths import ensure_private_dir
@@ -52,7 +52,7 @@ class MarkedCommitment(TrackedCommitment):
     """The commitment as the notes alone have it (its status before any mark)."""
     checkin: Any = None
     """The reflection answer behind its mark (coach.agent.mark_evidence.Evidence), or None: a mark made by a
-    key or `coach actions --done`, or no mark. A "not yet" on an item still open is kept here too."""
+    key or `coach commitments --done`, or no mark. A "not yet" on an item still open is kept here too."""
 
     @property
     def inferred_status(self) -> str:
@@ -173,7 +173,7 @@ def find_commitment(items: list[MarkedCommitment], ref: str) -> MarkedCommitment
         return found[0]
     if found:
         raise CoachError(f"Id {ref!r} matches {len(found)} commitments; give more characters of it.")
-    raise CoachError(f"No commitment has the id {ref!r}. `coach actions` lists each one's id.")
+    raise CoachError(f"No commitment has the id {ref!r}. `coach commitments` lists each one's id.")
 
 
 def mark_commitment(settings, items: list[MarkedCommitment], ref: str, status: str, today: date) -> MarkedCommitment:

@@ -16,7 +16,7 @@ from coach.agent.people import first_name
 from coach.agent.phrasing import quoted, short
 from coach.agent.session_notes import resolve_mentor, sessions
 from coach.agent.themes import Theme, find_themes
-from coach.agent.tracking import tracked_actions
+from coach.agent.tracking import tracked_commitments
 from coach.errors import CoachError
 from coach.notes.commitments import extract_commitments
 from coach.notes.model import Note
@@ -134,7 +134,7 @@ def _gather(service, mentor: str | None) -> _Notes:
     mentor = resolve_mentor(notes, mentor, service.today, strict=False)
     # The meeting being reflected on has no note yet: "last time" is the latest earlier session.
     past = [n for n in sessions(notes, service.today) if n.date < service.today and mentor_matches(mentor, n.mentor)]
-    mine = [t for t in tracked_actions(service, "open", notes) if t.mentor is None or mentor_matches(mentor, t.mentor)]
+    mine = [t for t in tracked_commitments(service, "open", notes) if t.mentor is None or mentor_matches(mentor, t.mentor)]
     themes = sorted(find_themes(service, notes), key=lambda t: (t.last, len(t.notes)), reverse=True)
     return _Notes(mentor, past[-1] if past else None, mine, themes[0] if themes else None,
                   {n.path: n for n in notes})

@@ -1,6 +1,6 @@
 """CoachService: the one object the CLI and the app call for every coaching job.
 
-A thin facade: each job lives in its own module (ask, reflect, agenda, actions, themes); this class
+A thin facade: each job lives in its own module (ask, reflect, agenda, commitments, themes); this class
 holds what they share (settings, the retrieval engine, the chat model, 'today') and loads lazily so
 constructing it is instant."""
 
@@ -98,20 +98,20 @@ class CoachService:
 
     # -- commitments and themes -----------------------------------------------------------------
 
-    def actions(self, status: str | None = None) -> list:
+    def commitments(self, status: str | None = None) -> list:
         """Commitments found in the notes, with status carried across later notes."""
-        from coach.agent.tracking import tracked_actions
+        from coach.agent.tracking import tracked_commitments
 
-        return tracked_actions(self, status)
+        return tracked_commitments(self, status)
 
-    def mark_action(self, action_id: str, status: str, among: Sequence | None = None):
+    def mark_commitment(self, ref: str, status: str, among: Sequence | None = None):
         """Mark a commitment done, dropped or open again: kept in the data dir, the notes are never edited.
 
-        `among`: the commitments the caller already has (from actions()), to skip tracking them again."""
+        `among`: the commitments the caller already has (from commitments()), to skip tracking them again."""
         from coach.agent.marks import mark_commitment
 
-        items = list(among) if among is not None else self.actions()
-        return mark_commitment(self.settings, items, action_id, status, self.today)
+        items = list(among) if among is not None else self.commitments()
+        return mark_commitment(self.settings, items, ref, status, self.today)
 
     def themes(self) -> list:
         """Topics that recur across sessions, each with first/last date and its notes."""
@@ -161,7 +161,7 @@ class CoachService:
     # -- growth ---------------------------------------------------------------------------------
 
     def progress(self, since: date | None = None):
-        """The growth mirror: then-and-now pairs, kept promises, the mentor's words, next steps, timeline."""
+        """The growth mirror: then-and-now pairs, kept commitments, the mentor's words, next steps, timeline."""
         from coach.agent.growth.progress import build_progress
 
         return build_progress(self, since)

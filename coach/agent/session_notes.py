@@ -26,7 +26,7 @@ def resolve_mentor(notes: list[Note], wanted: str | None, today: date, strict: b
         if note.mentor and mentor_matches(wanted, note.mentor):
             counts[note.mentor] = counts.get(note.mentor, 0) + 1
     if counts:
-        return max(sorted(counts), key=counts.get)  # the most-used spelling of that name
+        return max(sorted(counts), key=counts.__getitem__)  # the most-used spelling of that name
     if strict:
         known = sorted({n.mentor for n in notes if n.mentor})
         hint = f" Mentors in your notes: {', '.join(known)}." if known else " No note names a mentor yet."

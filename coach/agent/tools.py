@@ -19,7 +19,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
 from coach.agent import context as ctx_mod
-from coach.agent.tracking import action_json
+from coach.agent.tracking import commitment_json
 from coach.notes.model import Skipped
 from coach.notes.provenance import is_conversation, user_text
 from coach.notes.reader import NOTE_SUFFIXES, read_note
@@ -121,7 +121,7 @@ class Toolbox:
         self.steps.append("listed commitments" + (f" ({status})" if status else "") + _with(mentor))
         if status is not None and status not in STATUSES:
             return f"Error: status must be one of {', '.join(STATUSES)}."
-        items = [action_json(item) for item in self.service.actions(status)]
+        items = [commitment_json(item) for item in self.service.commitments(status)]
         items = [item for item in items if item["owner"] in (None, "me") and mentor_matches(mentor, item["mentor"])]
         if not items:
             return "(no commitments found)"

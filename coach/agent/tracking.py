@@ -1,4 +1,4 @@
-"""`coach actions`: the commitments in the notes, tracked across sessions, for the service facade.
+"""`coach commitments`: the commitments in the notes, tracked across sessions, for the service facade.
 
 Tracking embeds every later sentence once per data folder (then the embedding cache answers), and Home,
 Commitments, Prepare, Reflect and Growth each ask for it: one service computes it once per version of the
@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from coach.agent.actions import NOT_CLOSED, STATUSES, TrackedCommitment, track_commitments
+from coach.agent.commitment_tracker import NOT_CLOSED, STATUSES, TrackedCommitment, track_commitments
 from coach.agent.embed_cache import cached_embed
 from coach.agent.mark_evidence import load_evidence
 from coach.agent.marks import MarkedCommitment, apply_marks, load_marks
@@ -24,7 +24,7 @@ def trackable(notes: list[Note]) -> list[Note]:
     return [n for n in notes if not (is_coach_written(n) and n.kind in ("agenda", "review"))]
 
 
-def tracked_actions(
+def tracked_commitments(
     service, status: str | None = None, notes: list[Note] | None = None
 ) -> list[MarkedCommitment]:
     """Every commitment with its status as of service.today (the user's marks win over the notes'),
@@ -61,8 +61,8 @@ def _inferred(service, notes: list[Note]) -> list[TrackedCommitment]:
         return result
 
 
-def action_json(item: TrackedCommitment) -> dict:
-    """The stable `coach actions --json` shape for one commitment."""
+def commitment_json(item: TrackedCommitment) -> dict:
+    """The stable `coach commitments --json` shape for one commitment."""
     return {
         "id": getattr(item, "id", None),
         "text": item.text,

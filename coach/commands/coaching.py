@@ -1,4 +1,4 @@
-"""Coaching commands: reflect, agenda, actions, themes — the jobs the coach does over your notes.
+"""Coaching commands: reflect, agenda, commitments, themes — the jobs the coach does over your notes.
 
 `coach reflect --answers FILE` reads one answer per stage: blocks separated by lines holding only
 `---` (an empty block skips that stage), or, when the file has no such line, paragraphs separated
@@ -111,7 +111,7 @@ def reflect(
         list[str] | None, typer.Option(
             "--checkin", metavar="ID=ANSWER",
             help="Answer a check-in on the last session's commitments: done, not yet or dropped (repeatable; "
-            "ids as `coach actions` lists them).",
+            "ids as `coach commitments` lists them).",
         )
     ] = None,
     as_json: JsonOpt = False,
@@ -149,7 +149,7 @@ def agenda(
     deferred_notice(service)
 
 
-def actions(
+def commitments(
     status: Annotated[str | None, typer.Option(help="open (incl. maybe_done) | maybe_done | done | dropped.")] = None,
     done: Annotated[str | None, typer.Option("--done", metavar="ID", help="Mark this commitment done.")] = None,
     drop: Annotated[str | None, typer.Option("--drop", metavar="ID", help="Mark this commitment dropped.")] = None,
@@ -158,7 +158,7 @@ def actions(
 ) -> None:
     """Commitments found in your notes, with their status carried across later sessions.
 
-    --done / --drop / --reopen ID record your own mark (ids are listed by `coach actions`; a unique
+    --done / --drop / --reopen ID record your own mark (ids are listed by `coach commitments`; a unique
     prefix is enough). Marks live in the data folder; your notes are never edited."""
     if status is not None:
         check_choice("status", status, STATUS_CHOICES)
@@ -166,9 +166,9 @@ def actions(
     if len(marks) > 1 or (marks and status):
         raise CoachError("Give one of --done, --drop or --reopen at a time (without --status).")
     if marks:
-        _show_marked(_service().mark_action(*marks[0]), as_json)
+        _show_marked(_service().mark_commitment(*marks[0]), as_json)
         return
-    _show_actions(_service().actions(status), as_json)
+    _show_commitments(_service().commitments(status), as_json)
 
 
 def themes(as_json: JsonOpt = False) -> None:
@@ -199,7 +199,7 @@ def _show_saved(saved, as_json: bool) -> None:
     for text in saved.commitments:
         out.print(plain(f"  - [ ] {text}"))
     for change in getattr(saved, "marks", ()):
-        undo = f" — undo: coach actions --reopen {change.id}" if change.changed else ""
+        undo = f" — undo: coach commitments --reopen {change.id}" if change.changed else ""
         out.print(plain(f"  {change.describe()}{undo}", "cyan"))
 
 
@@ -230,7 +230,7 @@ def _show_agenda(drafted, saved, as_json: bool, full: bool = False) -> None:
     if not items:
         out.print(plain("\nNothing open with this mentor in your notes.", "dim"))
     if drafted.confirm:
-        out.print(plain(f"\nMaybe done — confirm with `coach actions --done ID` or --reopen ({len(drafted.confirm)})",
+        out.print(plain(f"\nMaybe done — confirm with `coach commitments --done ID` or --reopen ({len(drafted.confirm)})",
                         "bold cyan"))
         for item in drafted.confirm:
             out.print(plain(f"  - {item.text}"))
@@ -244,12 +244,12 @@ _TITLES = {"agreed": "From the last session", "questions": "Your questions", "lo
            "suggested": "Suggested questions", "more": "Also open", "themes": "Recurring themes"}
 
 
-def _show_actions(items, as_json: bool) -> None:
-    from coach.agent.tracking import action_json
+def _show_commitments(items, as_json: bool) -> None:
+    from coach.agent.tracking import commitment_json
     from coach.commands.output import emit_json, out, plain
 
     if as_json:
-        emit_json({"actions": [action_json(item) for item in items]})
+        emit_json({"actions": [commitment_json(item) for item in items]})
         return
     if not items:
         out.print(plain("No commitments found."))
@@ -283,17 +283,17 @@ def _checkin_line(item) -> str:
     if getattr(item, "marked_on", None) is None:  # "not yet" on an item still open: no mark, only the answer
         return f"check-in: you answered “{answer.answer}” in {checkin_cite(answer)}"
     line = f":{answer.line}" if answer.line else ""
-    undo = f"; undo: coach actions --reopen {item.id}" if item.status != "open" else ""
+    undo = f"; undo: coach commitments --reopen {item.id}" if item.status != "open" else ""
     verb = "reopened" if item.status == "open" else f"marked {item.status}"
     return f"evidence {answer.on.isoformat()} {answer.note}{line}: {item.evidence} ({verb} by your check-in answer{undo})"
 
 
 def _show_marked(item, as_json: bool) -> None:
-    from coach.agent.tracking import action_json
+    from coach.agent.tracking import commitment_json
     from coach.commands.output import emit_json, out, plain
 
     if as_json:
-        emit_json({"marked": action_json(item)})
+        emit_json({"marked": commitment_json(item)})
         return
     how = item.status_note or f"back to what your notes say ({item.status})"
     out.print(plain(f"{item.text}", "bold") + plain(f"  [{item.id}]", "dim"))
@@ -318,5 +318,6 @@ def _show_themes(found, as_json: bool) -> None:
 def register(app: typer.Typer) -> None:
     app.command()(reflect)
     app.command()(agenda)
-    app.command()(actions)
+    app.command()(commitments)
+    app.command("actions", hidden=True)(commitments)  # the old name: scripts that call it keep working
     app.command()(themes)

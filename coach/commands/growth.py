@@ -30,7 +30,7 @@ def progress(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Evidence of growth over time: then and now, kept promises, your mentor's words, next steps."""
+    """Evidence of growth over time: then and now, kept commitments, your mentor's words, next steps."""
     from coach.agent.growth.chart import check_target
 
     start = date_opt("since", since)
@@ -104,7 +104,7 @@ def _show_progress(found, written: Path | None) -> None:
         out.print(plain(f"         {_cite(found, pair.then.path, pair.then.date.isoformat())}:{pair.then.line}", "dim"))
         out.print(plain(f"    now  “{_flat(pair.now.text)}”"))
         out.print(plain(f"         {_cite(found, pair.now.path, pair.now.date.isoformat())}:{pair.now.line}", "dim"))
-    _show_promises(found)
+    _show_kept_commitments(found)
     _show_words(found)
     _show_roles(found)
     out.print(plain("\nThe next appropriate step", "bold cyan"))
@@ -117,15 +117,15 @@ def _show_progress(found, written: Path | None) -> None:
         out.print(plain(f"\nTimeline written to {written}", "bold green"))
 
 
-def _show_promises(found) -> None:
+def _show_kept_commitments(found) -> None:
     from coach.commands.output import out, plain
 
-    totals = found.promises.totals
-    out.print(plain("\nKept promises", "bold cyan"))
+    totals = found.commitments.totals
+    out.print(plain("\nKept commitments", "bold cyan"))
     out.print(plain(f"  made {totals.made} · done {totals.done} · dropped {totals.dropped} · open {totals.open}"))
-    for mentor, tally in sorted(found.promises.by_mentor.items()):
+    for mentor, tally in sorted(found.commitments.by_mentor.items()):
         out.print(plain(f"  {mentor}: made {tally.made}, done {tally.done}, open {tally.open}", "dim"))
-    for item, step in found.promises.longest_open:
+    for item, step in found.commitments.longest_open:
         out.print(plain(f"  ▢ {item.text}  ({_cite(found, item.path, item.date.isoformat())})"))
         out.print(plain(f"    {step}", "dim"))
 

@@ -1,7 +1,7 @@
 """Sentences: one rule-based splitter with character spans, and the markup and quote helpers it needs.
 
 Rules, not pysbd: pysbd took 1.74 s over the 77 dev notes where these rules take 0.04 s, and this
-runs over every note on `coach actions`."""
+runs over every note on `coach commitments`."""
 
 from __future__ import annotations
 

@@ -20,10 +20,10 @@ class Glance:
 
 def pick_open(items: list, since: date | None, rows: int) -> Glance:
     """Fill `rows` lines: a heading and the commitments dated on or after `since` (the last session),
-    newest first; a heading and the longest-open others (yours before other people's promises); one line
+    newest first; a heading and the longest-open others (yours before other people's commitments); one line
     saying how many more there are."""
     recent = sorted((i for i in items if since is not None and i.date >= since), key=lambda i: i.date, reverse=True)
-    # Your own first: another person's promise ("Kwame: …") is not yours to do, so it waits behind yours.
+    # Your own first: another person's commitment ("Kwame: …") is not yours to do, so it waits behind yours.
     oldest = sorted((i for i in items if i not in recent), key=lambda i: (not _mine(i), -i.age_days))
     headings = int(bool(recent)) + int(bool(recent) and bool(oldest))
     room = rows - headings
@@ -41,6 +41,6 @@ def _mine(item) -> bool:
 
 def owned_text(item) -> str:
     """A commitment as a row shows it: the mentee's own in their words, anyone else's behind their name
-    ("Kwame: send the marking policy"), so another person's promise never reads as the mentee's."""
+    ("Kwame: send the marking policy"), so another person's commitment never reads as the mentee's."""
     owner = getattr(item, "owner", "me")
     return item.text if owner in (None, "", "me") else f"{owner}: {item.text}"

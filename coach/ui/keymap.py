@@ -73,7 +73,7 @@ KEYS: tuple[Key, ...] = (
     Key(APP_SCOPE, "a", "open('ask')", "Ask", "a sourced answer from your notes", "Ask a question"),
     Key(APP_SCOPE, "c", "open('commitments')", "Commitments", "open, done and dropped commitments", "Commitments"),
     Key(APP_SCOPE, "n", "open('notes')", "Notes", "every note by date and mentor", "Browse notes"),
-    Key(APP_SCOPE, "g", "open('growth')", "Growth", "then and now, kept promises, the next step", "Growth"),
+    Key(APP_SCOPE, "g", "open('growth')", "Growth", "then and now, kept commitments, the next step", "Growth"),
     Key(APP_SCOPE, "h", "open('home')", "Home", "last session and open commitments", "Home", footer=False),
     Key(APP_SCOPE, "u", "undo", "Undo", "undo the last change (while its message shows)", "Undo the last change",
         footer=False),

@@ -38,11 +38,11 @@ def _listed(gold: str, texts: list[str]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def open_actions(dev):
+def open_commitments(dev):
     return _json(run_coach("actions", "--status", "open", "--json", env_extra=dev[1]))["actions"]
 
 
-def test_actions_json_shape(dev, open_actions):
+def test_actions_json_shape(dev, open_commitments):
     data = _json(run_coach("actions", "--json", env_extra=dev[1]))
     assert data["actions"]
     for action in data["actions"]:
@@ -51,10 +51,10 @@ def test_actions_json_shape(dev, open_actions):
         if action["status"] != "open" and action["status_source"] == "notes":
             assert action["evidence"] and action["settled_by"], "every automatic change carries its evidence"
     not_closed = ("open", "maybe_done")  # --status open lists what is not closed
-    assert open_actions and all(a["status"] in not_closed for a in open_actions)
+    assert open_commitments and all(a["status"] in not_closed for a in open_commitments)
     # The first run embeds in batches, later runs read the vector cache: a cosine on a threshold can
     # differ in the last digits between the two calls (one item at most on the dev set).
-    assert abs(len(open_actions) - sum(a["status"] in not_closed for a in data["actions"])) <= 1
+    assert abs(len(open_commitments) - sum(a["status"] in not_closed for a in data["actions"])) <= 1
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +78,9 @@ def _commitments(agenda) -> list[str]:
     return [i["commitment"] for i in agenda["items"] + agenda["more"] if i.get("commitment")]
 
 
-def test_the_full_list_holds_every_commitment_the_tracker_has_open(agenda, open_actions):
+def test_the_full_list_holds_every_commitment_the_tracker_has_open(agenda, open_commitments):
     listed = _commitments(agenda)
-    mine = [a for a in open_actions if a["mentor"] in (None, "Ade Okafor") and a["owner"] == "me"
+    mine = [a for a in open_commitments if a["mentor"] in (None, "Ade Okafor") and a["owner"] == "me"
             and a["status"] == "open"]  # "maybe done" waits for the user's word, off the agenda
     assert sorted(listed) == sorted(a["text"] for a in mine)
 

@@ -177,7 +177,7 @@ def _actions_cpu_seconds(tmp_path: Path, checkboxes: int, embedder) -> tuple[flo
     settings = load_settings(notes_dir=folder, data_dir=tmp_path / f"d{checkboxes}")
     service = CoachService(settings, engine=Engine(settings, embedder, embedder))
     began = time.process_time()
-    found = len(service.actions())
+    found = len(service.commitments())
     return time.process_time() - began, found
 
 

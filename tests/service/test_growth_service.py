@@ -81,9 +81,9 @@ def test_progress_roles_words_promises_and_steps(service, folder):
 def test_progress_since_limits_the_period(service):
     found = service.progress(date(2025, 8, 1))
     assert all(p.then.date >= date(2025, 8, 1) for p in found.pairs)
-    mine = [a for a in service.actions() if a.owner == "me"]
+    mine = [a for a in service.commitments() if a.owner == "me"]
     later = [a for a in mine if a.date >= date(2025, 8, 1)]
-    assert 0 < found.promises.totals.made == len(later) < len(mine)
+    assert 0 < found.commitments.totals.made == len(later) < len(mine)
     assert found.sessions == 2 and [n.path for n in found.taught] == ["2025-09-20 passkeys.md"]
     assert service.progress(date(2025, 9, 21)).taught == []
     assert all(t.first >= date(2025, 8, 1) for t in found.themes)  # themes as they show in the period
@@ -99,7 +99,7 @@ def test_search_labels_and_filters_by_role(service):
 
 def test_review_save_writes_exactly_one_valid_note_and_changes_nothing(service, folder):
     before = file_hashes(folder)
-    actions_before = [(a.text, a.status) for a in service.actions()]
+    commitments_before = [(a.text, a.status) for a in service.commitments()]
     review = service.review()
     saved = service.save_review(review)
     after = file_hashes(folder)
@@ -111,7 +111,7 @@ def test_review_save_writes_exactly_one_valid_note_and_changes_nothing(service, 
     assert "(reverse mentoring: you taught)" in text and "## What you could pass on" in text
     # Indexed at once, and never read back as new commitments.
     assert service.engine.search("review", filters=SearchFilters(kind="review")).hits[0].path == saved.path
-    assert [(a.text, a.status) for a in service.actions()] == actions_before
+    assert [(a.text, a.status) for a in service.commitments()] == commitments_before
     # Redone the same day, a review covers the same period (never "tomorrow to today")...
     assert service.review().period_from == review.period_from
     # ...and on a later day, the next review starts the day after this one.

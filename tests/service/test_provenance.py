@@ -80,7 +80,7 @@ def test_ask_never_quotes_it_and_never_loads_the_model(service):
 
 
 def test_actions_agenda_and_themes_never_use_it(service):
-    actions = service.actions()
+    actions = service.commitments()
     assert service.saved_path not in {a.path for a in actions}
     assert not any("Friday" in a.text for a in actions)
     assert any("one-to-one with Priya" in a.text for a in actions)  # the real notes still count
@@ -100,4 +100,4 @@ def test_a_reflection_keeps_the_mentee_s_answers_as_evidence_but_not_coach_s_que
         assert question.question.split("\n")[0] not in note.body  # coach's question blanked
     text = (service.engine.notes_dir() / saved.path).read_text()
     assert "> [!coach] coach asked" in text and "created_by: coach" in text
-    assert any("rehearse the ending" in a.text.lower() for a in service.actions())  # the answer is evidence
+    assert any("rehearse the ending" in a.text.lower() for a in service.commitments())  # the answer is evidence

@@ -113,7 +113,7 @@ def test_skipped_stage_is_marked_and_never_becomes_a_commitment(service, folder)
     saved = service.save_reflection(service.start_reflection("gibbs"), ["Facts.", "", "", "", "", ""])
     text = (folder / saved.path).read_text(encoding="utf-8")
     assert text.count("> (no answer)") == 5 and saved.commitments == []
-    assert all(a.path != saved.path for a in service.actions())
+    assert all(a.path != saved.path for a in service.commitments())
 
 
 @pytest.mark.parametrize("answers", [["only one"], ANSWERS + ["extra"], ["", "  ", ""]])
@@ -190,12 +190,12 @@ def test_agenda_json_shape(service):
 
 
 def test_saved_agenda_is_a_new_note_that_adds_no_commitments(service, folder):
-    before, open_before = file_hashes(folder), len(service.actions("open"))
+    before, open_before = file_hashes(folder), len(service.commitments("open"))
     saved = service.save_agenda(service.agenda())
     assert set(file_hashes(folder)) - set(before) == {saved.path}
     meta = split_front_matter((folder / saved.path).read_text(encoding="utf-8"))
     assert meta.fields["kind"] == "agenda" and meta.fields["mentor"] == "Ade Okafor"
-    assert len(service.actions("open")) == open_before
+    assert len(service.commitments("open")) == open_before
 
 
 def test_unknown_mentor_is_a_clear_error(service):
@@ -204,11 +204,11 @@ def test_unknown_mentor_is_a_clear_error(service):
 
 
 def test_actions_filter_by_status(service):
-    every = service.actions()
-    assert {a.status for a in service.actions("open")} == {"open"}
-    assert len(every) == sum(len(service.actions(s)) for s in ("open", "done", "dropped"))
+    every = service.commitments()
+    assert {a.status for a in service.commitments("open")} == {"open"}
+    assert len(every) == sum(len(service.commitments(s)) for s in ("open", "done", "dropped"))
     with pytest.raises(CoachError):
-        service.actions("later")
+        service.commitments("later")
 
 
 # --------------------------------------------------------------------------- themes

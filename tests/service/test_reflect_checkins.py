@@ -35,7 +35,7 @@ def service(folder, fake_embedder) -> CoachService:
 
 
 def _status(service, text: str) -> str:
-    return next(a.status for a in service.actions() if a.text == text)
+    return next(a.status for a in service.commitments() if a.text == text)
 
 
 def _ids(flow) -> dict[str, str]:
@@ -76,7 +76,7 @@ def test_the_questions_sit_in_coach_callouts_and_never_read_as_commitments(servi
     assert "## Since last time" in text and question in text
     assert text[: text.index(question)].rstrip().endswith("> [!coach] coach asked")
     assert saved.commitments == []  # coach's questions are not the mentee's commitments
-    assert not [a for a in service.actions() if a.path == saved.path]
+    assert not [a for a in service.commitments() if a.path == saved.path]
 
 
 @pytest.mark.parametrize("answer", ["haven't set it yet", "I've only got a rough draft", "mostly", "yes, sort of"])
@@ -116,11 +116,11 @@ def test_an_unknown_checkin_id_is_refused(service):
 
 
 def _item(service, text: str):
-    return next(a for a in service.actions() if a.text == text)
+    return next(a for a in service.commitments() if a.text == text)
 
 
 def test_a_checkin_mark_shows_its_question_answer_note_and_line_not_marked_in_coach(service, folder):
-    from coach.agent.tracking import action_json
+    from coach.agent.tracking import commitment_json
 
     flow = service.start_reflection("rolfe")
     ids = _ids(flow)
@@ -130,12 +130,12 @@ def test_a_checkin_mark_shows_its_question_answer_note_and_line_not_marked_in_co
     line = service.mark_evidence()[done.id].line
     assert done.status_note == f"marked done by your check-in answer in {saved.path}:{line} on {TODAY}"
     assert "in coach on" not in done.status_note
-    shown = action_json(done)
+    shown = commitment_json(done)
     assert (shown["settled_by"], shown["settled_on"], shown["evidence_line"]) == (saved.path, TODAY.isoformat(), line)
     assert shown["evidence"] == "Did you “Set up a monthly check-in with Priya”? — done"
     assert shown["checkin"] == {"note": saved.path, "line": line, "answer": "done", "on": TODAY.isoformat()}
     assert shown["status_source"] == "coach"
-    waiting = action_json(_item(service, "Draft the hiring plan for Q2"))  # no mark: the answer beside it
+    waiting = commitment_json(_item(service, "Draft the hiring plan for Q2"))  # no mark: the answer beside it
     assert waiting["status"] == "open" and waiting["checkin"]["answer"] == "not yet"
     assert waiting["status_source"] == "notes" and waiting["settled_by"] is None
 
@@ -144,7 +144,7 @@ def test_a_later_mark_by_key_replaces_the_checkin_as_the_explanation(service):
     flow = service.start_reflection("rolfe")
     ref = _ids(flow)["Set up a monthly check-in with Priya"]
     service.save_reflection(flow, ANSWERS, checkins={ref: "done"})
-    reopened = service.mark_action(ref, "dropped")
+    reopened = service.mark_commitment(ref, "dropped")
     assert reopened.checkin is None
     again = _item(service, "Set up a monthly check-in with Priya")
     assert again.checkin is None and again.evidence is None
@@ -165,7 +165,7 @@ def test_tracking_runs_once_for_callers_at_the_same_time(service, monkeypatch):
 
     monkeypatch.setattr(tracking, "track_commitments", slow)
     results: list = []
-    threads = [threading.Thread(target=lambda: results.append(service.actions("open"))) for _ in range(3)]
+    threads = [threading.Thread(target=lambda: results.append(service.commitments("open"))) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -174,7 +174,7 @@ def test_tracking_runs_once_for_callers_at_the_same_time(service, monkeypatch):
     assert all([a.text for a in r] == [a.text for a in results[0]] for r in results)
     (service.settings.notes_dir / "2026-01-30 later.md").write_text(
         "---\ndate: 2026-01-30\nmentor: Ade Okafor\nkind: session\n---\n# More\n\n- [ ] Write the onboarding doc\n")
-    assert "Write the onboarding doc" in [a.text for a in service.actions("open")]  # a changed folder: tracked again
+    assert "Write the onboarding doc" in [a.text for a in service.commitments("open")]  # a changed folder: tracked again
     assert len(calls) == 2
 
 
@@ -189,7 +189,7 @@ def test_coach_actions_prints_the_checkin_evidence(service, monkeypatch):
                                                              ids["Draft the hiring plan for Q2"]: "not yet"})
     console = Console(record=True, width=300, highlight=False, soft_wrap=True)
     monkeypatch.setattr(output, "out", console)
-    coaching._show_actions(service.actions(), as_json=False)
+    coaching._show_commitments(service.commitments(), as_json=False)
     text = console.export_text()
     line = service.mark_evidence()[ids["Set up a monthly check-in with Priya"]].line
     assert (f"evidence {TODAY} {saved.path}:{line}: Did you “Set up a monthly check-in with Priya”? — done "
@@ -200,9 +200,9 @@ def test_coach_actions_prints_the_checkin_evidence(service, monkeypatch):
 
 
 def test_unmark_removes_the_mark_whatever_the_notes_say(service):
-    ref = next(a.id for a in service.actions() if a.text == "Book a skip-level with Tom")
-    assert service.mark_action(ref, "done").status == "done"
-    back = service.mark_action(ref, "notes")
+    ref = next(a.id for a in service.commitments() if a.text == "Book a skip-level with Tom")
+    assert service.mark_commitment(ref, "done").status == "done"
+    back = service.mark_commitment(ref, "notes")
     assert back.status == "open" and back.marked_on is None
     marks = json.loads((service.settings.data_dir / "commitment-marks.json").read_text(encoding="utf-8"))
     assert marks["marks"] == {}

@@ -139,7 +139,7 @@ class FakeService:
         self.marks: list = []
         self.save_gate: threading.Event | None = None
         self.embedding_progress: tuple[int, int] | None = None
-        self.open_actions = [
+        self.open_commitments = [
             SimpleNamespace(text="Draft the senior designer job description", status="open", mentor="Rosa Delgado",
                             path="2026-11-17 rosa.md", date=date(2026, 11, 17), age_days=8, line=12, id="c-draft"),
             SimpleNamespace(text="Pair with Nadia on the tokens migration", status="done", mentor="Theo Lindqvist",
@@ -187,12 +187,12 @@ class FakeService:
                           kind="conversation")
         return path.name
 
-    def actions(self, status=None):
-        return [a for a in self.open_actions if status is None or a.status == status]
+    def commitments(self, status=None):
+        return [a for a in self.open_commitments if status is None or a.status == status]
 
-    def mark_action(self, action_id, status, among=None):
-        self.marks.append((action_id, status))
-        item = next(a for a in self.open_actions if getattr(a, "id", None) == action_id)
+    def mark_commitment(self, ref, status, among=None):
+        self.marks.append((ref, status))
+        item = next(a for a in self.open_commitments if getattr(a, "id", None) == ref)
         item.inferred_status = getattr(item, "inferred_status", item.status)
         if status == "notes":  # marks.UNMARK: the mark removed, back to what the notes say
             item.status, item.status_note, item.marked_on = item.inferred_status, None, None

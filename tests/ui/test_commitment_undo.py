@@ -11,7 +11,7 @@ from tests.ui.conftest import SIZE, notifications, visible_text, wait_for
 
 
 def _maybe(service) -> None:
-    service.open_actions.insert(0, SimpleNamespace(
+    service.open_commitments.insert(0, SimpleNamespace(
         text="Email Mrs Dobson every Friday", status="maybe_done", mentor="Kwame Asante", owner="me",
         path="2025-10-17 dobson.md", date=date(2025, 10, 17), age_days=400, line=5, id="c-maybe",
         status_path="2025-11-05 kwame.md", status_date=date(2025, 11, 5), evidence="Three Friday emails so far",
@@ -42,4 +42,4 @@ async def test_d_confirms_a_maybe_done_and_u_puts_it_back(app, service):
         await wait_for(pilot, lambda: service.marks[-1] == ("c-maybe", "notes"))
         await wait_for(pilot, lambda: any(n.title == "Undone" for n in notifications(app)))
         assert not any("can be marked" in n.message for n in notifications(app))
-        assert service.open_actions[0].status == "maybe_done"
+        assert service.open_commitments[0].status == "maybe_done"

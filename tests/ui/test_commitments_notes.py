@@ -35,10 +35,10 @@ async def test_commitments_filter_and_open_source(app, service):
 async def test_one_mentor_spelled_two_ways_is_one_name_in_the_table(app, service):
     from coach.retrieval.people import people_from
 
-    service.open_actions[1].mentor, service.open_actions[1].status = "Dr Theo L", "open"
-    service.open_actions[0].mentor = "Theo"
+    service.open_commitments[1].mentor, service.open_commitments[1].status = "Dr Theo L", "open"
+    service.open_commitments[0].mentor = "Theo"
     service.engine.searcher.people = lambda: people_from(["Theo Lindqvist", "Theo", "Dr Theo L", "Rosa Delgado"])
-    service.open_actions[0].status = "maybe_done"
+    service.open_commitments[0].status = "maybe_done"
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
         await pilot.press("c")

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from textual.widgets import Sparkline, Static
 
+from coach.agent.growth.commitment_tally import CommitmentTally
 from coach.agent.growth.mentor_words import MentorWords
 from coach.agent.growth.next_step import NextStep
 from coach.agent.growth.progress import Progress
-from coach.agent.growth.promises import Promises
 from coach.agent.growth.relationships import RoleNote
 from coach.agent.growth.statements import Statement
 from coach.agent.growth.then_and_now import Pair
@@ -28,7 +28,7 @@ def fake_progress(since=None) -> Progress:
                     "confidence")
     return Progress(
         since, date(2026, 11, 25), "Rosa Delgado", sessions=3, pairs=[Pair("design crit", then, now)],
-        promises=Promises(), months=[Month("2026-09", 1, 2, 0), Month("2026-10", 0, 1, 1), Month("2026-11", 2, 3, 2)],
+        commitments=CommitmentTally(), months=[Month("2026-09", 1, 2, 0), Month("2026-10", 0, 1, 1), Month("2026-11", 2, 3, 2)],
         words=[MentorWords("You are ready to lead the crit.", "recognition", "Rosa Delgado", "2026-11-17 rosa.md",
                            date(2026, 11, 17), 5)],
         taught=[RoleNote("2026-11-10 theo.md", date(2026, 11, 10), "I taught Theo the tokens", "Theo", "reverse")],

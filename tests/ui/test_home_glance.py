@@ -17,8 +17,8 @@ def _open(text: str, day: str):
 
 
 async def test_home_lists_the_few_that_matter_and_points_to_the_rest(app, service):
-    service.open_actions = [_open(f"Old thing {n}", f"2026-0{n}-02") for n in range(1, 9)]
-    service.open_actions += [_open("Draft the senior designer job description", "2026-11-17")]
+    service.open_commitments = [_open(f"Old thing {n}", f"2026-0{n}-02") for n in range(1, 9)]
+    service.open_commitments += [_open("Draft the senior designer job description", "2026-11-17")]
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
         listing = app.screen.query_one("#open-list", Static)

@@ -1,1 +1,1 @@
-"""The growth mirror: then-and-now pairs, kept promises, the mentor's words, next steps, reviews."""
+"""The growth mirror: then-and-now pairs, kept commitments, the mentor's words, next steps, reviews."""

@@ -31,7 +31,7 @@ class NextStep:
 def open_topics(longest_open: list, mentor_of: Callable[[str | None], str | None] = lambda _: None) -> list[Topic]:
     """Commitments open longest: the step may be finishing, shrinking or dropping one. `mentor_of` names the
     mentor a commitment's note is with (None for your own notes, or someone who is not your mentor), so a
-    promise made to one mentor is never framed as something to take to the other."""
+    commitment made to one mentor is never framed as something to take to the other."""
     return [Topic(f"{t.text}. A commitment I made and have not done yet.",
                   f"{quoted(short(t.text, 90))} has been open {t.age_days} days",
                   (Source(t.path, t.date.isoformat()),), mentor_of(t.mentor)) for t, _ in longest_open]

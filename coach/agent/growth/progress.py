@@ -1,4 +1,4 @@
-"""`coach progress`: the growth mirror assembled — timeline, then-and-now pairs, kept promises, the mentor's
+"""`coach progress`: the growth mirror assembled — timeline, then-and-now pairs, kept commitments, the mentor's
 words, what the user taught and mentors, and the next appropriate step; every item cites its notes."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.agent.embed_cache import cached_embed
+from coach.agent.growth.commitment_pairs import kept_commitment_pairs
+from coach.agent.growth.commitment_tally import CommitmentTally, tally_commitments
 from coach.agent.growth.mentor_words import MentorWords, mentor_words
 from coach.agent.growth.next_step import NextStep, growth_topics, next_steps, open_topics, theme_topics
-from coach.agent.growth.promise_pairs import kept_promise_pairs
-from coach.agent.growth.promises import Promises, kept_promises
 from coach.agent.growth.relationships import RoleNote, notes_with_role, roles_by_path
 from coach.agent.growth.statements import mentee_notes
 from coach.agent.growth.then_and_now import Pair, then_and_now
@@ -18,7 +18,7 @@ from coach.agent.growth.timeline import Month, timeline
 from coach.agent.people import people_of
 from coach.agent.session_notes import resolve_mentor
 from coach.agent.themes import Theme, find_themes, themes_within
-from coach.agent.tracking import tracked_actions
+from coach.agent.tracking import tracked_commitments
 from coach.notes.model import Note
 
 
@@ -32,7 +32,7 @@ class Progress:
     sessions: int = 0
     themes: list[Theme] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
-    promises: Promises = field(default_factory=Promises)
+    commitments: CommitmentTally = field(default_factory=CommitmentTally)
     words: list[MentorWords] = field(default_factory=list)
     mentors: list[str] = field(default_factory=list)
     """Every mentor who appears in the period: each gets a section of their words (maybe empty)."""
@@ -48,7 +48,7 @@ class Progress:
             "since": self.since.isoformat() if self.since else None, "until": self.until.isoformat(),
             "mentor": self.mentor, "sessions": self.sessions,
             "then_and_now": [self._labelled_pair(p) for p in self.pairs],
-            "promises": self.promises.to_json(),
+            "promises": self.commitments.to_json(),
             "mentor_words": [w.to_json() for w in self.words],
             "mentors": list(self.mentors),
             "taught": [n.to_json() for n in self.taught],
@@ -89,7 +89,7 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
     today = service.today
     notes = service.notes() if notes is None else notes
     mentor = resolve_mentor([n for n in notes if n.role != "mentor"], None, today, strict=False)
-    tracked = tracked_actions(service, notes=notes)
+    tracked = tracked_commitments(service, notes=notes)
     period = _in_period(notes, since, today)
     themes = themes_within(find_themes(service, notes), {n.path for n in period})
     progress = Progress(since, today, mentor, roles=roles_by_path(notes), themes=themes)
@@ -97,8 +97,8 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
     people = people_of(notes)
     names = frozenset(w for w, who in people.words.items() if who in people.mentors)
     progress.pairs = then_and_now(themes, period, cached_embed(service),
-                                  kept_promise_pairs(tracked, mentee_notes(period)), names=names)
-    progress.promises = kept_promises(tracked, since)
+                                  kept_commitment_pairs(tracked, mentee_notes(period)), names=names)
+    progress.commitments = tally_commitments(tracked, since)
     progress.words = mentor_words(period, people)
     met = {people.note_person(n) for n in period if n.role != "mentor"} | {w.mentor for w in progress.words}
     progress.mentors = [m for m in people.mentors if m in met]
@@ -112,5 +112,5 @@ def build_progress(service, since: date | None = None, notes: list[Note] | None 
         return person if person in people.mentors else None
 
     progress.steps = next_steps(service.principles, mentor, growth_topics(progress.pairs),
-                                open_topics(progress.promises.longest_open, mentor_of), theme_topics(themes, moved))
+                                open_topics(progress.commitments.longest_open, mentor_of), theme_topics(themes, moved))
     return progress

@@ -1,5 +1,5 @@
 """`coach review`: a periodic development check-in written from the growth mirror — period, sessions,
-themes, then and now, promises, the mentor's words, what you taught, what you could pass on, next steps and
+themes, then and now, commitments, the mentor's words, what you taught, what you could pass on, next steps and
 questions about the next stage. Saved as a new note (kind: review), atomically, then indexed."""
 
 from __future__ import annotations

@@ -32,13 +32,13 @@ def _then_and_now(review: Review) -> list[str]:
     return lines or ["> No then-and-now pair the notes support yet.", ""]
 
 
-def _promises(review: Review) -> list[str]:
-    promises = review.progress.promises
-    t = promises.totals
+def _kept_commitments(review: Review) -> list[str]:
+    commitments = review.progress.commitments
+    t = commitments.totals
     lines = [f"Made {t.made}, kept {t.done}, let go {t.dropped}, still open {t.open}.", ""]
     lines += [f"- With {mentor}: made {tally.made}, kept {tally.done}, still open {tally.open}"
-              for mentor, tally in sorted(promises.by_mentor.items())]
-    for item, step in promises.longest_open:
+              for mentor, tally in sorted(commitments.by_mentor.items())]
+    for item, step in commitments.longest_open:
         lines += ["", f"> {quoted(item.text)} — {_cite(review.progress, item.path, item.date.isoformat())}. {step}"]
     return lines + [""]
 
@@ -88,7 +88,7 @@ def review_text(review: Review) -> str:
                          "sessions": progress.sessions, "created_by": GENERATOR})
     parts = [head, f"# {title}", "", f"Period covered: {_period(review)} · {progress.sessions} sessions", "",
              "## Themes", "", *_themes(review), "## Then and now", "", *_then_and_now(review),
-             "## Promises", "", *_promises(review), "## What your mentors saw", "", *_words(review),
+             "## Kept commitments", "", *_kept_commitments(review), "## What your mentors saw", "", *_words(review),
              "## What you taught", "", *_taught(review), "## What you could pass on", "",
              *[f"- {line}" for line in review.pass_on], f"  _principle: {PASS_ON_PRINCIPLE}_", "",
              f"## Something to take to {who}", "", *_steps(review),

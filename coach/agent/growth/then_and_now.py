@@ -37,7 +37,7 @@ class Pair:
     then: Statement
     now: Statement
     kind: str = "moved"
-    """"moved" (two statements on the subject) or "kept" (a promise and the report that it was done)."""
+    """"moved" (two statements on the subject) or "kept" (a commitment and the report that it was done)."""
     similarity: float = 0.0
 
     @property
@@ -102,7 +102,7 @@ def _candidates(statements: list[Statement], vectors: np.ndarray, kept: Sequence
 def then_and_now(themes: list[Theme], notes: list[Note], embed: Embed, kept: Sequence = (),
                  limit: int = MAX_PAIRS, names: frozenset[str] = frozenset()) -> list[Pair]:
     """The strongest pairs, furthest movement first; no sentence quoted twice, one pair per subject label.
-    `kept` holds (promise, report) statement pairs from the commitment tracker: they must pass the same
+    `kept` holds (commitment, report) statement pairs from the commitment tracker: they must pass the same
     same-subject test (the tracker can link a report about something else). `names` are the mentors' name
     words (lower case), left out when comparing."""
     statements = [s for note in mentee_notes(notes) for s in note_statements(note)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from coach.agent.growth.promises import month
+from coach.agent.growth.commitment_tally import month
 from coach.notes.model import Note
 
 

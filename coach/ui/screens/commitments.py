@@ -103,7 +103,7 @@ class CommitmentsScreen(CoachScreen):
 
     def reload(self) -> None:
         service = self.app.service
-        self.run_job(lambda: (service.actions(None), _people(service)), self._loaded, group="actions",
+        self.run_job(lambda: (service.commitments(None), _people(service)), self._loaded, group="commitments",
                      failed=lambda error: self._say("Commitments could not be read: see the message."))
 
     def _loaded(self, found: tuple) -> None:
@@ -218,7 +218,7 @@ class CommitmentsScreen(CoachScreen):
         items = list(self.items)  # already tracked: marking need not track them all again
         # Undo puts back the mark it had, or none: a "maybe done" read from the notes is not a mark to make.
         before = item.status if getattr(item, "marked_on", None) is not None else UNMARK
-        self.run_job(lambda: service.mark_action(item.id, status, among=items),
+        self.run_job(lambda: service.mark_commitment(item.id, status, among=items),
                      lambda marked: self._marked(marked, None if undo else before), group="mark")
 
     def _marked(self, marked, before: str | None) -> None:

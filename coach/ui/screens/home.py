@@ -79,8 +79,8 @@ class HomeScreen(CoachScreen):
             if self.open_items is None:
                 self.query_one("#open-list", Static).update(READING)
                 self._watch_reading()
-            self.run_job(lambda: service.actions("open"), self._show_open, group="actions",
-                         failed=self._actions_failed)
+            self.run_job(lambda: service.commitments("open"), self._show_open, group="commitments",
+                         failed=self._commitments_failed)
         elif self.app.index_state.phase != "failed":
             self.query_one("#open-list", Static).update("Commitments appear once the index is ready…")
 
@@ -118,7 +118,7 @@ class HomeScreen(CoachScreen):
         self.query_one("#open-card").border_title = f"Open commitments ({len(items)})"
         self.query_one("#open-list", Static).update(_open_items(pick_open(items, since, OPEN_ROWS), bool(items)))
 
-    def _actions_failed(self, error: BaseException) -> None:
+    def _commitments_failed(self, error: BaseException) -> None:
         self.query_one("#open-list", Static).update("Commitments could not be read just now.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from coach.agent.embed_cache import EmbeddingCache
-from tests.unit.agent.test_actions import fake_embed
+from tests.unit.agent.test_commitment_tracker import fake_embed
 
 
 class Counting:

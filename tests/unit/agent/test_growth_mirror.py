@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from coach.agent.growth.chart import timeline_svg, write_timeline
-from coach.agent.growth.promises import kept_promises
+from coach.agent.growth.commitment_tally import tally_commitments
 from coach.agent.growth.statements import note_statements, stance
 from coach.agent.growth.timeline import timeline
 from coach.errors import CoachError
@@ -60,14 +60,14 @@ ITEMS = [tracked("Book 1:1s", "done", "2025-01-05", settled="2025-02-01"),
 
 
 def test_kept_promises_per_month_and_mentor_with_the_longest_open_named_kindly():
-    found = kept_promises(ITEMS).to_json()
+    found = tally_commitments(ITEMS).to_json()
     assert found["totals"] == {"made": 4, "done": 1, "dropped": 1, "open": 2}  # Ade's own promise is not the user's
     assert found["by_month"] == [{"month": "2025-01", "made": 2, "done": 1, "dropped": 0, "open": 1},
                                  {"month": "2025-02", "made": 2, "done": 0, "dropped": 1, "open": 1}]
     assert [m["mentor"] for m in found["by_mentor"]] == ["Ade Okafor", "no mentor named"]
     assert [o["text"] for o in found["longest_open"]] == ["Start a brag doc", "Draft the map"]
     assert "tell Ade where it stands" in found["longest_open"][0]["next_step"]
-    assert kept_promises(ITEMS, since=date(2025, 2, 1)).totals.made == 2
+    assert tally_commitments(ITEMS, since=date(2025, 2, 1)).totals.made == 2
 
 
 def test_timeline_counts_sessions_and_commitments_per_month_including_quiet_months():
@@ -110,19 +110,19 @@ def test_progress_cli_module_does_not_import_matplotlib_for_svg():
 
 
 def test_kept_promise_pairs_quote_the_promise_and_the_report_verbatim():
-    from coach.agent.growth.promise_pairs import kept_promise_pairs
+    from coach.agent.growth.commitment_pairs import kept_commitment_pairs
 
     made = note("a.md", "2025-01-01", "# Plan\n\n## Actions\n- [ ] Start a **brag doc** this week\n", body_offset=4)
     report = note("b.md", "2025-02-01", "# Later\n\n- Brag doc: started, *three* entries so far. More soon.\n")
     item = SimpleNamespace(text="Start a brag doc this week", owner="me", status="done", path="a.md", line=4,
                            status_path="b.md", evidence="Brag doc: started, three entries so far")
-    (then, now), = kept_promise_pairs([item], [made, report])
+    (then, now), = kept_commitment_pairs([item], [made, report])
     assert (then.text, then.line, then.stance) == ("Start a **brag doc** this week", 7, "intention")
     assert (now.text, now.path, now.stance) == ("Brag doc: started, *three* entries so far.", "b.md", "action")
     assert then.context == "Actions" and now.date > then.date
     someone_else = SimpleNamespace(**{**vars(item), "owner": "Ade"})
     still_open = SimpleNamespace(**{**vars(item), "status": "open"})
-    assert kept_promise_pairs([someone_else, still_open], [made, report]) == []
+    assert kept_commitment_pairs([someone_else, still_open], [made, report]) == []
 
 
 def test_stance_reads_curly_apostrophes_like_straight_ones():
@@ -131,7 +131,7 @@ def test_stance_reads_curly_apostrophes_like_straight_ones():
 
 
 def test_a_promise_that_wraps_onto_the_next_line_is_quoted_to_its_sentence_end_verbatim():
-    from coach.agent.growth.promise_pairs import _with_continuation
+    from coach.agent.growth.commitment_pairs import _with_continuation
 
     body = "Theo suggested I pair with an engineer, so I see where it\nhurts for them. \"Trust comes later.\"\n- next"
     lines = body.split("\n")

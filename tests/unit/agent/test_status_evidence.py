@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 
-from coach.agent.actions import track_commitments
+from coach.agent.commitment_tracker import track_commitments
 from coach.notes.commitments import report_units
 from coach.notes.model import Note
 from tests.unit.agent.test_status_rules import TODAY, item, note, topic_embed

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from coach.agent.actions import TrackedCommitment, track_commitments
+from coach.agent.commitment_tracker import TrackedCommitment, track_commitments
 from coach.notes.commitments import only_told
 from coach.notes.commitments.cues import counts_only, cue
 from coach.notes.model import Note

@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from coach.agent.actions import TrackedCommitment, core_text, track_commitments
+from coach.agent.commitment_tracker import TrackedCommitment, core_text, track_commitments
 from coach.notes.commitments import Commitment
 from coach.notes.model import Note
 

@@ -1,4 +1,4 @@
-"""Kept promises: commitments made, done, dropped and still open, per month and per mentor, and the
+"""Kept commitments: commitments made, done, dropped and still open, per month and per mentor, and the
 longest-open ones named kindly with a next step to take."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Tally:
 
 
 @dataclass
-class Promises:
+class CommitmentTally:
     totals: Tally = field(default_factory=Tally)
     by_month: dict[str, Tally] = field(default_factory=dict)
     by_mentor: dict[str, Tally] = field(default_factory=dict)
@@ -60,9 +60,9 @@ def gentle_step(item) -> str:
             "do it this week, make it smaller, or let it go on purpose.")
 
 
-def kept_promises(tracked: list, since: date | None = None) -> Promises:
+def tally_commitments(tracked: list, since: date | None = None) -> CommitmentTally:
     """Tallies over the mentee's own commitments made on or after `since`."""
-    found = Promises()
+    found = CommitmentTally()
     by_month: dict[str, Tally] = defaultdict(Tally)
     by_mentor: dict[str, Tally] = defaultdict(Tally)
     mine = [t for t in tracked if t.owner == "me" and (since is None or t.date >= since)]

@@ -1,4 +1,4 @@
-"""Kept promises as then-and-now evidence: the commitment as the mentee wrote it, and the later sentence that
+"""Kept commitments as then-and-now evidence: the commitment as the mentee wrote it, and the later sentence that
 reported it done — both found verbatim in their files through the line the commitment tracker recorded."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _plain(text: str) -> str:
     return " ".join(strip_markup(text).split()).casefold()
 
 
-def _promise(item, note: Note) -> Statement | None:
+def _commitment_statement(item, note: Note) -> Statement | None:
     """The commitment's own line, as written (list marker and checkbox left out)."""
     lines = note.body.split("\n")
     if not 1 <= item.line <= len(lines):
@@ -63,14 +63,14 @@ def _report(item, note: Note) -> Statement | None:
     return None
 
 
-def kept_promise_pairs(tracked: list, notes: list[Note]) -> list[tuple[Statement, Statement]]:
-    """(promise, report) for each of the mentee's commitments reported done on a later day."""
+def kept_commitment_pairs(tracked: list, notes: list[Note]) -> list[tuple[Statement, Statement]]:
+    """(commitment, report) for each of the mentee's commitments reported done on a later day."""
     by_path = {note.path: note for note in notes}
     pairs = []
     for item in tracked:
         if item.owner != "me" or item.status != "done" or item.status_path not in by_path or item.path not in by_path:
             continue
-        then, now = _promise(item, by_path[item.path]), _report(item, by_path[item.status_path])
+        then, now = _commitment_statement(item, by_path[item.path]), _report(item, by_path[item.status_path])
         if then is not None and now is not None and now.date > then.date:
             pairs.append((then, now))
     return pairs
