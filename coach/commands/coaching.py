@@ -150,6 +150,7 @@ def agenda(
 
 
 def commitments(
+    ctx: typer.Context,
     status: Annotated[str | None, typer.Option(help="open (incl. maybe_done) | maybe_done | done | dropped.")] = None,
     done: Annotated[str | None, typer.Option("--done", metavar="ID", help="Mark this commitment done.")] = None,
     drop: Annotated[str | None, typer.Option("--drop", metavar="ID", help="Mark this commitment dropped.")] = None,
@@ -168,7 +169,9 @@ def commitments(
     if marks:
         _show_marked(_service().mark_commitment(*marks[0]), as_json)
         return
-    _show_commitments(_service().commitments(status), as_json)
+    # `coach actions` (the old name, a hidden alias) keeps its JSON key, so scripts written for it still work.
+    key = "actions" if ctx.info_name == "actions" else "commitments"
+    _show_commitments(_service().commitments(status), as_json, key)
 
 
 def themes(as_json: JsonOpt = False) -> None:
@@ -244,12 +247,12 @@ _TITLES = {"agreed": "From the last session", "questions": "Your questions", "lo
            "suggested": "Suggested questions", "more": "Also open", "themes": "Recurring themes"}
 
 
-def _show_commitments(items, as_json: bool) -> None:
+def _show_commitments(items, as_json: bool, key: str = "commitments") -> None:
     from coach.agent.tracking import commitment_json
     from coach.commands.output import emit_json, out, plain
 
     if as_json:
-        emit_json({"actions": [commitment_json(item) for item in items]})
+        emit_json({key: [commitment_json(item) for item in items]})
         return
     if not items:
         out.print(plain("No commitments found."))

@@ -1,4 +1,4 @@
-"""reflect / agenda / actions as a user runs them: real processes on a copy of the dev notes."""
+"""reflect / agenda / commitments as a user runs them: real processes on a copy of the dev notes."""
 
 from __future__ import annotations
 
@@ -39,22 +39,22 @@ def _listed(gold: str, texts: list[str]) -> bool:
 
 @pytest.fixture(scope="module")
 def open_commitments(dev):
-    return _json(run_coach("actions", "--status", "open", "--json", env_extra=dev[1]))["actions"]
+    return _json(run_coach("commitments", "--status", "open", "--json", env_extra=dev[1]))["commitments"]
 
 
-def test_actions_json_shape(dev, open_commitments):
-    data = _json(run_coach("actions", "--json", env_extra=dev[1]))
-    assert data["actions"]
-    for action in data["actions"]:
-        assert set(action) >= {"text", "status", "owner", "path", "date", "mentor", "age_days"}
-        assert action["status"] in ("open", "maybe_done", "done", "dropped") and (dev[0] / action["path"]).is_file()
-        if action["status"] != "open" and action["status_source"] == "notes":
-            assert action["evidence"] and action["settled_by"], "every automatic change carries its evidence"
+def test_commitments_json_shape(dev, open_commitments):
+    data = _json(run_coach("commitments", "--json", env_extra=dev[1]))
+    assert data["commitments"]
+    for item in data["commitments"]:
+        assert set(item) >= {"text", "status", "owner", "path", "date", "mentor", "age_days"}
+        assert item["status"] in ("open", "maybe_done", "done", "dropped") and (dev[0] / item["path"]).is_file()
+        if item["status"] != "open" and item["status_source"] == "notes":
+            assert item["evidence"] and item["settled_by"], "every automatic change carries its evidence"
     not_closed = ("open", "maybe_done")  # --status open lists what is not closed
     assert open_commitments and all(a["status"] in not_closed for a in open_commitments)
     # The first run embeds in batches, later runs read the vector cache: a cosine on a threshold can
     # differ in the last digits between the two calls (one item at most on the dev set).
-    assert abs(len(open_commitments) - sum(a["status"] in not_closed for a in data["actions"])) <= 1
+    assert abs(len(open_commitments) - sum(a["status"] in not_closed for a in data["commitments"])) <= 1
 
 
 @pytest.fixture(scope="module")
@@ -162,9 +162,9 @@ def test_reflect_asks_about_last_sessions_commitments_and_refuses_free_text(dev)
     assert f"Did you “{asked[0].text}”" in result.stdout
     assert "is not one of the choices" in result.stdout  # the free text was refused, then "d" taken
     assert f"{asked[0].text}: marked done" in result.stdout and f"--reopen {asked[0].id}" in result.stdout
-    done = _json(run_coach("actions", "--status", "done", "--json", env_extra=env))["actions"]
+    done = _json(run_coach("commitments", "--status", "done", "--json", env_extra=env))["commitments"]
     assert any(a["id"] == asked[0].id for a in done)
-    run_coach("actions", "--reopen", asked[0].id, env_extra=env)  # leave the shared folder as it was
+    run_coach("commitments", "--reopen", asked[0].id, env_extra=env)  # leave the shared folder as it was
 
 
 def test_reflect_checkin_option_with_an_answers_file(dev):
@@ -178,4 +178,4 @@ def test_reflect_checkin_option_with_an_answers_file(dev):
         (asked[0].id, "dropped", data["path"])]
     bad = run_coach("reflect", "--answers", str(answers), "--checkin", f"{asked[0].id}=sort of", env_extra=env)
     assert bad.returncode == 1 and "not one of the choices" in bad.stderr and "Traceback" not in bad.stderr
-    run_coach("actions", "--reopen", asked[0].id, env_extra=env)
+    run_coach("commitments", "--reopen", asked[0].id, env_extra=env)

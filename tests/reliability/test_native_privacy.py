@@ -24,7 +24,7 @@ COMMANDS = {
     "agenda": ("agenda",),
     "reflect": ("reflect", "--answers", "{answers}", "--json"),
     "doctor": ("doctor",),
-    "actions": ("actions",),
+    "commitments": ("commitments",),
     "themes": ("themes",),
     "progress": ("progress",),
     "review": ("review",),

@@ -21,7 +21,7 @@ import yaml
 from tests.reliability import crashkit
 
 EVAL_NOTES = 4
-OPTIONAL = ("ask", "reflect", "agenda", "actions", "themes", "progress", "review")
+OPTIONAL = ("ask", "reflect", "agenda", "commitments", "themes", "progress", "review")
 ANSWERS = """We met to talk about handing off the release process.
 ---
 I felt unsure whether the team would take it on; it went better than I feared.
@@ -107,13 +107,13 @@ def test_every_command_leaves_existing_notes_untouched(dev_notes, tmp_path, fres
     coach("search", "raise", "--mentor", "ade", "--kind", "session", "--since", "2025-01-01", "--mode", "keyword")
     coach("doctor", "--json", ok=(0, 1))
     coach("eval", str(evalset), "--json")
-    for name in ("actions", "themes"):  # `agenda --save --json` below prints the agenda too
+    for name in ("commitments", "themes"):  # `agenda --save --json` below prints the agenda too
         if name in available:
             coach(name, "--json")
-    if "actions" in available:  # marks go to the data dir, never into the note they came from
-        first = json.loads(coach("actions", "--json").stdout)["actions"][0]["id"]
-        coach("actions", "--done", first, "--json")
-        coach("actions", "--reopen", first)
+    if "commitments" in available:  # marks go to the data dir, never into the note they came from
+        first = json.loads(coach("commitments", "--json").stdout)["commitments"][0]["id"]
+        coach("commitments", "--done", first, "--json")
+        coach("commitments", "--reopen", first)
     if "reflect" in available:
         coach("reflect", "--answers", str(answers), "--json")
     if "agenda" in available:

@@ -126,7 +126,7 @@ def test_doctor_names_damaged_marks_and_loose_permissions_with_working_fixes(sma
         subprocess.run(check["fix"].split(" (")[0], shell=True, check=True)
     ok, checks = _doctor(env)
     assert ok, [c for c in checks.values() if not c["ok"]]
-    assert crashkit.run_coach("actions", env=env).returncode == 0
+    assert crashkit.run_coach("commitments", env=env).returncode == 0
 
 
 def test_files_coach_creates_in_the_data_dir_are_private(tmp_path, onnx_export, monkeypatch):
