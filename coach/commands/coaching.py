@@ -169,7 +169,7 @@ def commitments(
     if marks:
         _show_marked(_service().mark_commitment(*marks[0]), as_json)
         return
-    # `coach actions` (the old name, a hidden alias) keeps its JSON key, so scripts written for it still work.
+    # The hidden alias `actions` (the old name) keeps its JSON key, so scripts written for it still work.
     key = "actions" if ctx.info_name == "actions" else "commitments"
     _show_commitments(_service().commitments(status), as_json, key)
 
