@@ -10,7 +10,15 @@ from dataclasses import dataclass, fields
 from datetime import date
 from itertools import groupby
 
-from coach.agent.report_match import Embed, Similarity, core_text, head_text, report_text, report_words
+from coach.agent.report_match import (
+    Embed,
+    Similarity,
+    core_text,
+    evidence_text,
+    head_text,
+    report_text,
+    report_words,
+)
 from coach.agent.status_evidence import NOT_CLOSED, Item, Progress, note_thread, settle_day
 from coach.notes.commitments import (
     Commitment,
@@ -107,8 +115,6 @@ class _Tracker:
                 yield item
 
 
-
-
 def _tracked(item: Item, today: date) -> TrackedCommitment:
     """The public record of an item."""
     first, settled = item.first, item.settled_by
@@ -119,7 +125,7 @@ def _tracked(item: Item, today: date) -> TrackedCommitment:
         status_path=settled.path if settled else None,
         status_date=settled.date if settled else None,
         age_days=((settled.date if settled is not None and closed else today) - first.date).days,
-        evidence=settled.text if settled else None,
+        evidence=evidence_text(settled) if settled else None,
         mentions=tuple((m.path, m.line) for m in item.mentions),
         evidence_line=settled.line if settled else None,
         progress=tuple(item.progress),

@@ -100,6 +100,14 @@ def report_text(followup: FollowUp) -> str:
     return followup.text
 
 
+def evidence_text(followup: FollowUp) -> str:
+    """What is shown as the evidence: the sentence, and for a terse one ("I'm booked for the 27th") the
+    sentence before it, whose words tied it to the commitment, so the user sees why it counted."""
+    if followup.before and len(content_words(followup.text)) < SHORT_REPORT_WORDS:
+        return f"{followup.before.rstrip('.')}. {followup.text}"
+    return followup.text
+
+
 _LABEL = re.compile(r"^([^:]{1,40}):\s")
 # Words that stand in for any commitment's verb when saying it was done ("Finished the charter").
 _COMPLETED = re.compile(r"\b(?:did|done|finished|completed|sorted|went out|delivered)\b", re.IGNORECASE)

@@ -193,7 +193,7 @@ def test_coach_actions_prints_the_checkin_evidence(service, monkeypatch):
     text = console.export_text()
     line = service.mark_evidence()[ids["Set up a monthly check-in with Priya"]].line
     assert (f"evidence {TODAY} {saved.path}:{line}: Did you “Set up a monthly check-in with Priya”? — done "
-            f"(marked done by your check-in answer; undo: coach actions --reopen "
+            f"(marked done by your check-in answer; undo: coach commitments --reopen "
             f"{ids['Set up a monthly check-in with Priya']})") in text
     assert f"check-in: you answered “not yet” in {saved.path}:" in text
     assert "in coach on" not in text
