@@ -11,15 +11,15 @@ from tests.ui.conftest import SIZE, visible_text, wait_for
 
 async def test_home_shows_the_first_reads_progress_then_the_list(app, service):
     gate = threading.Event()
-    real = service.actions
+    real = service.commitments
 
-    def slow_actions(status=None):
+    def slow_commitments(status=None):
         service.embedding_progress = (320, 941)
         gate.wait(10)
         service.embedding_progress = None
         return real(status)
 
-    service.actions = slow_actions  # type: ignore[method-assign]
+    service.commitments = slow_commitments  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.search_ready)
         shown = app.screen.query_one("#open-list", Static)
