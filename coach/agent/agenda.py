@@ -88,7 +88,8 @@ def _commitment_item(section: str, t, today: date) -> AgendaItem:
 
 
 def _confirm_item(t) -> AgendaItem:
-    why = f" (“{t.evidence}”)" if getattr(t, "evidence", None) else ""
+    cited = getattr(t, "cited", None) or getattr(t, "evidence", None)
+    why = f" (“{cited}”)" if cited else ""
     ref = f" [id {t.id[:8]}]" if getattr(t, "id", "") else ""
     return AgendaItem("confirm", f"{t.text} — maybe done{why}: confirm?{ref}", (Source(t.path, t.date.isoformat()),),
                       None, t.text)

@@ -14,10 +14,10 @@ from coach.agent.report_match import (
     Embed,
     Similarity,
     core_text,
-    evidence_text,
     head_text,
     report_text,
     report_words,
+    terse_context,
 )
 from coach.agent.status_evidence import NOT_CLOSED, Item, Progress, note_thread, settle_day
 from coach.notes.commitments import (
@@ -59,6 +59,15 @@ class TrackedCommitment:
     """1-based body line of the evidence sentence in status_path."""
     progress: tuple[Progress, ...] = ()
     """Later sentences that reported on it without settling it, oldest first."""
+    evidence_before: str | None = None
+    """For a terse evidence sentence, the one before it whose words tied it to the commitment."""
+
+    @property
+    def cited(self) -> str | None:
+        """The evidence as shown to the user: a terse sentence with the one before it."""
+        if not self.evidence or not self.evidence_before:
+            return self.evidence
+        return f"{self.evidence_before.rstrip('.')}. {self.evidence}"
 
     def __getattr__(self, name: str):
         if name in _COMMITMENT_FIELDS:
@@ -125,7 +134,8 @@ def _tracked(item: Item, today: date) -> TrackedCommitment:
         status_path=settled.path if settled else None,
         status_date=settled.date if settled else None,
         age_days=((settled.date if settled is not None and closed else today) - first.date).days,
-        evidence=evidence_text(settled) if settled else None,
+        evidence=settled.text if settled else None,
+        evidence_before=terse_context(settled) if settled else None,
         mentions=tuple((m.path, m.line) for m in item.mentions),
         evidence_line=settled.line if settled else None,
         progress=tuple(item.progress),

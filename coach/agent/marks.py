@@ -157,6 +157,7 @@ def _marked(item: TrackedCommitment, mark: Mark | None, today: date, answer=None
         "status_date": mark.marked_on if settled else None,
         "evidence": checkin_sentence(item.text, answer) if answer is not None else None,
         "evidence_line": answer.line if answer is not None else None,
+        "evidence_before": None,
         "age_days": max(0, (end - item.date).days),
     }
     return MarkedCommitment(**base, **extra, marked_on=mark.marked_on, checkin=answer)

@@ -100,12 +100,12 @@ def report_text(followup: FollowUp) -> str:
     return followup.text
 
 
-def evidence_text(followup: FollowUp) -> str:
-    """What is shown as the evidence: the sentence, and for a terse one ("I'm booked for the 27th") the
-    sentence before it, whose words tied it to the commitment, so the user sees why it counted."""
+def terse_context(followup: FollowUp) -> str | None:
+    """For a terse report ("I'm booked for the 27th"), the sentence before it, whose words tied it to
+    the commitment: shown with it so the user sees why it counted. None for a report that says enough."""
     if followup.before and len(content_words(followup.text)) < SHORT_REPORT_WORDS:
-        return f"{followup.before.rstrip('.')}. {followup.text}"
-    return followup.text
+        return followup.before
+    return None
 
 
 _LABEL = re.compile(r"^([^:]{1,40}):\s")

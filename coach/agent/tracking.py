@@ -77,6 +77,7 @@ def commitment_json(item: TrackedCommitment) -> dict:
         "settled_on": item.status_date.isoformat() if item.status_date else None,
         "evidence": item.evidence,
         "evidence_line": item.evidence_line,
+        "evidence_before": getattr(item, "evidence_before", None),
         "progress": [p.to_json() for p in item.progress],
         "status_source": getattr(item, "status_source", "notes"),
         "marked_on": item.marked_on.isoformat() if getattr(item, "marked_on", None) else None,

@@ -271,7 +271,7 @@ def _show_commitments(items, as_json: bool, key: str = "commitments") -> None:
         elif item.evidence and not getattr(item, "status_note", None):
             confirm = " (confirm: --done ID, or --reopen ID)" if item.status == "maybe_done" else ""
             line = f":{item.evidence_line}" if item.evidence_line else ""
-            out.print(plain(f"         evidence {item.status_date} {item.status_path}{line}: “{item.evidence}”{confirm}",
+            out.print(plain(f"         evidence {item.status_date} {item.status_path}{line}: “{item.cited}”{confirm}",
                             "dim"))
         if item.status == "open" and item.progress:  # the latest word on it that did not settle it
             last = item.progress[-1]

@@ -42,7 +42,8 @@ def _settled(item) -> str:
     keys = " (d confirms done, o keeps it open)" if item.status == "maybe_done" else ""
     how = f" · {STATUS_WORDS.get(item.status, item.status)}{keys} in {note_label(None, settled)}{line}"
     how += f" ({when.isoformat()})" if when else ""
-    return how + (f": “{one_line(item.evidence, 160)}”" if getattr(item, "evidence", None) else "")
+    cited = getattr(item, "cited", None) or getattr(item, "evidence", None)
+    return how + (f": “{one_line(cited, 160)}”" if cited else "")
 
 
 def _checkin_mark(item) -> str:

@@ -115,12 +115,12 @@ def test_a_terse_write_up_with_an_acronym_merges_with_the_full_one() -> None:
 def test_a_terse_reports_evidence_shows_the_sentence_that_tied_it_to_the_commitment():
     from datetime import date as _date
 
-    from coach.agent.report_match import evidence_text
+    from coach.agent.report_match import terse_context
     from coach.notes.commitments import FollowUp
 
     terse = FollowUp("Booked for the 27th", "done", "n.md", _date(2025, 3, 1), 7,
                      before="The venue says yes, Thursdays work.")
     full = FollowUp("Sent the venue the signed contract on Monday", "done", "n.md", _date(2025, 3, 1), 8,
                     before="Something else entirely.")
-    assert evidence_text(terse) == "The venue says yes, Thursdays work. Booked for the 27th"
-    assert evidence_text(full) == "Sent the venue the signed contract on Monday"
+    assert terse_context(terse) == "The venue says yes, Thursdays work."
+    assert terse_context(full) is None
