@@ -82,11 +82,27 @@ def _third_person(text: str) -> bool:
     return _PRONOUN_SUBJECT.match(text) is not None
 
 
+# "Do it before Christmas": a plan whose only object is a pronoun names its subject in the sentence before.
+_PRONOUN_OBJECT = re.compile(
+    r"^\s*\w+ (?:it|that|this|them)(?: (?:up|done|out|sorted|in|over|through|off))?"
+    r"(?:\s*$|[ ,]+(?:before|by|on|this|next|tomorrow|tonight|today|after|at|in|soon|then|later|first|properly)\b)",
+    re.IGNORECASE,
+)
+
+
+def _with_subject(rest: str, previous: str) -> str:
+    """The plan, and for one that only says "it" the sentence before it in brackets, so it reads alone."""
+    if previous and _PRONOUN_OBJECT.match(rest):
+        return f"{finish_text(rest)} ({finish_text(previous)})"
+    return rest
+
+
 def _inline_commitments(note: Note, block: Block, names: frozenset[str]) -> Iterator[Commitment]:
     """Sentences in prose that open with a commitment phrase, or (on a line of their own) with an
     action verb and a time ("Give Callum the choice of two seats from Monday.")."""
+    previous = ""
     for start, end in sentences(block.text):
-        sentence = block.text[start:end].strip()
+        sentence, before, previous = block.text[start:end].strip(), previous, block.text[start:end].strip()
         masked = mask_quotes(sentence)
         lead = read_lead(masked, INLINE_STYLES, names)
         if lead is None and _own_line(block.text, start) and is_imperative_plan(masked):
@@ -99,7 +115,7 @@ def _inline_commitments(note: Note, block: Block, names: frozenset[str]) -> Iter
         rest = sentence[lead.end :]
         weak = OBLIGATION_WEAK if lead.style in ("need_to", "should") else WEAK_VERBS
         if good_rest(rest, weak):
-            yield _make(note, rest, lead, line_at(block, start), lead.style)
+            yield _make(note, _with_subject(rest, before), lead, line_at(block, start), lead.style)
 
 
 def _own_line(text: str, start: int) -> bool:

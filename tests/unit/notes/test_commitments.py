@@ -112,6 +112,17 @@ def test_a_plan_after_a_topic_is_still_a_plan() -> None:
     assert [(c.text, c.style) for c in found] == [("Budget: send Lena the revised sheet by Friday", "imperative")]
 
 
+def test_a_plan_that_only_says_it_carries_the_sentence_before_so_it_reads_alone() -> None:
+    body = "The Q3 forecast is late again. I will do it before Christmas."
+    assert [c.text for c in extract_commitments(make_note(body))] == [
+        "Do it before Christmas (The Q3 forecast is late again)"]
+
+
+def test_a_plan_with_its_own_object_is_left_as_written() -> None:
+    body = "The forecast is late. I will send it to Lena before Christmas."
+    assert [c.text for c in extract_commitments(make_note(body))] == ["Send it to Lena before Christmas"]
+
+
 def test_a_named_person_can_own_a_commitment() -> None:
     found = only("Good call overall. Kim will send me the interview rubric.")
     assert (found.owner, found.text, found.style) == ("Kim", "Send me the interview rubric", "owner_will")
