@@ -153,12 +153,15 @@ def unshare_prefix() -> tuple[str, ...]:
 @dataclass(frozen=True)
 class DevIndex:
     """A copy of the dev notes indexed by one fresh `coach index --json` process (the slow part: embedding
-    every passage), made once per session for the CLI and reliability tiers; copy it, never write to it."""
+    every passage), then listed by one `coach actions --json` on a cold cache (which embeds every
+    commitment into the data folder's vector cache), made once per session for the CLI and reliability
+    tiers; copy it, never write to it."""
 
     base: Path  # base/notes and base/data
     report: dict  # what that `coach index --json` said
-    before: dict  # tree_snapshot of the notes before that index ...
-    after: dict  # ... and after it: the fresh index's own "notes never modified" evidence
+    actions: dict  # what the cold `coach actions --json` said
+    before: dict  # tree_snapshot of the notes before those two processes ...
+    after: dict  # ... and after them: their own "notes never modified" evidence
     offline: bool  # it ran in a network namespace with no network
 
 
@@ -170,7 +173,8 @@ def dev_env(base: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def indexed_dev_once(tmp_path_factory) -> DevIndex:
-    """Index a copy of the dev notes once per session with a real, fresh `coach index --json`."""
+    """Index a copy of the dev notes once per session with a real, fresh `coach index --json`, then list
+    its commitments once (`coach actions --json`): every copy starts with its vectors cached."""
     if not DEV_NOTES.is_dir():
         pytest.skip("shared/eval/dev is not beside this checkout")
     base = tmp_path_factory.mktemp("dev-indexed")
@@ -178,10 +182,15 @@ def indexed_dev_once(tmp_path_factory) -> DevIndex:
     for path in [base / "notes", *(base / "notes").rglob("*")]:  # the shared corpus is read-only; a user's is not
         path.chmod(path.stat().st_mode | stat.S_IWUSR)
     before, prefix = tree_snapshot(base / "notes"), unshare_prefix()
-    result = subprocess.run([*prefix, sys.executable, "-m", "coach", "index", "--json"], capture_output=True,
-                            text=True, env={**os.environ, **dev_env(base)}, cwd=REPO, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return DevIndex(base, json.loads(result.stdout), before, tree_snapshot(base / "notes"), bool(prefix))
+
+    def coach(*args: str) -> dict:
+        result = subprocess.run([*prefix, sys.executable, "-m", "coach", *args], capture_output=True, text=True,
+                                env={**os.environ, **dev_env(base)}, cwd=REPO, timeout=600)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        return json.loads(result.stdout)
+
+    report, actions = coach("index", "--json"), coach("actions", "--json")
+    return DevIndex(base, report, actions, before, tree_snapshot(base / "notes"), bool(prefix))
 
 
 _PRINCIPLES_INDEX: dict[str, Path] = {}

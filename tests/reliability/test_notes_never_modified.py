@@ -68,12 +68,14 @@ def _indexed_copy(indexed: DevIndex, target: Path) -> tuple[Path, Path]:
 
 
 def test_the_fresh_index_of_the_dev_notes_left_them_untouched(indexed_dev_once):
-    """The session's first `coach index` (an empty data folder, every passage embedded) changed no byte
-    or mode of the notes and added nothing to them; every note was indexed, so every note was read."""
+    """The session's first `coach index` (an empty data folder, every passage embedded) and first
+    `coach actions` (a cold vector cache) changed no byte or mode of the notes and added nothing to them;
+    every note was indexed, so every note was read, and commitments were found in them."""
     assert indexed_dev_once.after == indexed_dev_once.before
     notes = next(s for s in indexed_dev_once.report["sources"] if s["source"] == "notes")
     on_disk = [rel for rel, (kind, _, _) in indexed_dev_once.before.items() if kind == "file"]
     assert len(notes["added"]) == len(on_disk) and notes["skipped"] == []
+    assert indexed_dev_once.actions["actions"]
 
 
 def test_every_command_leaves_existing_notes_untouched(indexed_dev_once, tmp_path):
