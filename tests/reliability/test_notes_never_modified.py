@@ -4,8 +4,8 @@ removed, and every file coach adds is a new Markdown note with valid YAML front 
 The commands run as real `coach` processes, inside a network namespace with no network when
 `unshare -rn` is permitted (so this also shows every user flow works offline). The first, fresh
 `coach index` of the dev notes is the session's shared one (tests/conftest.py `indexed_dev_once`, also
-run as a real process, offline when permitted): its before/after snapshots are checked here, and this
-test starts from a copy of its notes and data folder, so the notes are embedded once per session."""
+a real process; offline indexing is proven by test_privacy.py): its before/after snapshots are checked
+here, and this test starts from a copy of its notes and data folder, so they are embedded once a session."""
 
 from __future__ import annotations
 
