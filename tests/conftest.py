@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import re
 import shutil
+import stat
+import subprocess
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +123,75 @@ def write_note(folder: Path, name: str, body: str, **front: object) -> Path:
 def file_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file directly in a folder, by name: to prove coach changed none of them."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
+
+
+def tree_snapshot(root: Path) -> dict[str, tuple]:
+    """Every file and folder under root: (type, mode, sha256 of the bytes) by relative path."""
+    entries = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder, name)
+            info = path.lstat()
+            rel = path.relative_to(root).as_posix()
+            if stat.S_ISREG(info.st_mode):
+                entries[rel] = ("file", stat.S_IMODE(info.st_mode), hashlib.sha256(path.read_bytes()).hexdigest())
+            else:
+                entries[rel] = ("other", stat.S_IMODE(info.st_mode), None)
+    entries["."] = ("dir", stat.S_IMODE(root.stat().st_mode), None)
+    return entries
+
+
+def unshare_prefix() -> tuple[str, ...]:
+    """`unshare -rn` (a network namespace with no network) when this machine permits it, else nothing."""
+    try:
+        ok = subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ok = False
+    return ("unshare", "-rn") if ok else ()
+
+
+@dataclass(frozen=True)
+class DevIndex:
+    """A copy of the dev notes indexed by one fresh `coach index --json` process (the slow part: embedding
+    every passage), then listed by one `coach commitments --json` on a cold cache (which embeds every
+    commitment into the data folder's vector cache), made once per session for the CLI and reliability
+    tiers; copy it, never write to it."""
+
+    base: Path  # base/notes and base/data
+    report: dict  # what that `coach index --json` said
+    commitments: dict  # what the cold `coach commitments --json` said
+    before: dict  # tree_snapshot of the notes before those two processes ...
+    after: dict  # ... and after them: their own "notes never modified" evidence
+
+
+def dev_env(base: Path) -> dict[str, str]:
+    """COACH_* variables of a `coach` process on base/notes, base/data and base/config.toml."""
+    return {"COACH_DATA_DIR": str(base / "data"), "COACH_CONFIG_FILE": str(base / "config.toml"),
+            "COACH_NOTES_DIR": str(base / "notes")}
+
+
+@pytest.fixture(scope="session")
+def indexed_dev_once(tmp_path_factory) -> DevIndex:
+    """Index a copy of the dev notes once per session with a real, fresh `coach index --json`, then list
+    its commitments once (`coach commitments --json`): every copy starts with its vectors cached."""
+    if not DEV_NOTES.is_dir():
+        pytest.skip("shared/eval/dev is not beside this checkout")
+    base = tmp_path_factory.mktemp("dev-indexed")
+    shutil.copytree(DEV_NOTES, base / "notes")
+    for path in [base / "notes", *(base / "notes").rglob("*")]:  # the shared corpus is read-only; a user's is not
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    before = tree_snapshot(base / "notes")
+
+    def coach(*args: str) -> dict:
+        # Not in a network namespace: there the fresh index costs ~40% more CPU (measured), and offline
+        # indexing is proven by tests/reliability/test_privacy.py and the strace audit.
+        result = subprocess.run([sys.executable, "-m", "coach", *args], capture_output=True, text=True,
+                                env={**os.environ, **dev_env(base)}, cwd=REPO, timeout=600)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        return json.loads(result.stdout)
+
+    report, commitments = coach("index", "--json"), coach("commitments", "--json")
+    return DevIndex(base, report, commitments, before, tree_snapshot(base / "notes"))
 
 
 _PRINCIPLES_INDEX: dict[str, Path] = {}

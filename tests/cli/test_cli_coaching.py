@@ -52,8 +52,8 @@ def test_commitments_json_shape(dev, open_commitments):
             assert item["evidence"] and item["settled_by"], "every automatic change carries its evidence"
     not_closed = ("open", "maybe_done")  # --status open lists what is not closed
     assert open_commitments and all(a["status"] in not_closed for a in open_commitments)
-    # The first run embeds in batches, later runs read the vector cache: a cosine on a threshold can
-    # differ in the last digits between the two calls (one item at most on the dev set).
+    # The session's first run (tests/conftest.py) embedded in batches, later runs read the vector cache: a
+    # cosine on a threshold can differ in the last digits between such calls (one item at most on the dev set).
     assert abs(len(open_commitments) - sum(a["status"] in not_closed for a in data["commitments"])) <= 1
 
 

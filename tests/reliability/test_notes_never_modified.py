@@ -2,15 +2,15 @@
 removed, and every file coach adds is a new Markdown note with valid YAML front matter.
 
 The commands run as real `coach` processes, inside a network namespace with no network when
-`unshare -rn` is permitted (so this also shows every user flow works offline)."""
+`unshare -rn` is permitted (so this also shows every user flow works offline). The first, fresh
+`coach index` of the dev notes is the session's shared one (tests/conftest.py `indexed_dev_once`, also
+a real process; offline indexing is proven by test_privacy.py): its before/after snapshots are checked
+here, and this test starts from a copy of its notes and data folder, so they are embedded once a session."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
-import stat
 import subprocess
 import time
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import DevIndex, tree_snapshot, unshare_prefix
 from tests.reliability import crashkit
 
 EVAL_NOTES = 4
@@ -30,20 +31,7 @@ I will write the release checklist down by Friday.
 """
 
 
-def snapshot(root: Path) -> dict[str, tuple]:
-    """Every file and folder under root: (type, mode, sha256 of the bytes) by relative path."""
-    entries = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder, name)
-            info = path.lstat()
-            rel = path.relative_to(root).as_posix()
-            if stat.S_ISREG(info.st_mode):
-                entries[rel] = ("file", stat.S_IMODE(info.st_mode), hashlib.sha256(path.read_bytes()).hexdigest())
-            else:
-                entries[rel] = ("other", stat.S_IMODE(info.st_mode), None)
-    entries["."] = ("dir", stat.S_IMODE(root.stat().st_mode), None)
-    return entries
+snapshot = tree_snapshot
 
 
 def front_matter(text: str) -> dict:
@@ -60,13 +48,6 @@ def _available() -> set[str]:
     return {name for name in OPTIONAL if f" {name} " in result.stdout}
 
 
-def _unshare_works() -> bool:
-    try:
-        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 def _evalset(dev_notes: Path, folder: Path) -> Path:
     """A small labelled set in `coach eval`'s layout (<dir>/notes, <dir>/queries.jsonl), from dev notes."""
     picked = sorted(p.name for p in dev_notes.iterdir())[:EVAL_NOTES]
@@ -79,16 +60,31 @@ def _evalset(dev_notes: Path, folder: Path) -> Path:
     return folder
 
 
-def test_every_command_leaves_existing_notes_untouched(dev_notes, tmp_path, fresh_data):
-    # The shared corpus is read-only; a user's notes folder is not (and root would write anyway).
-    for path in [dev_notes, *dev_notes.rglob("*")]:
-        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+def _indexed_copy(indexed: DevIndex, target: Path) -> tuple[Path, Path]:
+    """A private copy of the session's indexed dev notes and their data folder (models: the installed export)."""
+    for part in ("notes", "data"):
+        shutil.copytree(indexed.base / part, target / part)
+    return target / "notes", target / "data"
+
+
+def test_the_fresh_index_of_the_dev_notes_left_them_untouched(indexed_dev_once):
+    """The session's first `coach index` (an empty data folder, every passage embedded) and first
+    `coach commitments` (a cold vector cache) changed no byte or mode of the notes and added nothing to them;
+    every note was indexed, so every note was read, and commitments were found in them."""
+    assert indexed_dev_once.after == indexed_dev_once.before
+    notes = next(s for s in indexed_dev_once.report["sources"] if s["source"] == "notes")
+    on_disk = [rel for rel, (kind, _, _) in indexed_dev_once.before.items() if kind == "file"]
+    assert len(notes["added"]) == len(on_disk) and notes["skipped"] == []
+    assert indexed_dev_once.commitments["commitments"]
+
+
+def test_every_command_leaves_existing_notes_untouched(indexed_dev_once, tmp_path):
+    dev_notes, data = _indexed_copy(indexed_dev_once, tmp_path / "dev")
     evalset = _evalset(dev_notes, tmp_path / "evalset")
     answers = tmp_path / "answers.txt"
     answers.write_text(ANSWERS, encoding="utf-8")
-    data = fresh_data
     env = crashkit.coach_env(data, dev_notes, config=tmp_path / "c.toml", COACH_LLM_MAX_TOKENS="24")
-    prefix = ("unshare", "-rn") if _unshare_works() else ()
+    prefix = unshare_prefix()
     before = {"notes": snapshot(dev_notes), "evalset": snapshot(evalset)}
     available = _available()
 
@@ -102,16 +98,14 @@ def test_every_command_leaves_existing_notes_untouched(dev_notes, tmp_path, fres
         assert "Traceback" not in result.stderr + result.stdout
         return result
 
-    coach("index", "--json")
+    coach("index", "--json")  # over the copied index: every note read again, nothing to embed
     coach("search", "delegation", "--json")
     coach("search", "raise", "--mentor", "ade", "--kind", "session", "--since", "2025-01-01", "--mode", "keyword")
     coach("doctor", "--json", ok=(0, 1))
     coach("eval", str(evalset), "--json")
-    for name in ("commitments", "themes"):  # `agenda --save --json` below prints the agenda too
-        if name in available:
-            coach(name, "--json")
+    listed = {name: coach(name, "--json") for name in ("commitments", "themes") if name in available}
     if "commitments" in available:  # marks go to the data dir, never into the note they came from
-        first = json.loads(coach("commitments", "--json").stdout)["commitments"][0]["id"]
+        first = json.loads(listed["commitments"].stdout)["commitments"][0]["id"]
         coach("commitments", "--done", first, "--json")
         coach("commitments", "--reopen", first)
     if "reflect" in available:
