@@ -19,6 +19,7 @@ Sentences (coach.text.sentences):
     split_sentences(text) -> list[str]
     strip_markup(text) -> str              emphasis, code ticks, links, [[wiki|links]] to their text (folds)
     mask_quotes(text) -> str               double-quoted spans blanked to x's, same length
+    TOPIC_LABEL: re.Pattern                a short topic before a colon opening a sentence ("Rota: ...")
 
 Markdown structure (coach.text.markdown, on markdown-it-py):
     read_blocks(text, first_line=1, speakers=(), front_matter=True) -> list[Block]
@@ -37,7 +38,7 @@ Term weights (coach.text.tfidf):
 """
 
 from coach.text.markdown import KINDS, Block, label_of, read_blocks, split_front_matter
-from coach.text.sentences import mask_quotes, sentence_spans, split_sentences, strip_markup
+from coach.text.sentences import TOPIC_LABEL, mask_quotes, sentence_spans, split_sentences, strip_markup
 from coach.text.tfidf import idf, tfidf
 from coach.text.words import (
     STOP_WORDS,
@@ -56,6 +57,7 @@ from coach.text.words import (
 __all__ = [
     "KINDS",
     "STOP_WORDS",
+    "TOPIC_LABEL",
     "VAGUE_WORDS",
     "Block",
     "containment",

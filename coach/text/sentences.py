@@ -9,6 +9,8 @@ import re
 
 from coach.text.words import STOP_WORDS, fold
 
+TOPIC_LABEL = re.compile(r"^[^:.!?]{1,40}:\s")
+"""A short topic before a colon opening a sentence ("Rota: haven't touched it"); match.end() is after the colon's space."""
 _LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]|\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`|~~)(?=\S)(.+?)(?<=\S)\1")
 _UNDERSCORE = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")

@@ -102,7 +102,8 @@ def _inline_commitments(note: Note, block: Block, names: frozenset[str]) -> Iter
     action verb and a time ("Give Callum the choice of two seats from Monday.")."""
     previous = ""
     for start, end in sentences(block.text):
-        sentence, before, previous = block.text[start:end].strip(), previous, block.text[start:end].strip()
+        before, sentence = previous, block.text[start:end].strip()
+        previous = sentence
         masked = mask_quotes(sentence)
         lead = read_lead(masked, INLINE_STYLES, names)
         if lead is None and _own_line(block.text, start) and is_imperative_plan(masked):

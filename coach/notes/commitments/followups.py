@@ -11,7 +11,7 @@ from coach.notes.commitments.blocks import SELF_SPEAKERS, Block, line_at, parse_
 from coach.notes.commitments.cues import DONE_LEAD, DROPPED_LEAD, counts_only, cue
 from coach.notes.commitments.leads import HYPOTHETICAL, INLINE_STYLES, finish_text, read_lead, skip_filler
 from coach.notes.model import Note
-from coach.text import mask_quotes
+from coach.text import TOPIC_LABEL, mask_quotes
 from coach.text import sentence_spans as sentences
 from coach.text.speech import ADVICE_HEADING
 
@@ -122,14 +122,11 @@ def _sentence_cue(block: Block, sentence: _Sentence, following: _Sentence | None
 _FOLLOWING = 3
 
 
-_TOPIC_LABEL = re.compile(r"^[^:.!?]{1,40}:\s")
-
-
 def _carried_cue(own: tuple[str, bool] | None, following: list[_Sentence]) -> tuple[str, bool] | None:
     """The sentence's cue, unless a sentence just after it in the same item says it was dropped or is
     still pending: a later warning outweighs an earlier 'did'."""
     for later in following[:_FOLLOWING]:
-        if _TOPIC_LABEL.match(later.text):
+        if TOPIC_LABEL.match(later.text):
             break  # "Teacher talk: still averaging 14 minutes" reports on another topic
         if own is not None and own[0] == "done" and counts_only(mask_quotes(later.text)):
             continue
@@ -170,7 +167,7 @@ def _heading_report(note: Note, block: Block) -> FollowUp | None:
     """A heading that names a topic and says what happened to it ("Reading list: finished it"):
     a report, though a heading otherwise only names a topic."""
     text = finish_text(block.text.split("\n")[0])
-    label = _TOPIC_LABEL.match(text)
+    label = TOPIC_LABEL.match(text)
     if label is None:
         return None
     said = cue(mask_quotes(text[label.end():]))

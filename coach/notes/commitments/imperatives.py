@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from coach.text import word_set
+from coach.text import TOPIC_LABEL, word_set
 
 # Verbs people open a to-do with. Forms that are also past tense (read, put, set, cut, let) are left
 # out: "Read 'Foster' on the train back" reports; it does not plan.
@@ -30,17 +30,14 @@ WHEN = re.compile(
     re.IGNORECASE,
 )
 _MIN_WORDS = 4
-# "Practice assessor course: application went in on the 3rd" -- a topic before a colon is not the
-# sentence's verb; what follows the colon is judged instead.
-_TOPIC = re.compile(r"^[^:]{1,40}:\s+(?=\S)")
 
 
 def is_imperative_plan(sentence: str) -> bool:
     """True for "Give Callum the choice of two seats from Monday.": a capitalised base-form action
     verb first, at least four words, a time it is for, and no question. A short topic before a colon
     ("Hiring: write the scorecards by Friday") is skipped."""
-    if topic := _TOPIC.match(sentence):
-        sentence = sentence[topic.end():]
+    if topic := TOPIC_LABEL.match(sentence):  # "Practice assessor course: application went in on the 3rd"
+        sentence = sentence[topic.end():].lstrip()
         sentence = sentence[:1].upper() + sentence[1:]
     words = sentence.split()
     if len(words) < _MIN_WORDS or sentence.rstrip().endswith("?") or not words[0][:1].isupper():
