@@ -301,6 +301,17 @@ async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
         await pilot.pause(0.02)
 
 
+async def open_commitments(app, pilot, rows: int, timeout: float = 5.0):
+    """Press c, wait for the Commitments screen and for its table to hold `rows` rows; the table."""
+    from textual.widgets import DataTable
+
+    await pilot.press("c")
+    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
+    table = app.screen.query_one("#commitment-table", DataTable)
+    await wait_for(pilot, lambda: table.row_count == rows, timeout=timeout)
+    return table
+
+
 def visible_text(widget) -> str:
     """What a Static-like widget shows, as plain text."""
     visual = getattr(widget, "visual", None)

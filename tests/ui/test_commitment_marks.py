@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from coach.agent.service import CoachService
 from coach.ui.app import build_app
 from tests.conftest import write_note
-from tests.ui.conftest import SIZE, TODAY, notifications, visible_text, wait_for
+from tests.ui.conftest import SIZE, TODAY, notifications, open_commitments, visible_text, wait_for
 
 
 @pytest.fixture
@@ -40,10 +40,7 @@ def _marks(data: Path) -> dict:
 
 async def _commitments(app, pilot) -> DataTable:
     await wait_for(pilot, lambda: app.index_state.search_ready, timeout=60)
-    await pilot.press("c")
-    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
-    table = app.screen.query_one(DataTable)
-    await wait_for(pilot, lambda: table.row_count == 2, timeout=20)
+    table = await open_commitments(app, pilot, rows=2, timeout=20)
     await pilot.press("f", "f", "f")  # all statuses, so marked rows stay in view
     return table
 
@@ -104,10 +101,8 @@ async def test_a_checkin_mark_shows_its_question_answer_and_note_not_marked_in_c
     saved = service.save_reflection(flow, ["We met.", "", ""], checkins={ref: "done"})
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.search_ready, timeout=60)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
-        screen, table = app.screen, app.screen.query_one(DataTable)
-        await wait_for(pilot, lambda: table.row_count == 1, timeout=20)  # the open one; f, f: done
+        table = await open_commitments(app, pilot, rows=1, timeout=20)  # the open one; f, f: done
+        screen = app.screen
         await pilot.press("f")
         await wait_for(pilot, lambda: table.row_count == 1 and "senior" in str(table.get_row_at(0)[2]))
         detail = screen.query_one("#commitment-detail", Static)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from tests.ui.conftest import SIZE, notifications, visible_text, wait_for
+from tests.ui.conftest import SIZE, notifications, open_commitments, visible_text, wait_for
 
 
 def _maybe(service) -> None:
@@ -22,11 +22,8 @@ async def test_d_confirms_a_maybe_done_and_u_puts_it_back(app, service):
     _maybe(service)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
-        await pilot.press("c")
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
+        table = await open_commitments(app, pilot, rows=2)
         screen = app.screen
-        table = screen.query_one("#commitment-table", DataTable)
-        await wait_for(pilot, lambda: table.row_count == 2)
         detail = screen.query_one("#commitment-detail", Static)
         row = next(i for i in range(2) if "Dobson" in str(table.get_row_at(i)[2]))
         table.move_cursor(row=row)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.conftest import SIZE, notifications, visible_text, wait_for
+from tests.ui.conftest import SIZE, notifications, open_commitments, visible_text, wait_for
 
 
 def _rows(table: DataTable) -> list[list[str]]:
@@ -14,10 +14,7 @@ def _rows(table: DataTable) -> list[list[str]]:
 async def test_commitments_filter_and_open_source(app, service):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
-        await pilot.press("c")
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
-        table = app.screen.query_one(DataTable)
-        await wait_for(pilot, lambda: table.row_count == 1)
+        table = await open_commitments(app, pilot, rows=1)
         assert _rows(table)[0] == ["▢ open", "8 days", "Draft the senior designer job description",
                                    "Rosa Delgado", "2026-11-17"]
         detail = visible_text(app.screen.query_one("#commitment-detail", Static))
@@ -41,10 +38,7 @@ async def test_one_mentor_spelled_two_ways_is_one_name_in_the_table(app, service
     service.open_commitments[0].status = "maybe_done"
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
-        await pilot.press("c")
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
-        table = app.screen.query_one(DataTable)
-        await wait_for(pilot, lambda: table.row_count == 2)
+        table = await open_commitments(app, pilot, rows=2)
         assert [row[3] for row in _rows(table)] == ["Theo Lindqvist", "Theo Lindqvist"]
         assert [row[0] for row in _rows(table)] == ["?", "▢"]  # at 80 columns the mark alone
         status = visible_text(app.screen.query_one("#commitments-status", Static))

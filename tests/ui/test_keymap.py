@@ -4,11 +4,11 @@ help and palette read the same table (no duplicates, keys shown)."""
 from __future__ import annotations
 
 from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from coach.ui import keymap
 from coach.ui.screens.help import help_text
-from tests.ui.conftest import SIZE, notifications, wait_for
+from tests.ui.conftest import SIZE, notifications, open_commitments, wait_for
 
 
 def test_the_table_has_no_clashes_and_help_lists_every_key():
@@ -40,11 +40,8 @@ async def test_typing_on_the_folder_choice_screen_changes_no_data(app, service):
 async def test_data_keys_act_only_when_their_list_has_focus_and_undo(app, service):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index_state.phase == "ready")
-        await pilot.press("c")
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommitmentsScreen")
+        table = await open_commitments(app, pilot, rows=1)
         screen = app.screen
-        table = screen.query_one("#commitment-table", DataTable)
-        await wait_for(pilot, lambda: table.row_count == 1)
         screen.set_focus(None)
         await pilot.press("d")
         await pilot.pause(0.2)

@@ -7,12 +7,12 @@ from textual.widgets import Markdown, Select, Static
 from tests.ui.conftest import SIZE, notifications, visible_text, wait_for
 
 
-async def _start(app, pilot):
+async def _start(app, pilot, phase: str = "asking"):
     await wait_for(pilot, lambda: app.home_facts is not None)
     await pilot.press("r")
     await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReflectScreen")
     screen = app.screen
-    await wait_for(pilot, lambda: screen.phase == "asking")
+    await wait_for(pilot, lambda: screen.phase == phase)
     return screen
 
 
@@ -117,11 +117,7 @@ async def test_checkins_ask_each_commitment_with_choices_then_record_and_undo(ap
                                              describe=lambda: "Draft the job description: marked done "
                                              "(your answer 'done' in 2026-11-25 reflection - fake.md, line 9)")]
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.home_facts is not None)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReflectScreen")
-        screen = app.screen
-        await wait_for(pilot, lambda: screen.phase == "checkin")
+        screen = await _start(app, pilot, phase="checkin")
         assert visible_text(screen.query_one("#question", Static)) == "Did you “Draft the job description”?"
         assert not screen.query_one("#answer").display  # no box to type into: a choice, not free text
         await pilot.press("enter")  # "done" is highlighted first
@@ -146,11 +142,7 @@ async def test_checkins_ask_each_commitment_with_choices_then_record_and_undo(ap
 async def test_typed_words_at_a_checkin_are_refused_never_chosen_and_never_leave(app, service):
     _with_checkins(service)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.home_facts is not None)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReflectScreen")
-        screen = app.screen
-        await wait_for(pilot, lambda: screen.phase == "checkin")
+        screen = await _start(app, pilot, phase="checkin")
         # h, a, n, d would be other keys (home, ask) or read as a choice (n = not yet, d = done): all refused,
         # and the enter that ends the typed words records nothing.
         await pilot.press(*"haven't done it yet", "enter")
