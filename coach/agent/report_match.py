@@ -92,10 +92,15 @@ def head_text(commitment: str) -> str:
     return head if len(content_words(head)) >= MIN_SHARED else core_text(commitment)
 
 
+def _terse(followup: FollowUp) -> bool:
+    """A report too short to name its subject ("I wrote it on Sunday", "Kept.")."""
+    return len(content_words(followup.text)) < SHORT_REPORT_WORDS
+
+
 def report_text(followup: FollowUp) -> str:
     """What a follow-up is matched as: the sentence, and for a terse one ("I wrote it on Sunday",
     "Kept.") the sentence before it, which it answers, and the one after."""
-    if len(content_words(followup.text)) < SHORT_REPORT_WORDS:
+    if _terse(followup):
         return ". ".join(t for t in (followup.before, followup.text, followup.after) if t)
     return followup.text
 
@@ -103,9 +108,7 @@ def report_text(followup: FollowUp) -> str:
 def terse_context(followup: FollowUp) -> str | None:
     """For a terse report ("I'm booked for the 27th"), the sentence before it, whose words tied it to
     the commitment: shown with it so the user sees why it counted. None for a report that says enough."""
-    if followup.before and len(content_words(followup.text)) < SHORT_REPORT_WORDS:
-        return followup.before
-    return None
+    return followup.before if followup.before and _terse(followup) else None
 
 
 _LABEL = re.compile(r"^([^:]{1,40}):\s")
